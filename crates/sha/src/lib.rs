@@ -12,9 +12,10 @@
 //! - [`Sha1`] (`sha1.rs`), [`Sha224`] and [`Sha256`] (`sha256.rs`),
 //!   [`Sha384`], [`Sha512`] and [`Sha512_256`] (`sha512.rs`): the initial hash
 //!   values of §5.3, and the compression functions of §6 in portable Rust.
-//! - `ni`: the SHA-NI backend for SHA-1 and SHA-256 (x86-64 only), the crate's
-//!   only `unsafe`. [`Backend`] says which backend a hasher uses; the fastest
-//!   available one is picked once, at run time.
+//! - `ni`: the SHA-NI backend for SHA-224/256, and `avx2`: the AVX2 backend for
+//!   SHA-384/512 (x86-64 only). These two modules hold the crate's only
+//!   `unsafe`. [`Backend`] says which backend a hasher uses; the fastest
+//!   available one is picked at run time.
 //! - [`hmac`]: HMAC with a constant-time tag check; [`hkdf`]: extract and expand.
 //!
 //! # Example
@@ -37,6 +38,7 @@
 //! functions: no branch and no memory index depends on the data, so hashing a
 //! secret (a key, a premaster secret) leaks nothing but its length.
 
+mod avx2;
 mod backend;
 pub mod hkdf;
 pub mod hmac;

@@ -148,8 +148,9 @@ macro_rules! hasher {
             type Output = [u8; $output_len];
 
             fn new() -> Self {
-                Self::with_backend($crate::Backend::preferred())
-                    .or_else(|| Self::with_backend($crate::Backend::Portable))
+                $crate::Backend::preferred()
+                    .iter()
+                    .find_map(|&backend| Self::with_backend(backend))
                     .expect("the portable backend is always available")
             }
 

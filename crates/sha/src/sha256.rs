@@ -50,8 +50,10 @@ struct State {
 impl ChainingState for State {
     type Words = [u32; 8];
 
+    /// SHA-224 and SHA-256 run on the portable and SHA-NI backends.
     fn start(h: [u32; 8], backend: Backend) -> Option<Self> {
-        backend.is_available().then_some(State { h, backend })
+        let supported = matches!(backend, Backend::Portable | Backend::ShaNi);
+        (supported && backend.is_available()).then_some(State { h, backend })
     }
 
     fn backend(&self) -> Backend {
@@ -71,8 +73,9 @@ impl Compress for State {
 
     fn compress(&mut self, blocks: &[u8]) {
         match self.backend {
-            Backend::Portable => compress_portable(&mut self.h, blocks),
             Backend::ShaNi => crate::ni::sha256_compress(&mut self.h, blocks),
+            // `start` admits no other backend.
+            _ => compress_portable(&mut self.h, blocks),
         }
     }
 }
@@ -85,12 +88,16 @@ impl Drop for State {
 
 // FIPS 180-4 §4.1.2: the functions on 32-bit words.
 
+/// `Ch(x, y, z) = (x ∧ y) ⊕ (¬x ∧ z)`: each bit of x chooses y or z. Computed
+/// as `z ⊕ (x ∧ (y ⊕ z))`, the same function in three operations instead of four.
 fn ch(x: u32, y: u32, z: u32) -> u32 {
-    (x & y) ^ (!x & z)
+    z ^ (x & (y ^ z))
 }
 
+/// `Maj(x, y, z) = (x ∧ y) ⊕ (x ∧ z) ⊕ (y ∧ z)`: the majority of each bit.
+/// Computed as `(x ∧ y) ∨ (z ∧ (x ∨ y))`, the same function in four operations.
 fn maj(x: u32, y: u32, z: u32) -> u32 {
-    (x & y) ^ (x & z) ^ (y & z)
+    (x & y) | (z & (x | y))
 }
 
 fn big_sigma0(x: u32) -> u32 {

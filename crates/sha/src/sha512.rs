@@ -53,7 +53,7 @@ const H0_512_256: [u64; 8] = [
 
 /// FIPS 180-4 §4.2.3: the first 64 bits of the fractional parts of the cube
 /// roots of the first 80 primes.
-const K: [u64; 80] = [
+pub(crate) const K: [u64; 80] = [
     0x428a2f98d728ae22,
     0x7137449123ef65cd,
     0xb5c0fbcfec4d3b2f,
@@ -149,22 +149,24 @@ hasher!(
     Sha512_256, "SHA-512/256", State, H0_512_256, 128, 32
 );
 
-/// The chaining value H(i) of §6.4.
+/// The chaining value H(i) of §6.4 and the backend that updates it.
 #[derive(Clone)]
 struct State {
     h: [u64; 8],
+    backend: Backend,
 }
 
 impl ChainingState for State {
     type Words = [u64; 8];
 
-    /// The SHA-512 family has only the portable backend.
+    /// The SHA-512 family runs on the portable and AVX2 backends.
     fn start(h: [u64; 8], backend: Backend) -> Option<Self> {
-        (backend == Backend::Portable).then_some(State { h })
+        let supported = matches!(backend, Backend::Portable | Backend::Avx2);
+        (supported && backend.is_available()).then_some(State { h, backend })
     }
 
     fn backend(&self) -> Backend {
-        Backend::Portable
+        self.backend
     }
 
     fn write_be(&self, out: &mut [u8]) {
@@ -182,7 +184,11 @@ impl Compress for State {
     const LENGTH_LEN: usize = 16;
 
     fn compress(&mut self, blocks: &[u8]) {
-        compress_portable(&mut self.h, blocks);
+        match self.backend {
+            Backend::Avx2 => crate::avx2::sha512_compress(&mut self.h, blocks),
+            // `start` admits no other backend.
+            _ => compress_portable(&mut self.h, blocks),
+        }
     }
 }
 
@@ -194,12 +200,16 @@ impl Drop for State {
 
 // FIPS 180-4 §4.1.3: the functions on 64-bit words.
 
+/// `Ch(x, y, z) = (x ∧ y) ⊕ (¬x ∧ z)`: each bit of x chooses y or z. Computed
+/// as `z ⊕ (x ∧ (y ⊕ z))`, the same function in three operations instead of four.
 fn ch(x: u64, y: u64, z: u64) -> u64 {
-    (x & y) ^ (!x & z)
+    z ^ (x & (y ^ z))
 }
 
+/// `Maj(x, y, z) = (x ∧ y) ⊕ (x ∧ z) ⊕ (y ∧ z)`: the majority of each bit.
+/// Computed as `(x ∧ y) ∨ (z ∧ (x ∨ y))`, the same function in four operations.
 fn maj(x: u64, y: u64, z: u64) -> u64 {
-    (x & y) ^ (x & z) ^ (y & z)
+    (x & y) | (z & (x | y))
 }
 
 fn big_sigma0(x: u64) -> u64 {
@@ -222,7 +232,7 @@ fn small_sigma1(x: u64) -> u64 {
 /// round on 64-bit words (see `sha256::round` for how the roles rotate).
 #[inline(always)]
 #[allow(clippy::too_many_arguments, reason = "the eight working variables of the standard")]
-fn round(a: u64, b: u64, c: u64, d: &mut u64, e: u64, f: u64, g: u64, h: &mut u64, k_plus_w: u64) {
+pub(crate) fn round(a: u64, b: u64, c: u64, d: &mut u64, e: u64, f: u64, g: u64, h: &mut u64, k_plus_w: u64) {
     let t1 = h.wrapping_add(big_sigma1(e)).wrapping_add(ch(e, f, g)).wrapping_add(k_plus_w);
     let t2 = big_sigma0(a).wrapping_add(maj(a, b, c));
     *d = d.wrapping_add(t1);

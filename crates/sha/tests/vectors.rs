@@ -172,10 +172,16 @@ fn keyed_vectors_on_forced_portable_backend() {
 #[test]
 fn preferred_backend_honours_env() {
     if std::env::var("PADLOCK_BACKEND").is_ok_and(|v| v == "portable") {
-        assert_eq!(Backend::preferred(), Backend::Portable);
+        assert_eq!(Backend::preferred(), [Backend::Portable]);
         assert_eq!(Sha256::new().backend(), Backend::Portable);
+        assert_eq!(Sha512::new().backend(), Backend::Portable);
     } else {
-        let fastest = if Backend::ShaNi.is_available() { Backend::ShaNi } else { Backend::Portable };
-        assert_eq!(Backend::preferred(), fastest);
+        let fastest = |candidates: &[Backend]| {
+            candidates.iter().copied().find(|b| b.is_available()).unwrap_or(Backend::Portable)
+        };
+        assert_eq!(Sha256::new().backend(), fastest(&[Backend::ShaNi]));
+        assert_eq!(Sha224::new().backend(), fastest(&[Backend::ShaNi]));
+        assert_eq!(Sha512::new().backend(), fastest(&[Backend::Avx2]));
+        assert_eq!(Sha1::new().backend(), Backend::Portable);
     }
 }
