@@ -24,8 +24,9 @@ fuzz_target!(|input: Input| {
 
     let mut cuts: Vec<usize> = input.splits.iter().map(|&s| s as usize % (input.data.len() + 1)).collect();
     cuts.sort_unstable();
-    for backend in Backend::available() {
-        let mut hasher = Sha256::with_backend(backend).expect("listed as available");
+    // Every backend SHA-256 runs on here (`with_backend` is `None` for the others).
+    for mut hasher in Backend::available().filter_map(Sha256::with_backend) {
+        let backend = hasher.backend();
         let mut start = 0;
         for &cut in &cuts {
             hasher.update(&input.data[start..cut]);
