@@ -103,7 +103,9 @@ fn gcm(c: &mut Criterion) {
                 // The copy of the sealed record is made outside the timed part.
                 b.iter_batched_ref(
                     || sealed.clone(),
-                    |buffer| gcm.open_in_place(&NONCE, b"header", black_box(buffer), tag.as_ref()).expect("opens"),
+                    |buffer| {
+                        gcm.open_in_place(&NONCE, b"header", black_box(buffer), tag.as_ref()).expect("opens")
+                    },
                     BatchSize::SmallInput,
                 )
             });

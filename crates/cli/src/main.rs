@@ -6,17 +6,22 @@
 //!
 //! - `digest` (`digest.rs`): SHA-1 and SHA-2 digests of files, in the format of
 //!   GNU coreutils' `sha256sum` and its siblings.
+//! - `keygen` (`keygen.rs`): new private keys (RSA), as PKCS #8 PEM.
+//! - `rsa` (`rsa.rs`): RSA with key files: the public half, sign and verify,
+//!   encrypt and decrypt, as `openssl pkey`, `dgst` and `pkeyutl` do.
 //! - `report` (`report.rs`): how every subcommand words its error messages.
 //!
-//! The TLS `demo`, `server` and `client`, `keygen` and `cert` join `digest` as
-//! the crates they drive land; each gets a variant of [`Command`] and a module.
+//! The TLS `demo`, `server` and `client`, and `cert` join these as the crates
+//! they drive land; each gets a variant of [`Command`] and a module.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 mod digest;
+mod keygen;
 mod report;
+mod rsa;
 
 /// Padlock: cryptography and TLS written from scratch, to be read.
 #[derive(Parser)]
@@ -39,6 +44,19 @@ enum Command {
     // `wrap_help` feature, the paragraph would be one long line.
     #[command(verbatim_doc_comment)]
     Digest(digest::Args),
+    /// Generate a private key (RSA), written as PKCS #8 PEM.
+    ///
+    /// The key is what `openssl genpkey -algorithm RSA` makes: PKCS #8 PEM
+    /// ("PRIVATE KEY"), e = 65537. Progress goes to standard error, a dot per
+    /// candidate tested and + per prime found, as OpenSSL shows it.
+    #[command(verbatim_doc_comment)]
+    Keygen(keygen::Args),
+    /// RSA with key files: public half, sign, verify, encrypt, decrypt.
+    ///
+    /// Keys may be PKCS #1, PKCS #8 or SubjectPublicKeyInfo, PEM or DER, as
+    /// OpenSSL writes them; signatures and ciphertexts are raw bytes.
+    #[command(verbatim_doc_comment)]
+    Rsa(rsa::Args),
 }
 
 fn main() -> ExitCode {
@@ -47,5 +65,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Digest(args) => digest::run(&args),
+        Command::Keygen(args) => keygen::run(&args),
+        Command::Rsa(args) => rsa::run(&args),
     }
 }

@@ -1,0 +1,90 @@
+//! RSA (RFC 8017, "PKCS #1 v2.2"): keys and key generation, the raw
+//! operations with CRT, blinding and a fault check, and the four schemes —
+//! RSAES-PKCS1-v1_5 and RSAES-OAEP for encryption, RSASSA-PKCS1-v1_5 and
+//! RSASSA-PSS for signatures.
+//!
+//! # How the crate is organised
+//!
+//! - `key`: [`RsaPublicKey`] and [`RsaPrivateKey`]; key generation (FIPS
+//!   186-5 Appendix A.1.3); RSAEP/RSAVP1 and RSADP/RSASP1 (§5).
+//! - `padding`: the encodings — EME-PKCS1-v1_5, EME-OAEP, EMSA-PKCS1-v1_5,
+//!   EMSA-PSS, MGF1 — with constant-time decoding where the input is secret,
+//!   and the TLS 1.2 premaster-secret countermeasure (RFC 5246 §7.4.7.1).
+//! - `schemes`: encrypt, decrypt, sign and verify on the keys.
+//! - `keyfile`: key files as OpenSSL reads and writes them — PKCS #1
+//!   (RFC 8017 Appendix A.1), PKCS #8 (RFC 5208), SubjectPublicKeyInfo
+//!   (RFC 5280 §4.1.2.7), DER or PEM — with [`read_key`] for any of them.
+//!
+//! The arithmetic is `padlock-bigint`'s, constant time; the hashes are
+//! `padlock-sha`'s, chosen by type (`sign_pss::<Sha256>`); DER and PEM are
+//! `padlock-der`'s.
+//!
+//! # Example
+//!
+//! ```
+//! use padlock_rsa::RsaPrivateKey;
+//! use padlock_sha::Sha256;
+//!
+//! let mut rng = rand::rng();
+//! let key = RsaPrivateKey::generate(1024, &mut rng, &mut |_| {}).unwrap();
+//! let signature = key.sign_pss::<Sha256, _>(b"hello", &mut rng).unwrap();
+//! key.public_key().verify_pss::<Sha256>(b"hello", &signature).unwrap();
+//! assert!(key.public_key().verify_pss::<Sha256>(b"hellO", &signature).is_err());
+//! ```
+
+mod key;
+mod keyfile;
+mod padding;
+mod schemes;
+
+pub use key::{DEFAULT_EXPONENT, KeygenProgress, RsaPrivateKey, RsaPublicKey};
+pub use keyfile::{
+    KeyEncoding, KeyFile, KeyFileError, KeyFormat, MAX_MODULUS_BITS, RsaKey, read_key, write_key,
+};
+
+/// What went wrong with an RSA operation (other than a decryption, whose
+/// failures are all [`DecryptError`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// The key is not a valid RSA key; the text says why.
+    InvalidKey(&'static str),
+    /// The message is too long for the key and the scheme.
+    MessageTooLong,
+    /// An input (ciphertext, signature) is not `k` bytes or not below `n`.
+    OutOfRange,
+    /// The signature does not verify.
+    Verification,
+    /// The private operation's result did not check out against the public
+    /// key (a fault during the computation); nothing was released.
+    Fault,
+    /// The arithmetic failed (for instance no prime was found).
+    Bigint(padlock_bigint::Error),
+}
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Error::InvalidKey(why) => write!(f, "invalid RSA key: {why}"),
+            Error::MessageTooLong => f.write_str("the message is too long for this key"),
+            Error::OutOfRange => f.write_str("the input is not the size of the modulus, or not below it"),
+            Error::Verification => f.write_str("the signature does not verify"),
+            Error::Fault => f.write_str("the RSA computation failed its self-check"),
+            Error::Bigint(e) => write!(f, "big-integer arithmetic failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Decryption failed. Deliberately opaque: bad padding, a wrong label and a
+/// malformed ciphertext look the same.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DecryptError;
+
+impl core::fmt::Display for DecryptError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("decryption failed")
+    }
+}
+
+impl std::error::Error for DecryptError {}
