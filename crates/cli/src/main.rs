@@ -9,6 +9,8 @@
 //! - `keygen` (`keygen.rs`): new private keys (RSA), as PKCS #8 PEM.
 //! - `rsa` (`rsa.rs`): RSA with key files: the public half, sign and verify,
 //!   encrypt and decrypt, as `openssl pkey`, `dgst` and `pkeyutl` do.
+//! - `dh` (`dh.rs`): a Diffie-Hellman exchange between Alice and Bob, every
+//!   value printed.
 //! - `report` (`report.rs`): how every subcommand words its error messages.
 //!
 //! The TLS `demo`, `server` and `client`, and `cert` join these as the crates
@@ -18,6 +20,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod dh;
 mod digest;
 mod keygen;
 mod report;
@@ -57,6 +60,12 @@ enum Command {
     /// OpenSSL writes them; signatures and ciphertexts are raw bytes.
     #[command(verbatim_doc_comment)]
     Rsa(rsa::Args),
+    /// Play a Diffie-Hellman key exchange between Alice and Bob, every value shown.
+    ///
+    /// Each side picks a private value and publishes the matching public one;
+    /// both then compute the same shared secret, which never crossed the wire.
+    #[command(verbatim_doc_comment)]
+    Dh(dh::Args),
 }
 
 fn main() -> ExitCode {
@@ -67,5 +76,6 @@ fn main() -> ExitCode {
         Command::Digest(args) => digest::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Rsa(args) => rsa::run(&args),
+        Command::Dh(args) => dh::run(&args),
     }
 }
