@@ -1,0 +1,54 @@
+//! X.509 certificates as RFC 5280 ("Internet X.509 Public Key
+//! Infrastructure Certificate and CRL Profile") defines them: reading them,
+//! checking a chain from a server's certificate to a trust anchor, and
+//! matching the host name a client asked for (RFC 6125).
+//!
+//! # How the crate is organised
+//!
+//! - `certificate`: [`Certificate`] from DER or PEM (RFC 5280 §4.1):
+//!   version, serial, [`SignatureAlgorithm`] (RSA PKCS#1 v1.5, RSASSA-PSS
+//!   with its parameters; ECDSA and EdDSA recognised by name), validity
+//!   (strict UTCTime and GeneralizedTime, via [`padlock_der::Time`]), the
+//!   [`PublicKeyInfo`] of any key type, and the exact bytes of
+//!   tbsCertificate, which the signature covers.
+//! - `name`: [`Name`] (§4.1.2.4), printed as RFC 4514 strings.
+//! - `extensions`: [`Extensions`] (§4.2): basicConstraints, keyUsage,
+//!   extKeyUsage, subjectAltName, the key identifiers; the others kept with
+//!   their criticality.
+//! - `verify`: [`verify_chain`] builds and checks a path (§6): signatures,
+//!   validity at a given time, CA flags, path lengths, keyCertSign, unknown
+//!   critical extensions, and the host name.
+//! - `hostname`: [`verify_hostname`] (RFC 6125: subjectAltName only,
+//!   whole-label wildcards, exact IP addresses).
+//! - `error`: one [`Error`] whose messages say what failed in plain words.
+//!
+//! Malformed input is an [`Error`], never a panic.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use padlock_der::Time;
+//! use padlock_x509::{Certificate, verify_chain};
+//!
+//! let chain = Certificate::all_from_pem(std::fs::read("chain.pem")?)?;
+//! let anchors = Certificate::all_from_pem(std::fs::read("/etc/ssl/certs/ca-certificates.crt")?)?;
+//! let (leaf, intermediates) = chain.split_first().ok_or("empty chain")?;
+//! let now = Time::new(2026, 6, 1, 12, 0, 0)?;
+//! let path = verify_chain(leaf, intermediates, &anchors, "example.org", now)?;
+//! println!("trusted through '{}'", path[path.len() - 1].subject);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod certificate;
+mod error;
+mod extensions;
+mod hostname;
+mod name;
+mod verify;
+
+pub use certificate::{Certificate, HashAlgorithm, PublicKeyInfo, SignatureAlgorithm};
+pub use error::Error;
+pub use extensions::{BasicConstraints, Extensions, GeneralName, KeyUsage, UnknownExtension};
+pub use hostname::verify_hostname;
+pub use name::{Attribute, AttributeValue, Name, escape_value};
+pub use verify::{MAX_INTERMEDIATES, verify_chain, verify_signature};
