@@ -11,15 +11,18 @@
 //!   encrypt and decrypt, as `openssl pkey`, `dgst` and `pkeyutl` do.
 //! - `dh` (`dh.rs`): a Diffie-Hellman exchange between Alice and Bob, every
 //!   value printed.
+//! - `cert` (`cert.rs`): X.509 certificates — make a CA or a leaf, show one,
+//!   verify a chain.
 //! - `report` (`report.rs`): how every subcommand words its error messages.
 //!
-//! The TLS `demo`, `server` and `client`, and `cert` join these as the crates
-//! they drive land; each gets a variant of [`Command`] and a module.
+//! The TLS `demo`, `server` and `client` join these as the TLS crate lands;
+//! each gets a variant of [`Command`] and a module.
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod cert;
 mod dh;
 mod digest;
 mod keygen;
@@ -66,6 +69,13 @@ enum Command {
     /// both then compute the same shared secret, which never crossed the wire.
     #[command(verbatim_doc_comment)]
     Dh(dh::Args),
+    /// X.509 certificates: make a CA or a CA-signed leaf, show one, verify a chain.
+    ///
+    /// Certificates are RSA-signed (PKCS#1 v1.5 or PSS, SHA-256), written as
+    /// PEM, read as PEM or DER; `verify` exits 0 when the chain verifies for
+    /// the host and 1, with the reason, when not.
+    #[command(verbatim_doc_comment)]
+    Cert(cert::Args),
 }
 
 fn main() -> ExitCode {
@@ -77,5 +87,6 @@ fn main() -> ExitCode {
         Command::Keygen(args) => keygen::run(&args),
         Command::Rsa(args) => rsa::run(&args),
         Command::Dh(args) => dh::run(&args),
+        Command::Cert(args) => cert::run(&args),
     }
 }

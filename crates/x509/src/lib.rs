@@ -20,6 +20,11 @@
 //!   critical extensions, and the host name.
 //! - `hostname`: [`verify_hostname`] (RFC 6125: subjectAltName only,
 //!   whole-label wildcards, exact IP addresses).
+//! - `builder`: [`CertificateBuilder`] makes certificates (RFC 5280 §4.1):
+//!   self-signed CAs, and intermediates and leaves signed by a CA, with
+//!   random serials (§4.1.2.2), SAN DNS names and IP addresses (§4.2.1.6),
+//!   basicConstraints, keyUsage, extKeyUsage and key identifiers as
+//!   browsers expect, signed with RSA PKCS#1 v1.5 or PSS (SHA-256).
 //! - `error`: one [`Error`] whose messages say what failed in plain words.
 //!
 //! Malformed input is an [`Error`], never a panic.
@@ -39,6 +44,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod builder;
 mod certificate;
 mod error;
 mod extensions;
@@ -46,9 +52,12 @@ mod hostname;
 mod name;
 mod verify;
 
+pub use builder::{
+    BuildError, CertificateBuilder, MAX_VALIDITY_DAYS, Profile, SigningScheme, key_identifier,
+};
 pub use certificate::{Certificate, HashAlgorithm, PublicKeyInfo, SignatureAlgorithm};
 pub use error::Error;
 pub use extensions::{BasicConstraints, Extensions, GeneralName, KeyUsage, UnknownExtension};
 pub use hostname::verify_hostname;
 pub use name::{Attribute, AttributeValue, Name, escape_value};
-pub use verify::{MAX_INTERMEDIATES, verify_chain, verify_signature};
+pub use verify::{MAX_INTERMEDIATES, verify_chain, verify_path, verify_signature};

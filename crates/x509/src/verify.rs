@@ -42,6 +42,20 @@ pub fn verify_chain<'a>(
     check_validity(leaf, now)?;
     check_critical_extensions(leaf)?;
     verify_hostname(leaf, host)?;
+    verify_path(leaf, intermediates, anchors, now)
+}
+
+/// [`verify_chain`] without the host name: that `leaf` chains to one of
+/// `anchors` at time `now`. For tools that check a certificate on its own
+/// (`padlock cert verify` without `--host`); a TLS client always has a host.
+pub fn verify_path<'a>(
+    leaf: &'a Certificate,
+    intermediates: &'a [Certificate],
+    anchors: &'a [Certificate],
+    now: Time,
+) -> Result<Vec<&'a Certificate>, Error> {
+    check_validity(leaf, now)?;
+    check_critical_extensions(leaf)?;
     // A leaf that is itself a trust anchor (a pinned self-signed certificate).
     if let Some(anchor) = anchors.iter().find(|a| a.der() == leaf.der()) {
         return Ok(vec![anchor]);

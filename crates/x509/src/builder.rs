@@ -1,0 +1,425 @@
+//! Building and signing certificates (RFC 5280 §4.1): self-signed CAs, and
+//! intermediates and leaves signed by a CA, with the extensions browsers
+//! expect.
+//!
+//! A [`CertificateBuilder`] holds what differs between certificates (the
+//! common name, the SAN, the validity, CA or leaf); [`CertificateBuilder::self_signed`]
+//! and [`CertificateBuilder::signed_by`] write tbsCertificate with
+//! `padlock_der::Writer`, sign its bytes with RSA and read the result back
+//! with [`Certificate::from_der`], so what comes out is exactly what a peer
+//! will parse.
+//!
+//! The profile, extension by extension:
+//!
+//! ```text
+//!   CA    basicConstraints  critical  cA TRUE [, pathLenConstraint]   §4.2.1.9
+//!         keyUsage          critical  keyCertSign, cRLSign            §4.2.1.3
+//!   leaf  basicConstraints            cA FALSE (an empty SEQUENCE)    §4.2.1.9
+//!         keyUsage          critical  digitalSignature, keyEncipherment
+//!         extKeyUsage                 serverAuth [, clientAuth]       §4.2.1.12
+//!         subjectAltName              dNSName..., iPAddress...        §4.2.1.6
+//!   both  subjectKeyIdentifier        SHA-1 of the subjectPublicKey   §4.2.1.2 (1)
+//!         authorityKeyIdentifier      the issuer's key identifier     §4.2.1.1
+//! ```
+//!
+//! The serial number is 20 random octets with the top bit cleared: positive
+//! and at most 20 octets (§4.1.2.2), unguessable as the CA/Browser Forum
+//! asks.
+
+use core::fmt;
+use std::net::IpAddr;
+
+use padlock_der::{BitString, Tag, Time, Writer, oids};
+use padlock_rsa::{RsaPrivateKey, RsaPublicKey};
+use padlock_sha::{Hash, Sha1, Sha256};
+use rand_core::CryptoRng;
+
+use crate::certificate::Certificate;
+use crate::extensions::KeyUsage;
+
+/// The longest validity a builder accepts, in days (about 100 years).
+pub const MAX_VALIDITY_DAYS: u32 = 36_500;
+
+/// What to put in a new certificate. Fields are public: start from
+/// [`CertificateBuilder::ca`] or [`CertificateBuilder::leaf`] and change
+/// what you need.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateBuilder {
+    /// The subject's commonName (RFC 5280 §4.1.2.6), as a UTF8String.
+    pub common_name: String,
+    /// dNSName entries of subjectAltName.
+    pub dns_names: Vec<String>,
+    /// iPAddress entries of subjectAltName.
+    pub ip_addresses: Vec<IpAddr>,
+    /// notBefore.
+    pub not_before: Time,
+    /// The validity period in days: notAfter is notBefore plus this.
+    pub days: u32,
+    /// A CA or a leaf, with what goes with each.
+    pub profile: Profile,
+    /// How the issuer signs.
+    pub scheme: SigningScheme,
+}
+
+/// The two kinds of certificate the builder makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Profile {
+    /// A CA certificate (root or intermediate).
+    Ca {
+        /// pathLenConstraint: how many intermediates may follow it.
+        path_len: Option<u64>,
+    },
+    /// An end-entity (TLS server) certificate.
+    Leaf {
+        /// Whether extKeyUsage also lists clientAuth.
+        client_auth: bool,
+    },
+}
+
+/// The signature algorithms the builder writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SigningScheme {
+    /// sha256WithRSAEncryption: RSASSA-PKCS1-v1_5 with SHA-256 (RFC 4055 §5).
+    RsaPkcs1Sha256,
+    /// RSASSA-PSS with SHA-256, MGF1 with SHA-256 and a 32-byte salt
+    /// (RFC 4055 §3.1).
+    RsaPssSha256,
+}
+
+/// Why a certificate could not be built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BuildError {
+    /// A value cannot be encoded (a DNS name outside IA5, a date past 9999).
+    Encoding(padlock_der::Error),
+    /// The validity is longer than [`MAX_VALIDITY_DAYS`].
+    ValidityTooLong(u32),
+    /// The issuer's certificate is not a CA (no basicConstraints cA TRUE).
+    IssuerNotCa(String),
+    /// The issuer's private key is not the one its certificate holds.
+    KeyMismatch(String),
+    /// The issuer's key is not an RSA key.
+    UnsupportedKey(String),
+    /// RSA signing failed.
+    Signing(padlock_rsa::Error),
+    /// What was built does not read back (a bug in the builder).
+    Unreadable(crate::Error),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Encoding(error) => write!(f, "a value cannot be encoded: {error}"),
+            BuildError::ValidityTooLong(days) => {
+                write!(f, "a validity of {days} days is too long (at most {MAX_VALIDITY_DAYS})")
+            }
+            BuildError::IssuerNotCa(subject) => write!(f, "the issuer '{subject}' is not a CA"),
+            BuildError::KeyMismatch(subject) => {
+                write!(f, "the issuer key is not the key of the certificate '{subject}'")
+            }
+            BuildError::UnsupportedKey(why) => write!(f, "the issuer key cannot be used: {why}"),
+            BuildError::Signing(error) => write!(f, "signing failed: {error}"),
+            BuildError::Unreadable(error) => write!(f, "the new certificate does not read back: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// The issuing side of a signature: its name and key identifier, and the
+/// key that signs.
+struct Issuer<'a> {
+    name_der: &'a [u8],
+    key_id: Vec<u8>,
+    key: &'a RsaPrivateKey,
+}
+
+impl CertificateBuilder {
+    /// A CA named `common_name`, valid for ten years from `not_before`,
+    /// signed with PKCS#1 v1.5 SHA-256, without a path length limit.
+    pub fn ca(common_name: &str, not_before: Time) -> CertificateBuilder {
+        CertificateBuilder {
+            common_name: common_name.to_string(),
+            dns_names: Vec::new(),
+            ip_addresses: Vec::new(),
+            not_before,
+            days: 3650,
+            profile: Profile::Ca { path_len: None },
+            scheme: SigningScheme::RsaPkcs1Sha256,
+        }
+    }
+
+    /// A server leaf named `common_name`, valid for 90 days from
+    /// `not_before`, signed with PKCS#1 v1.5 SHA-256; add its names to
+    /// `dns_names` and `ip_addresses`.
+    pub fn leaf(common_name: &str, not_before: Time) -> CertificateBuilder {
+        CertificateBuilder {
+            days: 90,
+            profile: Profile::Leaf { client_auth: false },
+            ..CertificateBuilder::ca(common_name, not_before)
+        }
+    }
+
+    /// A certificate for `key` signed by `key` itself: issuer = subject,
+    /// authorityKeyIdentifier = subjectKeyIdentifier (a root CA).
+    pub fn self_signed<R: CryptoRng + ?Sized>(
+        &self,
+        key: &RsaPrivateKey,
+        rng: &mut R,
+    ) -> Result<Certificate, BuildError> {
+        let subject = self.subject_der()?;
+        let key_id = key_identifier(&key.public_key().to_pkcs1_der());
+        let issuer = Issuer { name_der: &subject, key_id, key };
+        self.build(&subject, key.public_key(), &issuer, rng)
+    }
+
+    /// A certificate for `subject_key` signed by the CA `issuer` with its
+    /// private key `issuer_key`.
+    pub fn signed_by<R: CryptoRng + ?Sized>(
+        &self,
+        subject_key: &RsaPublicKey,
+        issuer: &Certificate,
+        issuer_key: &RsaPrivateKey,
+        rng: &mut R,
+    ) -> Result<Certificate, BuildError> {
+        let issuer_name = issuer.subject.to_string();
+        // RFC 5280 §4.2.1.9: only a CA's key may sign certificates.
+        if !issuer.extensions.basic_constraints.is_some_and(|bc| bc.ca) {
+            return Err(BuildError::IssuerNotCa(issuer_name));
+        }
+        let issuer_public = issuer.public_key.rsa_key().map_err(BuildError::UnsupportedKey)?;
+        let ours = issuer_key.public_key();
+        if issuer_public.n_bytes() != ours.n_bytes() || issuer_public.e() != ours.e() {
+            return Err(BuildError::KeyMismatch(issuer_name));
+        }
+        // RFC 5280 §4.2.1.1: the AKI is the issuer's SKI; compute it the
+        // same way if the issuer (an old root) has none.
+        let key_id = match &issuer.extensions.subject_key_id {
+            Some(id) => id.clone(),
+            None => key_identifier(&issuer.public_key.key),
+        };
+        let issuer = Issuer { name_der: issuer.subject.der(), key_id, key: issuer_key };
+        self.build(&self.subject_der()?, subject_key, &issuer, rng)
+    }
+
+    /// Writes tbsCertificate, signs it, and reads the whole back.
+    fn build<R: CryptoRng + ?Sized>(
+        &self,
+        subject: &[u8],
+        subject_key: &RsaPublicKey,
+        issuer: &Issuer<'_>,
+        rng: &mut R,
+    ) -> Result<Certificate, BuildError> {
+        if self.days > MAX_VALIDITY_DAYS {
+            return Err(BuildError::ValidityTooLong(self.days));
+        }
+        let seconds = self.not_before.unix_seconds() + i64::from(self.days) * 86_400;
+        let not_after = Time::from_unix_seconds(seconds).map_err(BuildError::Encoding)?;
+        let serial = random_serial(rng);
+        let spki = subject_key.to_spki_der();
+        let subject_key_id = key_identifier(&subject_key.to_pkcs1_der());
+        let extensions = self.extensions_der(&subject_key_id, &issuer.key_id)?;
+        let mut w = Writer::new();
+        w.sequence(|w| {
+            // RFC 5280 §4.1.2.1: v3 (2), as extensions are present.
+            w.explicit(0, |w| w.small_integer(2));
+            w.unsigned_integer(&serial);
+            self.write_algorithm(w);
+            w.raw(issuer.name_der);
+            // §4.1.2.5: UTCTime through 2049, GeneralizedTime after.
+            w.sequence(|w| {
+                w.time(&self.not_before);
+                w.time(&not_after);
+            });
+            w.raw(subject);
+            w.raw(&spki);
+            w.explicit(3, |w| w.raw(&extensions));
+        });
+        let tbs = w.finish().map_err(BuildError::Encoding)?;
+        let signature = self.sign(issuer.key, &tbs, rng)?;
+        let mut w = Writer::new();
+        w.sequence(|w| {
+            w.raw(&tbs);
+            self.write_algorithm(w);
+            w.bit_string(BitString::from_octets(&signature));
+        });
+        let der = w.finish().map_err(BuildError::Encoding)?;
+        Certificate::from_der(&der).map_err(BuildError::Unreadable)
+    }
+
+    /// `Name`: one RDN holding the commonName as a UTF8String (RFC 5280
+    /// §4.1.2.6 wants UTF8String in new certificates).
+    fn subject_der(&self) -> Result<Vec<u8>, BuildError> {
+        encode(|w| {
+            w.sequence(|w| {
+                w.set_of(|w| {
+                    w.sequence(|w| {
+                        w.oid(&oids::COMMON_NAME);
+                        w.utf8_string(&self.common_name);
+                    })
+                })
+            })
+        })
+    }
+
+    /// The AlgorithmIdentifier, written in tbsCertificate and again outside
+    /// it (RFC 5280 §4.1.1.2: the two MUST match).
+    fn write_algorithm(&self, w: &mut Writer) {
+        let sha256 = |w: &mut Writer| {
+            // RFC 4055 §2.1: sha256Identifier with NULL parameters.
+            w.sequence(|w| {
+                w.oid(&oids::SHA256);
+                w.null();
+            })
+        };
+        w.sequence(|w| match self.scheme {
+            // RFC 4055 §5: the parameters MUST be NULL.
+            SigningScheme::RsaPkcs1Sha256 => {
+                w.oid(&oids::SHA256_WITH_RSA_ENCRYPTION);
+                w.null();
+            }
+            // RFC 4055 §3.1: hashAlgorithm, maskGenAlgorithm and saltLength;
+            // trailerField keeps its DEFAULT and is omitted.
+            SigningScheme::RsaPssSha256 => {
+                w.oid(&oids::RSASSA_PSS);
+                w.sequence(|w| {
+                    w.explicit(0, sha256);
+                    w.explicit(1, |w| {
+                        w.sequence(|w| {
+                            w.oid(&oids::MGF1);
+                            sha256(w);
+                        })
+                    });
+                    w.explicit(2, |w| w.small_integer(Sha256::OUTPUT_LEN as i64));
+                });
+            }
+        });
+    }
+
+    /// Signs the bytes of tbsCertificate.
+    fn sign<R: CryptoRng + ?Sized>(
+        &self,
+        key: &RsaPrivateKey,
+        tbs: &[u8],
+        rng: &mut R,
+    ) -> Result<Vec<u8>, BuildError> {
+        let signature = match self.scheme {
+            SigningScheme::RsaPkcs1Sha256 => key.sign_pkcs1v15::<Sha256, R>(tbs, rng),
+            SigningScheme::RsaPssSha256 => key.sign_pss::<Sha256, R>(tbs, rng),
+        };
+        signature.map_err(BuildError::Signing)
+    }
+
+    /// `Extensions`, in the order of the table in the module doc.
+    fn extensions_der(&self, subject_key_id: &[u8], authority_key_id: &[u8]) -> Result<Vec<u8>, BuildError> {
+        let mut list: Vec<(padlock_der::Oid, bool, Vec<u8>)> = Vec::new();
+        match self.profile {
+            Profile::Ca { path_len } => {
+                let value = encode(|w| {
+                    w.sequence(|w| {
+                        w.boolean(true);
+                        if let Some(n) = path_len {
+                            w.small_unsigned(n);
+                        }
+                    })
+                })?;
+                list.push((oids::BASIC_CONSTRAINTS, true, value));
+                list.push(key_usage(KeyUsage::KEY_CERT_SIGN | KeyUsage::CRL_SIGN)?);
+            }
+            Profile::Leaf { client_auth } => {
+                // X.690 §11.5: cA FALSE is the DEFAULT, so it is omitted.
+                list.push((oids::BASIC_CONSTRAINTS, false, encode(|w| w.sequence(|_| {}))?));
+                list.push(key_usage(KeyUsage::DIGITAL_SIGNATURE | KeyUsage::KEY_ENCIPHERMENT)?);
+                let value = encode(|w| {
+                    w.sequence(|w| {
+                        w.oid(&oids::SERVER_AUTH);
+                        if client_auth {
+                            w.oid(&oids::CLIENT_AUTH);
+                        }
+                    })
+                })?;
+                list.push((oids::EXT_KEY_USAGE, false, value));
+            }
+        }
+        if let Some(san) = self.subject_alt_name()? {
+            list.push((oids::SUBJECT_ALT_NAME, false, san));
+        }
+        list.push((oids::SUBJECT_KEY_IDENTIFIER, false, encode(|w| w.octet_string(subject_key_id))?));
+        // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING, ... }
+        let aki = encode(|w| w.sequence(|w| w.implicit(0, |w| w.octet_string(authority_key_id))))?;
+        list.push((oids::AUTHORITY_KEY_IDENTIFIER, false, aki));
+        // Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE,
+        // extnValue OCTET STRING }: DER writes `critical` only when TRUE.
+        encode(|w| {
+            w.sequence(|w| {
+                for (oid, critical, value) in &list {
+                    w.sequence(|w| {
+                        w.oid(oid);
+                        if *critical {
+                            w.boolean(true);
+                        }
+                        w.octet_string(value);
+                    });
+                }
+            })
+        })
+    }
+
+    /// The value of subjectAltName, if there is a name for it (GeneralNames
+    /// has SIZE (1..MAX)). It is not critical: the subject is never empty
+    /// here (RFC 5280 §4.2.1.6).
+    fn subject_alt_name(&self) -> Result<Option<Vec<u8>>, BuildError> {
+        if self.dns_names.is_empty() && self.ip_addresses.is_empty() {
+            return Ok(None);
+        }
+        let value = encode(|w| {
+            w.sequence(|w| {
+                for name in &self.dns_names {
+                    // dNSName [2] IA5String
+                    w.implicit(2, |w| w.ia5_string(name));
+                }
+                for ip in &self.ip_addresses {
+                    // iPAddress [7] OCTET STRING: 4 octets for IPv4, 16 for IPv6.
+                    match ip {
+                        IpAddr::V4(v4) => w.element(Tag::context(7), &v4.octets()),
+                        IpAddr::V6(v6) => w.element(Tag::context(7), &v6.octets()),
+                    }
+                }
+            })
+        })?;
+        Ok(Some(value))
+    }
+}
+
+/// The DER that `write` writes, or the first encoding error.
+fn encode(write: impl FnOnce(&mut Writer)) -> Result<Vec<u8>, BuildError> {
+    let mut w = Writer::new();
+    write(&mut w);
+    w.finish().map_err(BuildError::Encoding)
+}
+
+/// keyUsage (RFC 5280 §4.2.1.3) with `bits` set, critical as §4.2.1.3 says
+/// it SHOULD be.
+fn key_usage(bits: u16) -> Result<(padlock_der::Oid, bool, Vec<u8>), BuildError> {
+    let named: Vec<bool> = (0..9).map(|i| bits & (1 << i) != 0).collect();
+    Ok((oids::KEY_USAGE, true, encode(|w| w.named_bits(&named))?))
+}
+
+/// RFC 5280 §4.2.1.2 method (1): the SHA-1 of the subjectPublicKey BIT
+/// STRING's contents (for RSA, the DER of RSAPublicKey), without the tag,
+/// length and unused-bits octet.
+pub fn key_identifier(subject_public_key: &[u8]) -> Vec<u8> {
+    Sha1::digest(subject_public_key).as_ref().to_vec()
+}
+
+/// 20 random octets with the top bit cleared: a positive INTEGER of at most
+/// 20 octets (RFC 5280 §4.1.2.2), never zero.
+fn random_serial<R: CryptoRng + ?Sized>(rng: &mut R) -> [u8; 20] {
+    let mut serial = [0u8; 20];
+    rng.fill_bytes(&mut serial);
+    serial[0] &= 0x7f;
+    // §4.1.2.2: a positive integer; all zeros (chance 2^-159) becomes 1.
+    if serial.iter().all(|&b| b == 0) {
+        serial[19] = 1;
+    }
+    serial
+}
