@@ -13,9 +13,9 @@
 //! OpenSSL is the reference, so a missing `openssl` fails the tests rather
 //! than skipping them. Each test works in its own scratch directory.
 
-use std::fs;
-use std::io;
-use std::path::PathBuf;
+mod common;
+
+use common::{Scratch, describe, openssl};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
@@ -169,20 +169,7 @@ fn bad_files_give_one_line_errors() {
     }
 }
 
-/// A scratch directory for one test, deleted when dropped.
-struct Scratch {
-    path: PathBuf,
-}
-
 impl Scratch {
-    /// An empty directory whose name is unique to this test and process.
-    fn new(test: &str) -> Scratch {
-        let path = std::env::temp_dir().join(format!("padlock-cli-cert-{}-{test}", std::process::id()));
-        let _ = fs::remove_dir_all(&path);
-        fs::create_dir_all(&path).expect("creating a scratch directory");
-        Scratch { path }
-    }
-
     /// A directory holding the chain of [`chain_files`].
     fn with_chain(test: &str) -> Scratch {
         let dir = Scratch::new(test);
@@ -190,22 +177,6 @@ impl Scratch {
             dir.write(name, contents);
         }
         dir
-    }
-
-    /// Writes the file `name`.
-    fn write(&self, name: &str, contents: &[u8]) {
-        fs::write(self.path.join(name), contents).expect("writing a scratch file");
-    }
-
-    /// Reads the file `name`.
-    fn read(&self, name: &str) -> Vec<u8> {
-        fs::read(self.path.join(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
     }
 }
 
@@ -270,29 +241,4 @@ fn padlock(dir: &Scratch, args: &[&str]) -> Output {
         .current_dir(&dir.path)
         .output()
         .expect("starting padlock")
-}
-
-/// Runs `openssl <args>` in `dir`, failing the test if it is missing or
-/// fails.
-fn openssl(dir: &Scratch, args: &[&str]) -> Output {
-    let output = match Command::new("openssl").args(args).current_dir(&dir.path).output() {
-        Ok(output) => output,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => panic!(
-            "`openssl` was not found on PATH. These tests check padlock against OpenSSL; \
-             install OpenSSL 3.0 or later (the `openssl` package) to run them."
-        ),
-        Err(error) => panic!("running openssl: {error}"),
-    };
-    assert!(output.status.success(), "openssl {}: {}", args.join(" "), describe(&output));
-    output
-}
-
-/// A program's output, for a failed assertion's message.
-fn describe(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }

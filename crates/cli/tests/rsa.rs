@@ -8,9 +8,11 @@
 //! OpenSSL is the reference, so a missing `openssl` fails the tests rather
 //! than skipping them. Each test works in its own scratch directory.
 
+mod common;
+
+use common::{Scratch, describe, openssl};
 use std::fs;
-use std::io::{self, Write};
-use std::path::PathBuf;
+use std::io::Write;
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
@@ -227,20 +229,7 @@ fn usage_errors_exit_with_status_2() {
     }
 }
 
-/// A scratch directory for one test, deleted when dropped.
-struct Scratch {
-    path: PathBuf,
-}
-
 impl Scratch {
-    /// An empty directory whose name is unique to this test and process.
-    fn new(test: &str) -> Scratch {
-        let path = std::env::temp_dir().join(format!("padlock-cli-rsa-{}-{test}", std::process::id()));
-        let _ = fs::remove_dir_all(&path);
-        fs::create_dir_all(&path).expect("creating a scratch directory");
-        Scratch { path }
-    }
-
     /// A directory holding `message` and one OpenSSL key as `key.pem`
     /// (PKCS #8), `key-pkcs1.pem`, `pub.pem` (SubjectPublicKeyInfo),
     /// `pub.der` and `rsapub.pem` (PKCS #1 public).
@@ -251,22 +240,6 @@ impl Scratch {
             dir.write(name, contents);
         }
         dir
-    }
-
-    /// Writes the file `name`.
-    fn write(&self, name: &str, contents: &[u8]) {
-        fs::write(self.path.join(name), contents).expect("writing a scratch file");
-    }
-
-    /// Reads the file `name`.
-    fn read(&self, name: &str) -> Vec<u8> {
-        fs::read(self.path.join(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
     }
 }
 
@@ -311,21 +284,6 @@ fn padlock(dir: &Scratch, args: &[&str], stdin: &[u8]) -> Output {
     })
 }
 
-/// Runs `openssl <args>` in `dir`, failing the test if it is missing or
-/// fails.
-fn openssl(dir: &Scratch, args: &[&str]) -> Output {
-    let output = match Command::new("openssl").args(args).current_dir(&dir.path).output() {
-        Ok(output) => output,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => panic!(
-            "`openssl` was not found on PATH. These tests check padlock against OpenSSL; \
-             install OpenSSL 3.0 or later (the `openssl` package) to run them."
-        ),
-        Err(error) => panic!("running openssl: {error}"),
-    };
-    assert!(output.status.success(), "openssl {}: {}", args.join(" "), describe(&output));
-    output
-}
-
 /// The permission bits of the file `name`.
 #[cfg(unix)]
 fn mode(dir: &Scratch, name: &str) -> u32 {
@@ -338,14 +296,4 @@ fn mode(dir: &Scratch, name: &str) -> u32 {
 fn set_mode(dir: &Scratch, name: &str, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(dir.path.join(name), fs::Permissions::from_mode(mode)).expect("chmod");
-}
-
-/// A program's output, for a failed assertion's message.
-fn describe(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
