@@ -1,0 +1,244 @@
+//! The client side: the ClientHello, the ServerHello that decides the
+//! version, then TLS 1.2 ([`tls12`]) or TLS 1.3 ([`tls13`]).
+
+pub(crate) mod tls12;
+pub(crate) mod tls13;
+
+use std::sync::Arc;
+
+use crate::Error;
+use crate::config::ClientConfig;
+use crate::conn::{Core, Input, State, unexpected};
+use crate::handshake::{EphemeralKey, Transcript};
+use crate::messages::version::{TLS10, TLS12, TLS13};
+use crate::messages::{
+    ClientHello, DOWNGRADE_TLS12, Extensions, HandshakeType, KeyShare, ServerHello, ext, write_u16_list,
+};
+use crate::suites::{CipherSuite, NamedGroup};
+use crate::trace::Event;
+
+/// What the client keeps from its ClientHello.
+pub(crate) struct Hello {
+    pub(crate) config: Arc<ClientConfig>,
+    pub(crate) random: [u8; 32],
+    pub(crate) session_id: Vec<u8>,
+    /// The key shares sent (TLS 1.3), with their private keys.
+    pub(crate) shares: Vec<(NamedGroup, EphemeralKey)>,
+    /// Extension types we sent: the server may only answer with these.
+    pub(crate) sent_extensions: Vec<u16>,
+    pub(crate) transcript: Transcript,
+    /// Whether a HelloRetryRequest was already answered.
+    pub(crate) retried: bool,
+}
+
+/// Builds and queues the first ClientHello.
+pub(crate) fn start(config: Arc<ClientConfig>, core: &mut Core) -> Result<Box<dyn State>, Error> {
+    let mut random = [0u8; 32];
+    core.rng.fill_bytes(&mut random);
+    core.client_random = random;
+    let offers_tls13 = config.versions.contains(&TLS13);
+    // RFC 8446 §D.4: middlebox compatibility mode sends a fake session id.
+    let mut session_id = Vec::new();
+    if offers_tls13 {
+        session_id = vec![0u8; 32];
+        core.rng.fill_bytes(&mut session_id);
+    }
+    let mut shares = Vec::new();
+    if offers_tls13 {
+        for &group in &config.key_share_groups {
+            shares.push((group, EphemeralKey::generate(group, &mut *core.rng)?));
+        }
+    }
+    let mut hello = Hello {
+        config,
+        random,
+        session_id,
+        shares,
+        sent_extensions: Vec::new(),
+        transcript: Transcript::default(),
+        retried: false,
+    };
+    for (group, key) in &hello.shares {
+        core.emit(Event::KeyExchange {
+            name: format!("client {} public key", group.name()),
+            value: key.public(),
+        });
+    }
+    send_client_hello(&mut hello, core, None)?;
+    Ok(Box::new(ExpectServerHello { hello }))
+}
+
+/// Writes the ClientHello (RFC 8446 §4.1.2), with `cookie` after an HRR.
+pub(crate) fn send_client_hello(
+    hello: &mut Hello,
+    core: &mut Core,
+    cookie: Option<&[u8]>,
+) -> Result<(), Error> {
+    let config = hello.config.clone();
+    let offers_tls12 = config.versions.contains(&TLS12);
+    let offers_tls13 = config.versions.contains(&TLS13);
+    let suites: Vec<u16> = config
+        .cipher_suites
+        .iter()
+        .filter(|s| if s.is_tls13() { offers_tls13 } else { offers_tls12 })
+        .map(|s| s.id)
+        .collect();
+    if suites.is_empty() {
+        return Err(Error::Internal("no cipher suite to offer for the configured versions".into()));
+    }
+    let mut extensions = Extensions::default();
+    // RFC 6066 §3: literal IP addresses are not sent as server_name.
+    if config.server_name.parse::<std::net::IpAddr>().is_err() {
+        extensions.push(ext::SERVER_NAME, |w| {
+            w.vec16(|w| {
+                w.u8(0).vec16(|w| {
+                    w.bytes(config.server_name.as_bytes());
+                });
+            });
+        });
+    }
+    let groups: Vec<u16> = config.groups.iter().map(|g| g.id()).collect();
+    extensions.push(ext::SUPPORTED_GROUPS, |w| write_u16_list(w, &groups));
+    if offers_tls12 {
+        // RFC 8422 §5.1.2: uncompressed points only.
+        extensions.push(ext::EC_POINT_FORMATS, |w| {
+            w.vec8(|w| {
+                w.u8(0);
+            });
+        });
+    }
+    let schemes: Vec<u16> = config.signature_schemes.iter().map(|s| s.id()).collect();
+    extensions.push(ext::SIGNATURE_ALGORITHMS, |w| write_u16_list(w, &schemes));
+    if offers_tls12 {
+        // RFC 7627 §5.1 and RFC 5746 §3.4: both empty in a first hello.
+        extensions.push(ext::EXTENDED_MASTER_SECRET, |_| {});
+        extensions.push(ext::RENEGOTIATION_INFO, |w| {
+            w.vec8(|_| {});
+        });
+    }
+    if offers_tls13 {
+        extensions.push(ext::SUPPORTED_VERSIONS, |w| {
+            w.vec8(|w| {
+                for &v in &config.versions {
+                    w.u16(v);
+                }
+            });
+        });
+        // RFC 8446 §4.2.9: without it a server may not... we use no PSK,
+        // but OpenSSL expects the extension in every TLS 1.3 hello.
+        extensions.push(ext::PSK_KEY_EXCHANGE_MODES, |w| {
+            w.vec8(|w| {
+                w.u8(1);
+            });
+        });
+        let shares: Vec<KeyShare> =
+            hello.shares.iter().map(|(g, k)| KeyShare { group: g.id(), key_exchange: k.public() }).collect();
+        extensions.push(ext::KEY_SHARE, |w| {
+            w.vec16(|w| {
+                for share in &shares {
+                    share.encode(w);
+                }
+            });
+        });
+        if let Some(cookie) = cookie {
+            extensions.push(ext::COOKIE, |w| {
+                w.vec16(|w| {
+                    w.bytes(cookie);
+                });
+            });
+        }
+    }
+    hello.sent_extensions = extensions.0.iter().map(|e| e.typ).collect();
+    let client_hello = ClientHello {
+        legacy_version: TLS12,
+        random: hello.random,
+        session_id: hello.session_id.clone(),
+        cipher_suites: suites,
+        compression_methods: vec![0],
+        extensions,
+    };
+    if !hello.retried {
+        // RFC 8446 §5.1: the first ClientHello may carry record version 0x0301.
+        core.set_plaintext_version(TLS10.to_be_bytes());
+    }
+    let raw = core.send_handshake(HandshakeType::ClientHello, &client_hello.encode());
+    core.flush_handshake()?;
+    core.set_plaintext_version(TLS12.to_be_bytes());
+    hello.transcript.add(&raw);
+    Ok(())
+}
+
+/// Waiting for ServerHello (or HelloRetryRequest).
+struct ExpectServerHello {
+    hello: Hello,
+}
+
+impl State for ExpectServerHello {
+    fn expecting(&self) -> &'static str {
+        "ServerHello"
+    }
+
+    fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
+        let message = match input {
+            Input::Handshake(m) if m.typ == HandshakeType::ServerHello => m,
+            other => return Err(unexpected(&*self, &other)),
+        };
+        let server_hello = ServerHello::decode(&message.body)?;
+        let hello = self.hello;
+        let config = hello.config.clone();
+        // RFC 8446 §4.2: the server may only answer extensions we sent.
+        for e in &server_hello.extensions.0 {
+            // §4.2.2: a HelloRetryRequest may bring a cookie unasked.
+            let cookie_in_retry = e.typ == ext::COOKIE && server_hello.is_retry_request();
+            if !hello.sent_extensions.contains(&e.typ) && !cookie_in_retry {
+                return Err(Error::UnsupportedExtension(format!(
+                    "the server answered with {} which we did not offer",
+                    ext::name(e.typ)
+                )));
+            }
+        }
+        if server_hello.compression_method != 0 {
+            return Err(Error::IllegalParameter("a compression method other than null"));
+        }
+        let version = negotiated_version(&server_hello, &config.versions)?;
+        let suite = CipherSuite::by_id(server_hello.cipher_suite)
+            .filter(|s| config.cipher_suites.contains(s) && s.is_tls13() == (version == TLS13))
+            .ok_or(Error::IllegalParameter("the server chose a cipher suite we did not offer"))?;
+        core.version = version;
+        core.key_len = suite.key_len;
+        if version == TLS13 {
+            tls13::server_hello(hello, core, message, server_hello, suite)
+        } else {
+            // RFC 8446 §4.1.3: a TLS 1.3 client that gets TLS 1.2 checks the sentinel.
+            if config.versions.contains(&TLS13) && server_hello.random[24..] == DOWNGRADE_TLS12 {
+                core.emit(Event::Check {
+                    what: "downgrade sentinel (RFC 8446 §4.1.3)".into(),
+                    passed: false,
+                    detail: "the server random ends in DOWNGRD 01".into(),
+                });
+                return Err(Error::Downgrade);
+            }
+            tls12::server_hello(hello, core, message, server_hello, suite)
+        }
+    }
+}
+
+/// The version the ServerHello selects (RFC 8446 §4.2.1), if we offered it.
+fn negotiated_version(server_hello: &ServerHello, offered: &[u16]) -> Result<u16, Error> {
+    let selected = server_hello.extensions.parse(ext::SUPPORTED_VERSIONS, |r| r.u16())?;
+    let version = match selected {
+        // RFC 8446 §4.2.1: supported_versions in a ServerHello means TLS 1.3 (or later).
+        Some(v) if v != TLS13 => {
+            return Err(Error::IllegalParameter("supported_versions selects a non-1.3 version"));
+        }
+        Some(v) => v,
+        None => server_hello.legacy_version,
+    };
+    if !offered.contains(&version) {
+        return Err(Error::ProtocolVersion(format!(
+            "the server chose {}, which we did not offer",
+            crate::messages::version::name(version)
+        )));
+    }
+    Ok(version)
+}

@@ -1,0 +1,106 @@
+//! Client and server configuration.
+
+use std::sync::Arc;
+
+use padlock_der::Time;
+use padlock_rsa::RsaPrivateKey;
+use padlock_x509::Certificate;
+
+use crate::messages::version::{TLS12, TLS13};
+use crate::suites::{ALL_SUITES, CipherSuite, NamedGroup, SignatureScheme};
+use crate::trace::{KeyLogSink, TraceSink};
+
+/// What a client offers and trusts.
+#[derive(Clone)]
+pub struct ClientConfig {
+    /// The certificates we trust as roots.
+    pub trust_anchors: Vec<Certificate>,
+    /// The name we connect to: sent as server_name (unless an IP address)
+    /// and checked against the certificate.
+    pub server_name: String,
+    /// Check the server's certificate chain and name (off only for `--insecure`).
+    pub verify_certificate: bool,
+    /// Versions in order of preference.
+    pub versions: Vec<u16>,
+    /// Suites in order of preference.
+    pub cipher_suites: Vec<CipherSuite>,
+    /// Groups in order of preference (supported_groups).
+    pub groups: Vec<NamedGroup>,
+    /// The groups we send a TLS 1.3 key share for at first (default: the first group).
+    pub key_share_groups: Vec<NamedGroup>,
+    /// Signature schemes we accept.
+    pub signature_schemes: Vec<SignatureScheme>,
+    /// Refuse a TLS 1.2 server without the extended master secret (RFC 7627).
+    pub require_extended_master_secret: bool,
+    /// A fixed clock for certificate checks (tests); `None` is the system clock.
+    pub now: Option<Time>,
+    /// The trace sink.
+    pub trace: Option<TraceSink>,
+    /// The NSS key-log sink.
+    pub key_log: Option<KeyLogSink>,
+}
+
+impl ClientConfig {
+    /// Defaults: TLS 1.3 then 1.2, every suite, x25519 then ffdhe2048 and
+    /// ffdhe3072, every signature scheme, checking certificates against
+    /// `trust_anchors`.
+    pub fn new(server_name: &str, trust_anchors: Vec<Certificate>) -> ClientConfig {
+        ClientConfig {
+            trust_anchors,
+            server_name: server_name.to_string(),
+            verify_certificate: true,
+            versions: vec![TLS13, TLS12],
+            cipher_suites: ALL_SUITES.to_vec(),
+            groups: NamedGroup::ALL.to_vec(),
+            key_share_groups: vec![NamedGroup::X25519],
+            signature_schemes: SignatureScheme::ALL.to_vec(),
+            require_extended_master_secret: false,
+            now: None,
+            trace: None,
+            key_log: None,
+        }
+    }
+}
+
+/// What a server has and accepts.
+#[derive(Clone)]
+pub struct ServerConfig {
+    /// The certificate chain, leaf first.
+    pub certificate_chain: Vec<Certificate>,
+    /// The leaf's private key.
+    pub private_key: Arc<RsaPrivateKey>,
+    /// Versions in order of preference.
+    pub versions: Vec<u16>,
+    /// Suites in order of preference (the server's order decides).
+    pub cipher_suites: Vec<CipherSuite>,
+    /// Groups in order of preference: TLS 1.3 key shares and TLS 1.2 ECDHE/DHE.
+    pub groups: Vec<NamedGroup>,
+    /// The group for TLS 1.2 DHE when the client names no ffdhe group (RFC 7919 §4).
+    pub dhe_group: NamedGroup,
+    /// Signature schemes we are willing to sign with.
+    pub signature_schemes: Vec<SignatureScheme>,
+    /// Refuse a TLS 1.2 client without the extended master secret.
+    pub require_extended_master_secret: bool,
+    /// The trace sink.
+    pub trace: Option<TraceSink>,
+    /// The NSS key-log sink.
+    pub key_log: Option<KeyLogSink>,
+}
+
+impl ServerConfig {
+    /// Defaults: TLS 1.3 then 1.2, every suite and group, ffdhe2048 for DHE.
+    pub fn new(certificate_chain: Vec<Certificate>, private_key: Arc<RsaPrivateKey>) -> ServerConfig {
+        ServerConfig {
+            certificate_chain,
+            private_key,
+            versions: vec![TLS13, TLS12],
+            cipher_suites: ALL_SUITES.to_vec(),
+            groups: NamedGroup::ALL.to_vec(),
+            dhe_group: NamedGroup::Ffdhe2048,
+            signature_schemes: SignatureScheme::ALL.to_vec(),
+            require_extended_master_secret: false,
+            trace: None,
+            key_log: None,
+        }
+    }
+}

@@ -1,0 +1,532 @@
+//! The connection: the record layer below, the handshake state machine
+//! above, and the sans-IO interface between them and the caller.
+//!
+//! Bytes from the peer go in through [`Connection::read_tls`]; bytes to
+//! send come out of [`Connection::take_outgoing`]. In between, records are
+//! split off ([`Deframer`]), unprotected ([`HalfConn`]), and handshake
+//! messages reassembled across records and handed, one at a time, to the
+//! current handshake state, which consumes itself and returns the next.
+
+use std::sync::Arc;
+
+use rand_core::CryptoRng;
+
+use crate::Error;
+use crate::alert::{AlertDescription, AlertLevel};
+use crate::config::{ClientConfig, ServerConfig};
+use crate::key_schedule::SecretKind;
+use crate::key_schedule::tls13::TrafficSecret;
+use crate::messages::{HandshakeType, KeyExchangeAlgorithm, MAX_HANDSHAKE_LEN, frame, version};
+use crate::record::{ContentType, Deframer, HalfConn, MAX_PLAINTEXT_LEN, Record};
+use crate::suites::CipherSuite;
+use crate::trace::{Event, KeyLogSink, Side, TraceSink, hex};
+
+/// A whole handshake message, as received.
+pub(crate) struct Message {
+    /// Its type.
+    pub(crate) typ: HandshakeType,
+    /// The body (after the 4-byte header).
+    pub(crate) body: Vec<u8>,
+    /// Header and body, for the transcript.
+    pub(crate) raw: Vec<u8>,
+}
+
+/// What the record layer hands the handshake state.
+pub(crate) enum Input {
+    /// A handshake message.
+    Handshake(Message),
+    /// A TLS 1.2 ChangeCipherSpec.
+    ChangeCipherSpec,
+}
+
+/// One handshake state: what is valid while waiting for the next message.
+/// `handle` consumes the state and returns the next one (rustls `Expect*`).
+pub(crate) trait State: Send {
+    /// Handles the next input.
+    fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error>;
+    /// What this state waits for, for "unexpected message" errors.
+    fn expecting(&self) -> &'static str;
+    /// Whether the handshake is over (application data may flow).
+    fn is_traffic(&self) -> bool {
+        false
+    }
+}
+
+/// The error for a message that is not the one expected.
+pub(crate) fn unexpected(state: &dyn State, input: &Input) -> Error {
+    let got = match input {
+        Input::Handshake(message) => message.typ.name(),
+        Input::ChangeCipherSpec => "ChangeCipherSpec",
+    };
+    Error::UnexpectedMessage(format!("expected {}, got {got}", state.expecting()))
+}
+
+/// What the handshake agreed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Negotiated {
+    /// The protocol version (0x0303 or 0x0304).
+    pub version: u16,
+    /// The cipher suite.
+    pub suite: CipherSuite,
+    /// The key-exchange group (None for RSA key transport).
+    pub group: Option<String>,
+    /// TLS 1.2: whether the extended master secret was used.
+    pub extended_master_secret: bool,
+}
+
+impl Negotiated {
+    /// "TLS 1.3".
+    pub fn version_name(&self) -> String {
+        version::name(self.version)
+    }
+}
+
+/// The state both sides share: record layer, buffers, sinks, RNG.
+pub(crate) struct Core {
+    pub(crate) side: Side,
+    deframer: Deframer,
+    read: HalfConn,
+    write: HalfConn,
+    outgoing: Vec<u8>,
+    pending_handshake: Vec<u8>,
+    handshake_in: Vec<u8>,
+    app_in: Vec<u8>,
+    pub(crate) rng: Box<dyn CryptoRng + Send>,
+    trace: Option<TraceSink>,
+    key_log: Option<KeyLogSink>,
+    /// The negotiated version, once known (0 before).
+    pub(crate) version: u16,
+    /// The TLS 1.2 key exchange, once known (for decoding traces).
+    pub(crate) kx: Option<KeyExchangeAlgorithm>,
+    /// The client random, for key-log lines.
+    pub(crate) client_random: [u8; 32],
+    pub(crate) negotiated: Option<Negotiated>,
+    /// TLS 1.3 application traffic secrets (read, write), for KeyUpdate.
+    pub(crate) traffic13: Option<(TrafficSecret, TrafficSecret)>,
+    /// The suite's key length, for KeyUpdate.
+    pub(crate) key_len: usize,
+    peer_closed: bool,
+    sent_close: bool,
+}
+
+impl Core {
+    fn new(
+        side: Side,
+        rng: Box<dyn CryptoRng + Send>,
+        trace: Option<TraceSink>,
+        key_log: Option<KeyLogSink>,
+    ) -> Core {
+        Core {
+            side,
+            deframer: Deframer::new(),
+            read: HalfConn::plaintext(),
+            write: HalfConn::plaintext(),
+            outgoing: Vec::new(),
+            pending_handshake: Vec::new(),
+            handshake_in: Vec::new(),
+            app_in: Vec::new(),
+            rng,
+            trace,
+            key_log,
+            version: 0,
+            kx: None,
+            client_random: [0; 32],
+            negotiated: None,
+            traffic13: None,
+            key_len: 16,
+            peer_closed: false,
+            sent_close: false,
+        }
+    }
+
+    /// Sends an event to the trace sink, if any.
+    pub(crate) fn emit(&self, event: Event) {
+        if let Some(trace) = &self.trace {
+            trace(self.side, &event);
+        }
+    }
+
+    /// Whether anyone listens to events (to skip building costly ones).
+    pub(crate) fn tracing(&self) -> bool {
+        self.trace.is_some()
+    }
+
+    /// Emits a secret and writes its NSS key-log line.
+    pub(crate) fn log_secret(&self, kind: SecretKind, value: &[u8]) {
+        self.emit(Event::Secret { name: kind.label().to_string(), value: value.to_vec() });
+        if let Some(key_log) = &self.key_log
+            && !kind.nss_label().is_empty()
+        {
+            key_log(&format!("{} {} {}", kind.nss_label(), hex(&self.client_random), hex(value)));
+        }
+    }
+
+    /// Frames a handshake message, queues it for sending and returns the
+    /// framed bytes (for the transcript).
+    pub(crate) fn send_handshake(&mut self, typ: HandshakeType, body: &[u8]) -> Vec<u8> {
+        let raw = frame(typ, body);
+        self.emit(Event::Handshake {
+            sent: true,
+            typ,
+            bytes: raw.clone(),
+            version: self.version,
+            kx: self.kx,
+        });
+        self.pending_handshake.extend_from_slice(&raw);
+        raw
+    }
+
+    /// Seals queued handshake messages into records of at most 2^14 bytes
+    /// (RFC 8446 §5.1: handshake messages may be coalesced and split).
+    pub(crate) fn flush_handshake(&mut self) -> Result<(), Error> {
+        let pending = core::mem::take(&mut self.pending_handshake);
+        for chunk in pending.chunks(MAX_PLAINTEXT_LEN) {
+            self.seal(ContentType::Handshake, chunk)?;
+        }
+        Ok(())
+    }
+
+    fn seal(&mut self, content_type: ContentType, payload: &[u8]) -> Result<Vec<u8>, Error> {
+        let record = self.write.seal(content_type, payload)?;
+        self.outgoing.extend_from_slice(&record);
+        if self.tracing() {
+            self.emit(Event::Record { sent: true, content_type, bytes: record.clone() });
+        }
+        Ok(record)
+    }
+
+    /// Sets the legacy version of plaintext records (0x0301 for a first ClientHello).
+    pub(crate) fn set_plaintext_version(&mut self, version: [u8; 2]) {
+        self.write.set_plaintext_version(version);
+    }
+
+    /// Sends a ChangeCipherSpec record (after flushing queued messages).
+    pub(crate) fn send_change_cipher_spec(&mut self) -> Result<(), Error> {
+        self.flush_handshake()?;
+        self.seal(ContentType::ChangeCipherSpec, &[1])?;
+        self.emit(Event::ChangeCipherSpec { sent: true });
+        Ok(())
+    }
+
+    /// Installs new write protection; what was queued goes out under the old one.
+    pub(crate) fn set_write(
+        &mut self,
+        half: HalfConn,
+        stage: &str,
+        key: &[u8],
+        iv: &[u8],
+    ) -> Result<(), Error> {
+        self.flush_handshake()?;
+        self.write = half;
+        self.emit(Event::KeysInstalled {
+            write: true,
+            stage: stage.into(),
+            key: key.to_vec(),
+            iv: iv.to_vec(),
+        });
+        Ok(())
+    }
+
+    /// Installs new read protection. RFC 8446 §5.1: a handshake message
+    /// must not straddle a key change, so nothing may be left buffered.
+    pub(crate) fn set_read(
+        &mut self,
+        half: HalfConn,
+        stage: &str,
+        key: &[u8],
+        iv: &[u8],
+    ) -> Result<(), Error> {
+        if !self.handshake_in.is_empty() {
+            return Err(Error::UnexpectedMessage("handshake data not aligned with a key change".into()));
+        }
+        self.read = half;
+        self.emit(Event::KeysInstalled {
+            write: false,
+            stage: stage.into(),
+            key: key.to_vec(),
+            iv: iv.to_vec(),
+        });
+        Ok(())
+    }
+
+    /// Queues an alert under the current write protection.
+    pub(crate) fn send_alert(&mut self, level: AlertLevel, description: AlertDescription) {
+        let _ = self.flush_handshake();
+        if self.seal(ContentType::Alert, &[level.to_u8(), description.to_u8()]).is_ok() {
+            self.emit(Event::Alert { sent: true, level: level.to_u8(), description });
+        }
+    }
+
+    /// Records what was negotiated and tells the trace.
+    pub(crate) fn set_negotiated(&mut self, negotiated: Negotiated, why: String) {
+        self.emit(Event::Negotiated {
+            version: negotiated.version,
+            suite: negotiated.suite.name,
+            group: negotiated.group.clone(),
+            why,
+        });
+        self.negotiated = Some(negotiated);
+    }
+}
+
+/// A TLS connection, client or server, without I/O.
+pub struct Connection {
+    core: Core,
+    state: Option<Box<dyn State>>,
+    failed: Option<Error>,
+}
+
+impl Connection {
+    /// A client connection; the ClientHello is queued at once.
+    pub fn client(config: Arc<ClientConfig>, rng: Box<dyn CryptoRng + Send>) -> Result<Connection, Error> {
+        let mut core = Core::new(Side::Client, rng, config.trace.clone(), config.key_log.clone());
+        let state = crate::client::start(config, &mut core)?;
+        core.flush_handshake()?;
+        Ok(Connection { core, state: Some(state), failed: None })
+    }
+
+    /// A server connection, waiting for a ClientHello.
+    pub fn server(config: Arc<ServerConfig>, rng: Box<dyn CryptoRng + Send>) -> Connection {
+        let mut core = Core::new(Side::Server, rng, config.trace.clone(), config.key_log.clone());
+        let state = crate::server::start(config, &mut core);
+        Connection { core, state: Some(state), failed: None }
+    }
+
+    /// Processes bytes from the peer. On an error the matching alert is
+    /// queued (take it with [`take_outgoing`](Self::take_outgoing) and send
+    /// it), and every later call returns the same error.
+    pub fn read_tls(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        if let Some(error) = &self.failed {
+            return Err(error.clone());
+        }
+        self.core.deframer.push(bytes);
+        let result = self.process_records().and_then(|()| self.core.flush_handshake());
+        if let Err(error) = &result {
+            self.fail(error.clone());
+        }
+        result
+    }
+
+    /// The peer's transport ended: an error unless close_notify came first.
+    pub fn read_eof(&mut self) -> Result<(), Error> {
+        if self.core.peer_closed {
+            return Ok(());
+        }
+        let error = Error::UnexpectedEof;
+        if self.failed.is_none() {
+            self.failed = Some(error.clone());
+        }
+        Err(error)
+    }
+
+    fn fail(&mut self, error: Error) {
+        if let Some(description) = error.alert() {
+            self.core.send_alert(AlertLevel::Fatal, description);
+        }
+        self.core.emit(Event::Note(format!("connection failed: {error}")));
+        self.failed = Some(error);
+    }
+
+    /// Bytes to send to the peer.
+    pub fn take_outgoing(&mut self) -> Vec<u8> {
+        core::mem::take(&mut self.core.outgoing)
+    }
+
+    /// Whether there are bytes to send.
+    pub fn wants_write(&self) -> bool {
+        !self.core.outgoing.is_empty()
+    }
+
+    /// Whether the handshake is still running.
+    pub fn is_handshaking(&self) -> bool {
+        self.failed.is_none() && !self.state.as_ref().is_some_and(|s| s.is_traffic())
+    }
+
+    /// What was negotiated (after the ServerHello).
+    pub fn negotiated(&self) -> Option<&Negotiated> {
+        self.core.negotiated.as_ref()
+    }
+
+    /// Whether the peer sent close_notify.
+    pub fn peer_closed(&self) -> bool {
+        self.core.peer_closed
+    }
+
+    /// The error that ended the connection, if any.
+    pub fn error(&self) -> Option<&Error> {
+        self.failed.as_ref()
+    }
+
+    /// Takes the application data received so far.
+    pub fn take_app_data(&mut self) -> Vec<u8> {
+        core::mem::take(&mut self.core.app_in)
+    }
+
+    /// Reads received application data into `buf`; returns how much.
+    pub fn read_app_data(&mut self, buf: &mut [u8]) -> usize {
+        let n = buf.len().min(self.core.app_in.len());
+        buf[..n].copy_from_slice(&self.core.app_in[..n]);
+        self.core.app_in.drain(..n);
+        n
+    }
+
+    /// Seals `data` as application-data records (at most 2^14 bytes each).
+    pub fn write_app_data(&mut self, data: &[u8]) -> Result<(), Error> {
+        if let Some(error) = &self.failed {
+            return Err(error.clone());
+        }
+        if self.is_handshaking() {
+            return Err(Error::Internal("application data before the handshake finished".into()));
+        }
+        for chunk in data.chunks(MAX_PLAINTEXT_LEN) {
+            let record = self.core.seal(ContentType::ApplicationData, chunk)?;
+            if self.core.tracing() {
+                self.core.emit(Event::ApplicationData { sent: true, plaintext: chunk.to_vec(), record });
+            }
+        }
+        Ok(())
+    }
+
+    /// Queues close_notify (RFC 8446 §6.1); nothing may be sent after it.
+    pub fn send_close_notify(&mut self) {
+        if !self.core.sent_close && self.failed.is_none() {
+            self.core.sent_close = true;
+            self.core.send_alert(AlertLevel::Warning, AlertDescription::CloseNotify);
+        }
+    }
+
+    /// TLS 1.3: sends a KeyUpdate (RFC 8446 §4.6.3) and switches to the next
+    /// write secret; `request_peer` asks the peer to update too.
+    pub fn send_key_update(&mut self, request_peer: bool) -> Result<(), Error> {
+        if self.is_handshaking() || self.core.version != version::TLS13 {
+            return Err(Error::Internal("KeyUpdate needs a finished TLS 1.3 handshake".into()));
+        }
+        self.core.send_handshake(HandshakeType::KeyUpdate, &[u8::from(request_peer)]);
+        crate::client::tls13::update_write_secret(&mut self.core)
+    }
+
+    fn process_records(&mut self) -> Result<(), Error> {
+        while let Some(record) = self.core.deframer.next_record()? {
+            if self.core.peer_closed {
+                // RFC 8446 §6.1: anything after close_notify is ignored.
+                continue;
+            }
+            if record.content_type == ContentType::ChangeCipherSpec {
+                self.change_cipher_spec(&record)?;
+                continue;
+            }
+            let record_bytes = if self.core.tracing() { Some(record_to_bytes(&record)) } else { None };
+            let (content_type, plaintext) = self.core.read.open(record)?;
+            match content_type {
+                ContentType::Alert => self.alert(&plaintext)?,
+                ContentType::Handshake => {
+                    // RFC 8446 §5.1: zero-length handshake fragments are not allowed.
+                    if plaintext.is_empty() {
+                        return Err(Error::Decode("an empty handshake record"));
+                    }
+                    self.core.handshake_in.extend_from_slice(&plaintext);
+                    self.handshake_messages()?;
+                }
+                ContentType::ApplicationData => {
+                    if self.is_handshaking() || !self.core.handshake_in.is_empty() {
+                        return Err(Error::UnexpectedMessage("application data during the handshake".into()));
+                    }
+                    if let Some(record) = record_bytes {
+                        self.core.emit(Event::ApplicationData {
+                            sent: false,
+                            plaintext: plaintext.clone(),
+                            record,
+                        });
+                    }
+                    self.core.app_in.extend_from_slice(&plaintext);
+                }
+                ContentType::ChangeCipherSpec => {
+                    return Err(Error::UnexpectedMessage("an encrypted ChangeCipherSpec".into()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// RFC 8446 §5: in TLS 1.3 an unprotected ChangeCipherSpec of one byte 1
+    /// is dropped during the handshake (middlebox compatibility); in TLS
+    /// 1.2 it is a protocol step (RFC 5246 §7.1).
+    fn change_cipher_spec(&mut self, record: &Record) -> Result<(), Error> {
+        if record.fragment != [1] {
+            return Err(Error::UnexpectedMessage("a ChangeCipherSpec that is not the byte 1".into()));
+        }
+        if !self.core.handshake_in.is_empty() {
+            return Err(Error::UnexpectedMessage("ChangeCipherSpec inside a handshake message".into()));
+        }
+        self.core.emit(Event::ChangeCipherSpec { sent: false });
+        if self.core.version == version::TLS12 {
+            return self.step(Input::ChangeCipherSpec);
+        }
+        if self.is_handshaking() {
+            return Ok(());
+        }
+        Err(Error::UnexpectedMessage("ChangeCipherSpec after the handshake".into()))
+    }
+
+    fn alert(&mut self, payload: &[u8]) -> Result<(), Error> {
+        let [level, code] = payload else {
+            return Err(Error::Decode("an alert that is not two bytes"));
+        };
+        let description = AlertDescription::from_u8(*code);
+        self.core.emit(Event::Alert { sent: false, level: *level, description });
+        match description {
+            AlertDescription::CloseNotify => {
+                self.core.peer_closed = true;
+                Ok(())
+            }
+            // RFC 8446 §6.1: user_canceled is followed by close_notify.
+            AlertDescription::UserCanceled => Ok(()),
+            // TLS 1.2 warnings other than these are noted and ignored;
+            // RFC 8446 §6 treats every other alert as fatal.
+            _ if *level == 1 && self.core.version == version::TLS12 => Ok(()),
+            _ => Err(Error::AlertReceived(description)),
+        }
+    }
+
+    /// Cuts whole messages off the reassembly buffer and hands them on.
+    fn handshake_messages(&mut self) -> Result<(), Error> {
+        while self.core.handshake_in.len() >= 4 {
+            let buffer = &self.core.handshake_in;
+            let len = usize::from(buffer[1]) << 16 | usize::from(buffer[2]) << 8 | usize::from(buffer[3]);
+            // Checked from the header, before buffering the body.
+            if len > MAX_HANDSHAKE_LEN {
+                return Err(Error::Decode("a handshake message longer than 64 KiB"));
+            }
+            if buffer.len() < 4 + len {
+                break;
+            }
+            let raw: Vec<u8> = self.core.handshake_in.drain(..4 + len).collect();
+            let typ = HandshakeType::from_u8(raw[0])
+                .ok_or_else(|| Error::UnexpectedMessage(format!("unknown handshake type {}", raw[0])))?;
+            self.core.emit(Event::Handshake {
+                sent: false,
+                typ,
+                bytes: raw.clone(),
+                version: self.core.version,
+                kx: self.core.kx,
+            });
+            let body = raw[4..].to_vec();
+            self.step(Input::Handshake(Message { typ, body, raw }))?;
+        }
+        Ok(())
+    }
+
+    fn step(&mut self, input: Input) -> Result<(), Error> {
+        let state = self.state.take().ok_or_else(|| Error::Internal("no handshake state".into()))?;
+        self.state = Some(state.handle(&mut self.core, input)?);
+        Ok(())
+    }
+}
+
+/// A record's wire bytes, rebuilt from its parts (for traces).
+fn record_to_bytes(record: &Record) -> Vec<u8> {
+    let mut bytes = vec![record.content_type.to_u8(), record.version[0], record.version[1]];
+    bytes.extend_from_slice(&(record.fragment.len() as u16).to_be_bytes());
+    bytes.extend_from_slice(&record.fragment);
+    bytes
+}

@@ -1,0 +1,641 @@
+//! Handshake messages (RFC 5246 §7.4, RFC 8446 §4) and their extensions,
+//! each with `encode` and `decode` over the [`codec`](crate::codec).
+//!
+//! A handshake message on the wire is `type(1) || length(3) || body`
+//! ([`frame`]); the body decoders here read exactly one body and reject
+//! trailing bytes. Unknown extensions are kept as raw bytes and skipped
+//! (RFC 8446 §4.2); a repeated extension is an error.
+
+use crate::Error;
+use crate::codec::{Reader, Writer};
+
+/// Handshake message types (RFC 8446 §4, RFC 5246 §7.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)] // The RFC's names.
+pub enum HandshakeType {
+    HelloRequest,
+    ClientHello,
+    ServerHello,
+    NewSessionTicket,
+    EndOfEarlyData,
+    EncryptedExtensions,
+    Certificate,
+    ServerKeyExchange,
+    CertificateRequest,
+    ServerHelloDone,
+    CertificateVerify,
+    ClientKeyExchange,
+    Finished,
+    KeyUpdate,
+    MessageHash,
+}
+
+const HANDSHAKE_TYPES: [(u8, HandshakeType, &str); 15] = {
+    use HandshakeType as H;
+    [
+        (0, H::HelloRequest, "HelloRequest"),
+        (1, H::ClientHello, "ClientHello"),
+        (2, H::ServerHello, "ServerHello"),
+        (4, H::NewSessionTicket, "NewSessionTicket"),
+        (5, H::EndOfEarlyData, "EndOfEarlyData"),
+        (8, H::EncryptedExtensions, "EncryptedExtensions"),
+        (11, H::Certificate, "Certificate"),
+        (12, H::ServerKeyExchange, "ServerKeyExchange"),
+        (13, H::CertificateRequest, "CertificateRequest"),
+        (14, H::ServerHelloDone, "ServerHelloDone"),
+        (15, H::CertificateVerify, "CertificateVerify"),
+        (16, H::ClientKeyExchange, "ClientKeyExchange"),
+        (20, H::Finished, "Finished"),
+        (24, H::KeyUpdate, "KeyUpdate"),
+        (254, H::MessageHash, "message_hash"),
+    ]
+};
+
+impl HandshakeType {
+    /// The type for a wire code, if we know it.
+    pub fn from_u8(code: u8) -> Option<HandshakeType> {
+        HANDSHAKE_TYPES.iter().find(|entry| entry.0 == code).map(|entry| entry.1)
+    }
+
+    /// The wire code.
+    pub fn to_u8(self) -> u8 {
+        HANDSHAKE_TYPES.iter().find(|entry| entry.1 == self).map_or(0, |entry| entry.0)
+    }
+
+    /// The RFC's name, such as `"ClientHello"`.
+    pub fn name(self) -> &'static str {
+        HANDSHAKE_TYPES.iter().find(|entry| entry.1 == self).map_or("?", |entry| entry.2)
+    }
+}
+
+/// The largest handshake message we accept (a certificate chain of a few
+/// 4096-bit certificates fits many times over). Checked before buffering.
+pub const MAX_HANDSHAKE_LEN: usize = 1 << 16;
+
+/// `type || uint24 length || body`: one handshake message on the wire.
+pub fn frame(typ: HandshakeType, body: &[u8]) -> Vec<u8> {
+    let mut w = Writer::new();
+    w.u8(typ.to_u8()).vec24(|w| {
+        w.bytes(body);
+    });
+    w.into_bytes()
+}
+
+/// RFC 8446 §4.1.3: the ServerHello.random that marks a HelloRetryRequest,
+/// SHA-256 of "HelloRetryRequest".
+pub const HELLO_RETRY_REQUEST_RANDOM: [u8; 32] = [
+    0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91, 0xc2,
+    0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+];
+
+/// RFC 8446 §4.1.3: the last 8 bytes of ServerHello.random when a TLS 1.3
+/// server negotiates TLS 1.2 ("DOWNGRD" then 01).
+pub const DOWNGRADE_TLS12: [u8; 8] = *b"DOWNGRD\x01";
+
+/// Protocol versions on the wire.
+pub mod version {
+    /// TLS 1.0, the legacy record version of a first ClientHello.
+    pub const TLS10: u16 = 0x0301;
+    /// TLS 1.2.
+    pub const TLS12: u16 = 0x0303;
+    /// TLS 1.3.
+    pub const TLS13: u16 = 0x0304;
+
+    /// "TLS 1.2" and the like.
+    pub fn name(version: u16) -> String {
+        match version {
+            0x0300 => "SSL 3.0".into(),
+            0x0301 => "TLS 1.0".into(),
+            0x0302 => "TLS 1.1".into(),
+            TLS12 => "TLS 1.2".into(),
+            TLS13 => "TLS 1.3".into(),
+            other => format!("0x{other:04x}"),
+        }
+    }
+}
+
+/// Extension type code points (IANA TLS ExtensionType registry).
+pub mod ext {
+    #![allow(missing_docs)] // The RFC names.
+    pub const SERVER_NAME: u16 = 0;
+    pub const SUPPORTED_GROUPS: u16 = 10;
+    pub const EC_POINT_FORMATS: u16 = 11;
+    pub const SIGNATURE_ALGORITHMS: u16 = 13;
+    pub const EXTENDED_MASTER_SECRET: u16 = 23;
+    pub const SESSION_TICKET: u16 = 35;
+    pub const SUPPORTED_VERSIONS: u16 = 43;
+    pub const COOKIE: u16 = 44;
+    pub const PSK_KEY_EXCHANGE_MODES: u16 = 45;
+    pub const KEY_SHARE: u16 = 51;
+    pub const RENEGOTIATION_INFO: u16 = 0xff01;
+
+    /// The registry name of an extension, for traces.
+    pub fn name(code: u16) -> &'static str {
+        match code {
+            SERVER_NAME => "server_name",
+            SUPPORTED_GROUPS => "supported_groups",
+            EC_POINT_FORMATS => "ec_point_formats",
+            SIGNATURE_ALGORITHMS => "signature_algorithms",
+            EXTENDED_MASTER_SECRET => "extended_master_secret",
+            SESSION_TICKET => "session_ticket",
+            SUPPORTED_VERSIONS => "supported_versions",
+            COOKIE => "cookie",
+            PSK_KEY_EXCHANGE_MODES => "psk_key_exchange_modes",
+            KEY_SHARE => "key_share",
+            RENEGOTIATION_INFO => "renegotiation_info",
+            16 => "application_layer_protocol_negotiation",
+            5 => "status_request",
+            18 => "signed_certificate_timestamp",
+            21 => "padding",
+            22 => "encrypt_then_mac",
+            28 => "record_size_limit",
+            41 => "pre_shared_key",
+            42 => "early_data",
+            49 => "post_handshake_auth",
+            50 => "signature_algorithms_cert",
+            _ => "unknown",
+        }
+    }
+}
+
+/// One extension: its type and body. Typed views are the `Extensions`
+/// accessors; the body stays raw so unknown ones are skipped for free.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Extension {
+    /// The ExtensionType code point.
+    pub typ: u16,
+    /// The `extension_data` bytes.
+    pub data: Vec<u8>,
+}
+
+/// An extension list, `Extension extensions<0..2^16-1>`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extensions(pub Vec<Extension>);
+
+impl Extensions {
+    /// Reads an extension list; RFC 8446 §4.2: no type may appear twice.
+    pub fn decode(r: &mut Reader<'_>) -> Result<Extensions, Error> {
+        let mut list = r.vec16()?;
+        let mut out: Vec<Extension> = Vec::new();
+        while !list.is_empty() {
+            let typ = list.u16()?;
+            let data = list.vec16()?.rest().to_vec();
+            if out.iter().any(|e| e.typ == typ) {
+                return Err(Error::IllegalParameter("the same extension appears twice"));
+            }
+            out.push(Extension { typ, data });
+        }
+        Ok(Extensions(out))
+    }
+
+    /// Writes the list with its 2-byte length.
+    pub fn encode(&self, w: &mut Writer) {
+        w.vec16(|w| {
+            for e in &self.0 {
+                w.u16(e.typ).vec16(|w| {
+                    w.bytes(&e.data);
+                });
+            }
+        });
+    }
+
+    /// Adds an extension whose body `body` writes.
+    pub fn push(&mut self, typ: u16, body: impl FnOnce(&mut Writer)) {
+        let mut w = Writer::new();
+        body(&mut w);
+        self.0.push(Extension { typ, data: w.into_bytes() });
+    }
+
+    /// The body of extension `typ`, if present.
+    pub fn get(&self, typ: u16) -> Option<&[u8]> {
+        self.0.iter().find(|e| e.typ == typ).map(|e| e.data.as_slice())
+    }
+
+    /// Whether extension `typ` is present.
+    pub fn has(&self, typ: u16) -> bool {
+        self.get(typ).is_some()
+    }
+
+    /// Parses the body of extension `typ` with `parse`, which must read all of it.
+    pub fn parse<T>(
+        &self,
+        typ: u16,
+        parse: impl FnOnce(&mut Reader<'_>) -> Result<T, Error>,
+    ) -> Result<Option<T>, Error> {
+        let Some(data) = self.get(typ) else { return Ok(None) };
+        let mut r = Reader::new(data);
+        let value = parse(&mut r)?;
+        r.finish()?;
+        Ok(Some(value))
+    }
+}
+
+/// Reads `uint16 list<2..2^16-2>` (supported_groups, signature_algorithms, cipher suites).
+pub fn read_u16_list(r: &mut Reader<'_>) -> Result<Vec<u16>, Error> {
+    let mut list = r.vec16()?.non_empty("an empty list")?;
+    let mut out = Vec::new();
+    while !list.is_empty() {
+        out.push(list.u16()?);
+    }
+    Ok(out)
+}
+
+/// Writes `uint16 list<..>` with a 2-byte length.
+pub fn write_u16_list(w: &mut Writer, list: &[u16]) {
+    w.vec16(|w| {
+        for &v in list {
+            w.u16(v);
+        }
+    });
+}
+
+/// One `KeyShareEntry` (RFC 8446 §4.2.8).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyShare {
+    /// The NamedGroup.
+    pub group: u16,
+    /// The public value.
+    pub key_exchange: Vec<u8>,
+}
+
+impl KeyShare {
+    /// Reads one entry.
+    pub fn decode(r: &mut Reader<'_>) -> Result<KeyShare, Error> {
+        let group = r.u16()?;
+        let key_exchange = r.vec16()?.non_empty("an empty key share")?.rest().to_vec();
+        Ok(KeyShare { group, key_exchange })
+    }
+
+    /// Writes one entry.
+    pub fn encode(&self, w: &mut Writer) {
+        w.u16(self.group).vec16(|w| {
+            w.bytes(&self.key_exchange);
+        });
+    }
+}
+
+/// The server_name extension of a ClientHello (RFC 6066 §3): the host name, if any.
+pub fn read_server_name(r: &mut Reader<'_>) -> Result<Option<String>, Error> {
+    let mut list = r.vec16()?.non_empty("an empty server name list")?;
+    let mut host = None;
+    while !list.is_empty() {
+        let name_type = list.u8()?;
+        let name = list.vec16()?.rest();
+        // RFC 6066 §3: host_name(0) is the only type; one of each type.
+        if name_type == 0 {
+            if host.is_some() {
+                return Err(Error::IllegalParameter("two host names in server_name"));
+            }
+            let text =
+                core::str::from_utf8(name).map_err(|_| Error::Decode("a host name that is not text"))?;
+            host = Some(text.to_string());
+        }
+    }
+    Ok(host)
+}
+
+/// ClientHello (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientHello {
+    /// legacy_version: 0x0303 in both versions.
+    pub legacy_version: u16,
+    /// 32 random bytes.
+    pub random: [u8; 32],
+    /// legacy_session_id, 0 to 32 bytes.
+    pub session_id: Vec<u8>,
+    /// Cipher suites in the client's order of preference.
+    pub cipher_suites: Vec<u16>,
+    /// Compression methods: must contain null (0).
+    pub compression_methods: Vec<u8>,
+    /// Extensions.
+    pub extensions: Extensions,
+}
+
+impl ClientHello {
+    /// Reads a ClientHello body.
+    pub fn decode(body: &[u8]) -> Result<ClientHello, Error> {
+        let mut r = Reader::new(body);
+        let legacy_version = r.u16()?;
+        let random = r.array()?;
+        let session_id = r.vec8()?.rest().to_vec();
+        if session_id.len() > 32 {
+            return Err(Error::Decode("a session id longer than 32 bytes"));
+        }
+        let cipher_suites = read_u16_list(&mut r)?;
+        let compression_methods = r.vec8()?.non_empty("no compression methods")?.rest().to_vec();
+        // RFC 5246 §7.4.1.2: extensions may be absent altogether.
+        let extensions = if r.is_empty() { Extensions::default() } else { Extensions::decode(&mut r)? };
+        r.finish()?;
+        Ok(ClientHello { legacy_version, random, session_id, cipher_suites, compression_methods, extensions })
+    }
+
+    /// Writes the body.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.u16(self.legacy_version).bytes(&self.random).vec8(|w| {
+            w.bytes(&self.session_id);
+        });
+        write_u16_list(&mut w, &self.cipher_suites);
+        w.vec8(|w| {
+            w.bytes(&self.compression_methods);
+        });
+        self.extensions.encode(&mut w);
+        w.into_bytes()
+    }
+}
+
+/// ServerHello, and HelloRetryRequest, which is a ServerHello with a special
+/// random (RFC 8446 §4.1.3, §4.1.4; RFC 5246 §7.4.1.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerHello {
+    /// legacy_version: 0x0303 (the real version is in supported_versions for TLS 1.3).
+    pub legacy_version: u16,
+    /// 32 random bytes, or [`HELLO_RETRY_REQUEST_RANDOM`].
+    pub random: [u8; 32],
+    /// legacy_session_id_echo.
+    pub session_id: Vec<u8>,
+    /// The chosen suite.
+    pub cipher_suite: u16,
+    /// The chosen compression method (must be 0).
+    pub compression_method: u8,
+    /// Extensions.
+    pub extensions: Extensions,
+}
+
+impl ServerHello {
+    /// Reads a ServerHello body.
+    pub fn decode(body: &[u8]) -> Result<ServerHello, Error> {
+        let mut r = Reader::new(body);
+        let legacy_version = r.u16()?;
+        let random = r.array()?;
+        let session_id = r.vec8()?.rest().to_vec();
+        if session_id.len() > 32 {
+            return Err(Error::Decode("a session id longer than 32 bytes"));
+        }
+        let cipher_suite = r.u16()?;
+        let compression_method = r.u8()?;
+        let extensions = if r.is_empty() { Extensions::default() } else { Extensions::decode(&mut r)? };
+        r.finish()?;
+        Ok(ServerHello { legacy_version, random, session_id, cipher_suite, compression_method, extensions })
+    }
+
+    /// Writes the body.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.u16(self.legacy_version).bytes(&self.random).vec8(|w| {
+            w.bytes(&self.session_id);
+        });
+        w.u16(self.cipher_suite).u8(self.compression_method);
+        self.extensions.encode(&mut w);
+        w.into_bytes()
+    }
+
+    /// Whether this is a HelloRetryRequest (RFC 8446 §4.1.3).
+    pub fn is_retry_request(&self) -> bool {
+        self.random == HELLO_RETRY_REQUEST_RANDOM
+    }
+}
+
+/// Certificate (RFC 5246 §7.4.2; RFC 8446 §4.4.2, whose entries carry
+/// extensions and which starts with a request context).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateMessage {
+    /// TLS 1.3 certificate_request_context (empty for a server); `None` in TLS 1.2.
+    pub context: Option<Vec<u8>>,
+    /// DER certificates, leaf first, each with its TLS 1.3 extensions.
+    pub entries: Vec<(Vec<u8>, Extensions)>,
+}
+
+impl CertificateMessage {
+    /// Reads a Certificate body; `tls13` selects the RFC 8446 layout.
+    pub fn decode(body: &[u8], tls13: bool) -> Result<CertificateMessage, Error> {
+        let mut r = Reader::new(body);
+        let context = if tls13 { Some(r.vec8()?.rest().to_vec()) } else { None };
+        let mut list = r.vec24()?;
+        let mut entries = Vec::new();
+        while !list.is_empty() {
+            let der = list.vec24()?.non_empty("an empty certificate")?.rest().to_vec();
+            let extensions = if tls13 { Extensions::decode(&mut list)? } else { Extensions::default() };
+            entries.push((der, extensions));
+        }
+        r.finish()?;
+        Ok(CertificateMessage { context, entries })
+    }
+
+    /// Writes the body.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        if let Some(context) = &self.context {
+            w.vec8(|w| {
+                w.bytes(context);
+            });
+        }
+        w.vec24(|w| {
+            for (der, extensions) in &self.entries {
+                w.vec24(|w| {
+                    w.bytes(der);
+                });
+                if self.context.is_some() {
+                    extensions.encode(w);
+                }
+            }
+        });
+        w.into_bytes()
+    }
+}
+
+/// A signature with its scheme: TLS 1.2 `digitally-signed` (RFC 5246
+/// §4.7) and the TLS 1.3 CertificateVerify body (RFC 8446 §4.4.3).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DigitallySigned {
+    /// The SignatureScheme.
+    pub scheme: u16,
+    /// The signature bytes.
+    pub signature: Vec<u8>,
+}
+
+impl DigitallySigned {
+    /// Reads `scheme || opaque signature<0..2^16-1>` from `r`.
+    pub fn decode(r: &mut Reader<'_>) -> Result<DigitallySigned, Error> {
+        let scheme = r.u16()?;
+        let signature = r.vec16()?.rest().to_vec();
+        Ok(DigitallySigned { scheme, signature })
+    }
+
+    /// Writes it.
+    pub fn encode(&self, w: &mut Writer) {
+        w.u16(self.scheme).vec16(|w| {
+            w.bytes(&self.signature);
+        });
+    }
+}
+
+/// The server's key-exchange parameters in a TLS 1.2 ServerKeyExchange.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServerKeyExchangeParams {
+    /// RFC 5246 §7.4.3 ServerDHParams: p, g, Ys (big-endian, minimal).
+    Dhe {
+        /// The prime.
+        p: Vec<u8>,
+        /// The generator.
+        g: Vec<u8>,
+        /// The server's public value.
+        ys: Vec<u8>,
+    },
+    /// RFC 8422 §5.4 ServerECDHParams with a named curve (curve_type 3).
+    Ecdhe {
+        /// The NamedGroup (x25519 = 29).
+        group: u16,
+        /// The server's public point.
+        public: Vec<u8>,
+    },
+}
+
+impl ServerKeyExchangeParams {
+    /// Reads the params (the bytes covered by the signature) from `r`;
+    /// `ecdhe` selects the layout, which the cipher suite decides.
+    pub fn decode(r: &mut Reader<'_>, ecdhe: bool) -> Result<ServerKeyExchangeParams, Error> {
+        if ecdhe {
+            // RFC 8422 §5.4: ECCurveType named_curve(3); the others are deprecated.
+            if r.u8()? != 3 {
+                return Err(Error::IllegalParameter("an ECDH curve that is not a named curve"));
+            }
+            let group = r.u16()?;
+            let public = r.vec8()?.non_empty("an empty ECDH public value")?.rest().to_vec();
+            Ok(ServerKeyExchangeParams::Ecdhe { group, public })
+        } else {
+            let p = r.vec16()?.non_empty("an empty DH prime")?.rest().to_vec();
+            let g = r.vec16()?.non_empty("an empty DH generator")?.rest().to_vec();
+            let ys = r.vec16()?.non_empty("an empty DH public value")?.rest().to_vec();
+            Ok(ServerKeyExchangeParams::Dhe { p, g, ys })
+        }
+    }
+
+    /// Writes the params.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        match self {
+            ServerKeyExchangeParams::Dhe { p, g, ys } => {
+                for value in [p, g, ys] {
+                    w.vec16(|w| {
+                        w.bytes(value);
+                    });
+                }
+            }
+            ServerKeyExchangeParams::Ecdhe { group, public } => {
+                w.u8(3).u16(*group).vec8(|w| {
+                    w.bytes(public);
+                });
+            }
+        }
+        w.into_bytes()
+    }
+}
+
+/// ServerKeyExchange (RFC 5246 §7.4.3): params and their signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerKeyExchange {
+    /// The parameters.
+    pub params: ServerKeyExchangeParams,
+    /// Their encoding, exactly as received or sent (what was signed).
+    pub params_bytes: Vec<u8>,
+    /// The signature over client_random + server_random + params.
+    pub signed: DigitallySigned,
+}
+
+impl ServerKeyExchange {
+    /// Reads a ServerKeyExchange body.
+    pub fn decode(body: &[u8], ecdhe: bool) -> Result<ServerKeyExchange, Error> {
+        let mut r = Reader::new(body);
+        let params = ServerKeyExchangeParams::decode(&mut r, ecdhe)?;
+        let params_bytes = Reader::new(body).take(body.len() - r.remaining())?.to_vec();
+        let signed = DigitallySigned::decode(&mut r)?;
+        r.finish()?;
+        Ok(ServerKeyExchange { params, params_bytes, signed })
+    }
+
+    /// Writes the body.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        w.bytes(&self.params_bytes);
+        self.signed.encode(&mut w);
+        w.into_bytes()
+    }
+}
+
+/// How the ClientKeyExchange body is laid out, which the suite decides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyExchangeAlgorithm {
+    /// RSA key transport: `opaque encrypted_premaster<0..2^16-1>` (RFC 5246 §7.4.7.1).
+    Rsa,
+    /// Finite-field DHE: `opaque dh_Yc<1..2^16-1>` (§7.4.7.2).
+    Dhe,
+    /// ECDHE: `opaque point<1..2^8-1>` (RFC 8422 §5.7).
+    Ecdhe,
+}
+
+/// Reads a ClientKeyExchange body: the encrypted premaster secret or the
+/// client's public value.
+pub fn decode_client_key_exchange(body: &[u8], kx: KeyExchangeAlgorithm) -> Result<Vec<u8>, Error> {
+    let mut r = Reader::new(body);
+    let value = match kx {
+        KeyExchangeAlgorithm::Rsa | KeyExchangeAlgorithm::Dhe => r.vec16()?,
+        KeyExchangeAlgorithm::Ecdhe => r.vec8()?,
+    };
+    let value = value.non_empty("an empty ClientKeyExchange")?.rest().to_vec();
+    r.finish()?;
+    Ok(value)
+}
+
+/// Writes a ClientKeyExchange body.
+pub fn encode_client_key_exchange(value: &[u8], kx: KeyExchangeAlgorithm) -> Vec<u8> {
+    let mut w = Writer::new();
+    let body = |w: &mut Writer| {
+        w.bytes(value);
+    };
+    match kx {
+        KeyExchangeAlgorithm::Rsa | KeyExchangeAlgorithm::Dhe => w.vec16(body),
+        KeyExchangeAlgorithm::Ecdhe => w.vec8(body),
+    };
+    w.into_bytes()
+}
+
+/// EncryptedExtensions (RFC 8446 §4.3.1): just an extension list.
+pub fn decode_encrypted_extensions(body: &[u8]) -> Result<Extensions, Error> {
+    let mut r = Reader::new(body);
+    let extensions = Extensions::decode(&mut r)?;
+    r.finish()?;
+    Ok(extensions)
+}
+
+/// CertificateVerify (RFC 8446 §4.4.3).
+pub fn decode_certificate_verify(body: &[u8]) -> Result<DigitallySigned, Error> {
+    let mut r = Reader::new(body);
+    let signed = DigitallySigned::decode(&mut r)?;
+    r.finish()?;
+    Ok(signed)
+}
+
+/// NewSessionTicket (RFC 8446 §4.6.1): checked for syntax, then ignored
+/// (we do not resume sessions).
+pub fn check_new_session_ticket(body: &[u8]) -> Result<(), Error> {
+    let mut r = Reader::new(body);
+    let _lifetime = r.u32()?;
+    let _age_add = r.u32()?;
+    let _nonce = r.vec8()?;
+    let _ticket = r.vec16()?.non_empty("an empty ticket")?;
+    let _extensions = Extensions::decode(&mut r)?;
+    r.finish()
+}
+
+/// KeyUpdate (RFC 8446 §4.6.3): whether the peer asks us to update too.
+pub fn decode_key_update(body: &[u8]) -> Result<bool, Error> {
+    let mut r = Reader::new(body);
+    let request = r.u8()?;
+    r.finish()?;
+    match request {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(Error::IllegalParameter("a KeyUpdate request that is neither 0 nor 1")),
+    }
+}

@@ -1,0 +1,148 @@
+//! The server side: the ClientHello decides the version, then TLS 1.2
+//! ([`tls12`]) or TLS 1.3 ([`tls13`]).
+
+pub(crate) mod tls12;
+pub(crate) mod tls13;
+
+use std::sync::Arc;
+
+use crate::Error;
+use crate::config::ServerConfig;
+use crate::conn::{Core, Input, State, unexpected};
+use crate::handshake::Transcript;
+use crate::messages::version::{TLS12, TLS13};
+use crate::messages::{ClientHello, HandshakeType, ext, read_server_name, read_u16_list};
+use crate::suites::{CipherSuite, NamedGroup, SignatureScheme, suite_name};
+
+/// The server's first state.
+pub(crate) fn start(config: Arc<ServerConfig>, _core: &mut Core) -> Box<dyn State> {
+    Box::new(ExpectClientHello { config })
+}
+
+struct ExpectClientHello {
+    config: Arc<ServerConfig>,
+}
+
+impl State for ExpectClientHello {
+    fn expecting(&self) -> &'static str {
+        "ClientHello"
+    }
+
+    fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
+        let message = match input {
+            Input::Handshake(m) if m.typ == HandshakeType::ClientHello => m,
+            other => return Err(unexpected(&*self, &other)),
+        };
+        let client_hello = ClientHello::decode(&message.body)?;
+        // RFC 5246 §7.4.1.2 / RFC 8446 §4.1.2: null compression must be offered.
+        if !client_hello.compression_methods.contains(&0) {
+            return Err(Error::IllegalParameter("the client does not offer null compression"));
+        }
+        core.client_random = client_hello.random;
+        let offer = Offer::read(&client_hello)?;
+        if let Some(name) = &offer.server_name {
+            core.emit(crate::trace::Event::Note(format!(
+                "the client asks for the server name '{name}' (SNI)"
+            )));
+        }
+        let version = choose_version(&self.config, &client_hello, &offer)?;
+        core.version = version;
+        let mut transcript = Transcript::default();
+        transcript.add(&message.raw);
+        if version == TLS13 {
+            tls13::client_hello(self.config, core, client_hello, offer, transcript)
+        } else {
+            tls12::client_hello(self.config, core, client_hello, offer, transcript)
+        }
+    }
+}
+
+/// The parts of a ClientHello the server decides on.
+pub(crate) struct Offer {
+    pub(crate) server_name: Option<String>,
+    pub(crate) versions: Option<Vec<u16>>,
+    pub(crate) groups: Vec<u16>,
+    pub(crate) schemes: Vec<u16>,
+}
+
+impl Offer {
+    fn read(hello: &ClientHello) -> Result<Offer, Error> {
+        let e = &hello.extensions;
+        let server_name = e.parse(ext::SERVER_NAME, read_server_name)?.flatten();
+        let versions = e.parse(ext::SUPPORTED_VERSIONS, |r| {
+            let mut list = r.vec8()?.non_empty("an empty supported_versions")?;
+            let mut out = Vec::new();
+            while !list.is_empty() {
+                out.push(list.u16()?);
+            }
+            Ok(out)
+        })?;
+        let groups = e.parse(ext::SUPPORTED_GROUPS, read_u16_list)?.unwrap_or_default();
+        let schemes = e.parse(ext::SIGNATURE_ALGORITHMS, read_u16_list)?.unwrap_or_default();
+        Ok(Offer { server_name, versions, groups, schemes })
+    }
+}
+
+/// RFC 8446 §4.2.1: the highest version both sides speak, by our order of
+/// preference; without supported_versions the client speaks at most
+/// its legacy_version.
+fn choose_version(config: &ServerConfig, hello: &ClientHello, offer: &Offer) -> Result<u16, Error> {
+    let client_versions = match &offer.versions {
+        Some(list) => list.clone(),
+        None if hello.legacy_version >= TLS12 => vec![TLS12],
+        None => Vec::new(),
+    };
+    config.versions.iter().copied().find(|v| client_versions.contains(v)).ok_or_else(|| {
+        let names: Vec<String> = client_versions.iter().map(|&v| crate::messages::version::name(v)).collect();
+        let ours: Vec<String> = config.versions.iter().map(|&v| crate::messages::version::name(v)).collect();
+        Error::ProtocolVersion(format!(
+            "no version in common: client offered [{}] (legacy_version {}), server accepts [{}]",
+            names.join(", "),
+            crate::messages::version::name(hello.legacy_version),
+            ours.join(", ")
+        ))
+    })
+}
+
+/// Our most preferred suite the client also offered (server order decides).
+pub(crate) fn choose_suite(
+    config: &ServerConfig,
+    offered: &[u16],
+    usable: impl Fn(&CipherSuite) -> bool,
+) -> Result<CipherSuite, Error> {
+    config.cipher_suites.iter().copied().find(|s| offered.contains(&s.id) && usable(s)).ok_or_else(|| {
+        let theirs: Vec<String> = offered.iter().map(|&id| suite_name(id)).collect();
+        let ours: Vec<&str> = config.cipher_suites.iter().filter(|s| usable(s)).map(|s| s.name).collect();
+        Error::NoCommonParameters(format!(
+            "no cipher suite in common: client offered [{}], server accepts [{}]",
+            theirs.join(", "),
+            ours.join(", ")
+        ))
+    })
+}
+
+/// Our most preferred signature scheme the client offered.
+pub(crate) fn choose_scheme(
+    config: &ServerConfig,
+    offered: &[u16],
+    allow_pkcs1: bool,
+) -> Result<SignatureScheme, Error> {
+    config
+        .signature_schemes
+        .iter()
+        .copied()
+        .find(|s| offered.contains(&s.id()) && (allow_pkcs1 || s.is_pss()))
+        .ok_or_else(|| {
+            let theirs: Vec<String> = offered.iter().map(|&id| crate::suites::scheme_name(id)).collect();
+            Error::NoCommonParameters(format!(
+                "no signature scheme in common: client offered [{}], server signs with RSA ({})",
+                theirs.join(", "),
+                if allow_pkcs1 { "PKCS#1 v1.5 or PSS" } else { "PSS only, in TLS 1.3" }
+            ))
+        })
+}
+
+/// The groups both sides support, in our order of preference.
+pub(crate) fn common_groups(config: &ServerConfig, offered: &[u16]) -> Vec<NamedGroup> {
+    config.groups.iter().copied().filter(|g| offered.contains(&g.id())).collect()
+}

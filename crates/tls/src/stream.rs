@@ -1,0 +1,130 @@
+//! A blocking adapter: a [`Connection`] over any `Read + Write` transport
+//! (a `TcpStream`), itself `Read + Write` for application data.
+
+use std::io::{self, Read, Write};
+
+use crate::Error;
+use crate::conn::Connection;
+
+/// A TLS connection over a blocking transport.
+pub struct Stream<T: Read + Write> {
+    conn: Connection,
+    transport: T,
+    eof: bool,
+}
+
+impl<T: Read + Write> Stream<T> {
+    /// Wraps `conn` around `transport`; nothing is sent until
+    /// [`handshake`](Self::handshake) or the first read or write.
+    pub fn new(conn: Connection, transport: T) -> Stream<T> {
+        Stream { conn, transport, eof: false }
+    }
+
+    /// Runs the handshake to the end. On failure the alert has been sent.
+    pub fn handshake(&mut self) -> Result<(), Error> {
+        while self.conn.is_handshaking() {
+            self.flush_tls()?;
+            self.read_tls()?;
+        }
+        // The last flight (our Finished) may still be queued.
+        self.flush_tls()?;
+        match self.conn.error() {
+            Some(error) => Err(error.clone()),
+            None => Ok(()),
+        }
+    }
+
+    /// The connection (what was negotiated, and so on).
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The connection, mutably (to send a KeyUpdate, say).
+    pub fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
+    /// The transport.
+    pub fn get_ref(&self) -> &T {
+        &self.transport
+    }
+
+    /// Sends close_notify and flushes it.
+    pub fn close(&mut self) -> Result<(), Error> {
+        self.conn.send_close_notify();
+        self.flush_tls()
+    }
+
+    /// Writes every queued TLS byte to the transport.
+    fn flush_tls(&mut self) -> Result<(), Error> {
+        let outgoing = self.conn.take_outgoing();
+        if !outgoing.is_empty() {
+            self.transport.write_all(&outgoing)?;
+            self.transport.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Reads once from the transport and processes what came. An error
+    /// from the peer's bytes is answered with its alert before returning.
+    fn read_tls(&mut self) -> Result<(), Error> {
+        let mut buffer = [0u8; 16 * 1024 + 512];
+        let n = match self.transport.read(&mut buffer) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        if n == 0 {
+            self.eof = true;
+            return self.conn.read_eof();
+        }
+        let result = self.conn.read_tls(&buffer[..n]);
+        // Send the alert (or any reply, such as a KeyUpdate) right away.
+        let flushed = self.flush_tls();
+        result.and(flushed)
+    }
+}
+
+fn to_io(error: Error) -> io::Error {
+    match error {
+        Error::UnexpectedEof => io::Error::new(io::ErrorKind::UnexpectedEof, error),
+        other => io::Error::other(other),
+    }
+}
+
+impl<T: Read + Write> Read for Stream<T> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.conn.is_handshaking() {
+            self.handshake().map_err(to_io)?;
+        }
+        loop {
+            let n = self.conn.read_app_data(buf);
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            if self.conn.peer_closed() {
+                return Ok(0);
+            }
+            if self.eof {
+                return Err(to_io(Error::UnexpectedEof));
+            }
+            self.read_tls().map_err(to_io)?;
+        }
+    }
+}
+
+impl<T: Read + Write> Write for Stream<T> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.conn.is_handshaking() {
+            self.handshake().map_err(to_io)?;
+        }
+        self.conn.write_app_data(buf).map_err(to_io)?;
+        self.flush_tls().map_err(to_io)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.flush_tls().map_err(to_io)?;
+        self.transport.flush()
+    }
+}
