@@ -102,3 +102,158 @@ pub fn connect(client: ClientConfig, server: ServerConfig, seed: u64) -> (Connec
     assert!(!c.is_handshaking() && !s.is_handshaking(), "handshake incomplete");
     (c, s, wire)
 }
+
+/// A record split into its parts, for tests that play man-in-the-middle.
+#[derive(Clone, Debug)]
+pub struct RawRecord {
+    pub content_type: u8,
+    pub version: [u8; 2],
+    pub payload: Vec<u8>,
+}
+
+/// Splits wire bytes into records (the test's own framing, independent of the crate's).
+pub fn split_records(mut bytes: &[u8]) -> Vec<RawRecord> {
+    let mut out = Vec::new();
+    while bytes.len() >= 5 {
+        let len = usize::from(u16::from_be_bytes([bytes[3], bytes[4]]));
+        out.push(RawRecord {
+            content_type: bytes[0],
+            version: [bytes[1], bytes[2]],
+            payload: bytes[5..5 + len].to_vec(),
+        });
+        bytes = &bytes[5 + len..];
+    }
+    assert!(bytes.is_empty(), "trailing partial record");
+    out
+}
+
+/// Joins records back into wire bytes.
+pub fn join_records(records: &[RawRecord]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for r in records {
+        out.push(r.content_type);
+        out.extend_from_slice(&r.version);
+        out.extend_from_slice(&(r.payload.len() as u16).to_be_bytes());
+        out.extend_from_slice(&r.payload);
+    }
+    out
+}
+
+/// Applies `change` to the body of every handshake message of type `typ`
+/// inside `payload` (a run of whole handshake messages), fixing lengths.
+pub fn edit_messages(payload: &[u8], typ: u8, change: &mut dyn FnMut(&mut Vec<u8>)) -> (Vec<u8>, usize) {
+    let mut out = Vec::new();
+    let mut rest = payload;
+    let mut edited = 0;
+    while rest.len() >= 4 {
+        let len = usize::from(rest[1]) << 16 | usize::from(rest[2]) << 8 | usize::from(rest[3]);
+        let mut body = rest[4..4 + len].to_vec();
+        if rest[0] == typ {
+            change(&mut body);
+            edited += 1;
+        }
+        out.push(rest[0]);
+        out.extend_from_slice(&(body.len() as u32).to_be_bytes()[1..]);
+        out.extend_from_slice(&body);
+        rest = &rest[4 + len..];
+    }
+    (out, edited)
+}
+
+/// Edits plaintext handshake messages of type `typ` in wire bytes.
+pub fn edit_plaintext(bytes: &[u8], typ: u8, change: &mut dyn FnMut(&mut Vec<u8>)) -> Vec<u8> {
+    let mut records = split_records(bytes);
+    let mut edited = 0;
+    for r in records.iter_mut().filter(|r| r.content_type == 22) {
+        let (payload, n) = edit_messages(&r.payload, typ, change);
+        r.payload = payload;
+        edited += n;
+    }
+    assert!(edited > 0, "no handshake message of type {typ} to edit");
+    join_records(&records)
+}
+
+/// The write keys (key, iv) a side installed for `stage`, from its trace.
+pub fn installed_keys(events: &Events, side: Side, stage: &str) -> (Vec<u8>, [u8; 12]) {
+    let events = events.lock().expect("lock");
+    events
+        .iter()
+        .find_map(|(s, e)| match e {
+            Event::KeysInstalled { write: true, stage: st, key, iv } if *s == side && st == stage => {
+                Some((key.clone(), iv.as_slice().try_into().expect("12-byte iv")))
+            }
+            _ => None,
+        })
+        .expect("keys installed")
+}
+
+/// Decrypts the first TLS 1.3 encrypted record in `bytes` with (key, iv) at
+/// sequence 0, lets `change` edit its handshake messages, and re-seals it.
+pub fn edit_encrypted(
+    bytes: &[u8],
+    key: &[u8],
+    iv: [u8; 12],
+    typ: u8,
+    change: &mut dyn FnMut(&mut Vec<u8>),
+) -> Vec<u8> {
+    use padlock_tls::record::{ContentType, HalfConn, Record};
+    let mut records = split_records(bytes);
+    let index = records.iter().position(|r| r.content_type == 23).expect("an encrypted record");
+    let record = Record {
+        content_type: ContentType::ApplicationData,
+        version: records[index].version,
+        fragment: records[index].payload.clone(),
+    };
+    let (inner_type, plaintext) = HalfConn::tls13_gcm(key, iv).expect("key").open(record).expect("open");
+    assert_eq!(inner_type, ContentType::Handshake);
+    let (edited, n) = edit_messages(&plaintext, typ, change);
+    assert!(n > 0, "no message of type {typ} in the encrypted record");
+    let sealed =
+        HalfConn::tls13_gcm(key, iv).expect("key").seal(ContentType::Handshake, &edited).expect("seal");
+    records[index].payload = sealed[5..].to_vec();
+    join_records(&records)
+}
+
+/// Runs a client and server, passing server-to-client flights through
+/// `mitm_to_client` and client-to-server through `mitm_to_server` (each
+/// called with the flight's index in its direction, from 0); returns
+/// the first error and which side raised it, plus any alerts each side
+/// queued after failing.
+pub fn run_with_mitm(
+    client: ClientConfig,
+    server: ServerConfig,
+    seed: u64,
+    mitm_to_server: &mut dyn FnMut(usize, Vec<u8>) -> Vec<u8>,
+    mitm_to_client: &mut dyn FnMut(usize, Vec<u8>) -> Vec<u8>,
+) -> Result<(Connection, Connection), (Side, Error, Vec<u8>)> {
+    let mut c = Connection::client(Arc::new(client), rng(seed)).expect("client");
+    let mut s = Connection::server(Arc::new(server), rng(seed + 1));
+    let (mut flights_to_server, mut flights_to_client) = (0, 0);
+    for _ in 0..32 {
+        let to_server = c.take_outgoing();
+        let to_client = s.take_outgoing();
+        if to_server.is_empty() && to_client.is_empty() {
+            return Ok((c, s));
+        }
+        if !to_server.is_empty() {
+            let bytes = mitm_to_server(flights_to_server, to_server);
+            flights_to_server += 1;
+            if let Err(e) = s.read_tls(&bytes) {
+                return Err((Side::Server, e, s.take_outgoing()));
+            }
+        }
+        if !to_client.is_empty() {
+            let bytes = mitm_to_client(flights_to_client, to_client);
+            flights_to_client += 1;
+            if let Err(e) = c.read_tls(&bytes) {
+                return Err((Side::Client, e, c.take_outgoing()));
+            }
+        }
+    }
+    panic!("no end in 32 rounds");
+}
+
+/// The alert description in plaintext alert bytes (record type 21), if any.
+pub fn plaintext_alert(bytes: &[u8]) -> Option<u8> {
+    split_records(bytes).into_iter().find(|r| r.content_type == 21).map(|r| r.payload[1])
+}

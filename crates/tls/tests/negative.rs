@@ -1,0 +1,327 @@
+//! Everything a peer or an attacker can get wrong: each gives the right
+//! error and alert, and never a panic.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::*;
+use padlock_tls::alert::AlertDescription;
+use padlock_tls::messages::version::{TLS12, TLS13};
+use padlock_tls::suites;
+use padlock_tls::trace::Side;
+use padlock_tls::{Connection, Error, NamedGroup};
+
+fn pass(_: usize, bytes: Vec<u8>) -> Vec<u8> {
+    bytes
+}
+
+fn expect_failure(
+    result: Result<(Connection, Connection), (Side, Error, Vec<u8>)>,
+) -> (Side, Error, Vec<u8>) {
+    match result {
+        Ok(_) => panic!("the handshake succeeded but should have failed"),
+        Err(failure) => failure,
+    }
+}
+
+#[test]
+fn wrong_hostname_is_bad_certificate() {
+    for version in [TLS12, TLS13] {
+        let mut client = client_config();
+        client.server_name = "example.com".into();
+        client.versions = vec![version];
+        let (side, error, alert) =
+            expect_failure(run_with_mitm(client, server_config(), 10, &mut pass, &mut pass));
+        assert_eq!(side, Side::Client);
+        assert!(matches!(error, Error::BadCertificate(_)), "{error:?}");
+        assert_eq!(error.alert(), Some(AlertDescription::BadCertificate));
+        if version == TLS12 {
+            // Still plaintext in TLS 1.2: the alert can be read off the wire.
+            assert_eq!(plaintext_alert(&alert), Some(42));
+        }
+    }
+}
+
+#[test]
+fn unknown_ca_is_unknown_ca() {
+    let mut client = client_config();
+    client.trust_anchors = vec![other_pki().ca.clone()];
+    let (side, error, _) = expect_failure(run_with_mitm(client, server_config(), 11, &mut pass, &mut pass));
+    assert_eq!(side, Side::Client);
+    assert_eq!(error.alert(), Some(AlertDescription::UnknownCa), "{error:?}");
+}
+
+#[test]
+fn tampered_server_key_exchange_signature() {
+    for suite in [suites::ECDHE_RSA_AES_128_GCM_SHA256, suites::DHE_RSA_AES_256_GCM_SHA384] {
+        let mut client = client_config();
+        client.versions = vec![TLS12];
+        client.cipher_suites = vec![suite];
+        let mut flip = |_: usize, bytes: Vec<u8>| {
+            edit_plaintext(&bytes, 12, &mut |body| {
+                let last = body.len() - 1;
+                body[last] ^= 1;
+            })
+        };
+        let (side, error, alert) =
+            expect_failure(run_with_mitm(client, server_config(), 12, &mut pass, &mut flip));
+        assert_eq!(side, Side::Client);
+        assert!(matches!(error, Error::DecryptError(_)), "{error:?}");
+        assert_eq!(plaintext_alert(&alert), Some(51), "decrypt_error on the wire");
+    }
+}
+
+#[test]
+fn tampered_transcript_fails_the_tls12_finished() {
+    // Rename the client's extended_master_secret extension (23) so the
+    // master secret stays the same on both sides but the transcripts
+    // differ: only the Finished check can catch it (RFC 5246 §7.4.9).
+    let mut client = client_config();
+    client.versions = vec![TLS12];
+    let mut rename = |round: usize, bytes: Vec<u8>| {
+        if round > 0 {
+            return bytes;
+        }
+        edit_plaintext(&bytes, 1, &mut |body| {
+            let at = body.windows(4).position(|w| w == [0, 23, 0, 0]).expect("EMS extension");
+            body[at + 1] = 0x77;
+        })
+    };
+    let (side, error, _) = expect_failure(run_with_mitm(client, server_config(), 13, &mut rename, &mut pass));
+    assert_eq!(side, Side::Server);
+    assert_eq!(error, Error::DecryptError("the client's Finished does not verify"));
+}
+
+/// Runs a TLS 1.3 handshake whose server flight (the encrypted record) is
+/// edited with the server's own handshake keys, taken from its trace.
+fn tls13_edit_server_flight(typ: u8, change: &mut dyn FnMut(&mut Vec<u8>)) -> (Side, Error, Vec<u8>) {
+    let (trace, events) = recorder();
+    let mut server = server_config();
+    server.trace = Some(trace);
+    let mut edit = |round: usize, bytes: Vec<u8>| {
+        if round != 0 {
+            return bytes;
+        }
+        let (key, iv) = installed_keys(&events, Side::Server, "handshake");
+        edit_encrypted(&bytes, &key, iv, typ, change)
+    };
+    expect_failure(run_with_mitm(client_config(), server, 14, &mut pass, &mut edit))
+}
+
+#[test]
+fn wrong_certificate_verify() {
+    let (side, error, _) = tls13_edit_server_flight(15, &mut |body| {
+        let last = body.len() - 1;
+        body[last] ^= 0x80;
+    });
+    assert_eq!(side, Side::Client);
+    assert_eq!(error, Error::DecryptError("the CertificateVerify signature does not verify"));
+    assert_eq!(error.alert(), Some(AlertDescription::DecryptError));
+}
+
+#[test]
+fn wrong_tls13_finished() {
+    let (side, error, _) = tls13_edit_server_flight(20, &mut |body| body[0] ^= 1);
+    assert_eq!(side, Side::Client);
+    assert_eq!(error, Error::DecryptError("the server's Finished does not verify"));
+}
+
+#[test]
+fn unknown_extension_in_encrypted_extensions() {
+    let (side, error, _) = tls13_edit_server_flight(8, &mut |body| {
+        // Append extension 0x1234 with 2 bytes of data and fix the list length.
+        body.extend_from_slice(&[0x12, 0x34, 0x00, 0x02, 0xab, 0xcd]);
+        let len = (body.len() - 2) as u16;
+        body[..2].copy_from_slice(&len.to_be_bytes());
+    });
+    assert_eq!(side, Side::Client);
+    assert!(matches!(error, Error::UnsupportedExtension(_)), "{error:?}");
+    assert_eq!(error.alert(), Some(AlertDescription::UnsupportedExtension));
+}
+
+#[test]
+fn misplaced_extension_in_encrypted_extensions_is_illegal() {
+    let (_, error, _) = tls13_edit_server_flight(8, &mut |body| {
+        // supported_versions (43) belongs in ServerHello.
+        body.extend_from_slice(&[0x00, 43, 0x00, 0x02, 0x03, 0x04]);
+        let len = (body.len() - 2) as u16;
+        body[..2].copy_from_slice(&len.to_be_bytes());
+    });
+    assert_eq!(error.alert(), Some(AlertDescription::IllegalParameter), "{error:?}");
+}
+
+fn hrr_setup() -> (padlock_tls::ClientConfig, padlock_tls::ServerConfig) {
+    let mut client = client_config();
+    client.groups = vec![NamedGroup::X25519, NamedGroup::Ffdhe2048];
+    client.key_share_groups = vec![NamedGroup::X25519];
+    let mut server = server_config();
+    server.groups = vec![NamedGroup::Ffdhe2048];
+    (client, server)
+}
+
+#[test]
+fn second_hello_retry_request_is_refused() {
+    let (client, server) = hrr_setup();
+    let mut first = None;
+    let mut replay = |round: usize, bytes: Vec<u8>| match round {
+        0 => {
+            first = Some(bytes.clone());
+            bytes
+        }
+        // Instead of the real ServerHello, the first HelloRetryRequest again.
+        _ => first.clone().expect("first flight"),
+    };
+    let (side, error, _) = expect_failure(run_with_mitm(client, server, 15, &mut pass, &mut replay));
+    assert_eq!(side, Side::Client);
+    assert_eq!(error.alert(), Some(AlertDescription::UnexpectedMessage), "{error:?}");
+}
+
+#[test]
+fn hello_retry_request_that_changes_nothing() {
+    let (client, server) = hrr_setup();
+    // Rewrite the HRR's selected group (ffdhe2048, 0x0100) into x25519 (0x001d),
+    // for which the client already sent a share.
+    let mut rewrite = |round: usize, bytes: Vec<u8>| {
+        if round != 0 {
+            return bytes;
+        }
+        edit_plaintext(&bytes, 2, &mut |body| {
+            let at = body.windows(6).position(|w| w == [0, 51, 0, 2, 1, 0]).expect("HRR key_share");
+            body[at + 4..at + 6].copy_from_slice(&[0, 29]);
+        })
+    };
+    let (side, error, _) = expect_failure(run_with_mitm(client, server, 16, &mut pass, &mut rewrite));
+    assert_eq!(side, Side::Client);
+    assert_eq!(error.alert(), Some(AlertDescription::IllegalParameter), "{error:?}");
+}
+
+#[test]
+fn downgrade_sentinel_is_caught() {
+    // An attacker hides supported_versions (43) from the server, which
+    // then answers TLS 1.2 and, speaking 1.3 itself, marks its random.
+    let mut hide = |round: usize, bytes: Vec<u8>| {
+        if round > 0 {
+            return bytes;
+        }
+        edit_plaintext(&bytes, 1, &mut |body| {
+            let at = body.windows(3).position(|w| w == [0, 43, 0]).expect("supported_versions");
+            body[at + 1] = 0x77;
+        })
+    };
+    let (side, error, alert) =
+        expect_failure(run_with_mitm(client_config(), server_config(), 17, &mut hide, &mut pass));
+    assert_eq!(side, Side::Client);
+    assert_eq!(error, Error::Downgrade);
+    assert_eq!(plaintext_alert(&alert), Some(47), "illegal_parameter");
+}
+
+#[test]
+fn oversized_and_truncated_records() {
+    // A plaintext record header announcing 2^14 + 2049 bytes: refused from the header.
+    let mut s = Connection::server(Arc::new(server_config()), rng(18));
+    let header = [22, 3, 3, 0x48, 0x01];
+    assert_eq!(s.read_tls(&header), Err(Error::RecordOverflow));
+    assert_eq!(plaintext_alert(&s.take_outgoing()), Some(22), "record_overflow");
+
+    // A plaintext handshake record of 2^14 + 1 bytes (within the ciphertext limit).
+    let mut s = Connection::server(Arc::new(server_config()), rng(19));
+    let mut record = vec![22, 3, 3, 0x40, 0x01];
+    record.extend(std::iter::repeat_n(0, (1 << 14) + 1));
+    assert_eq!(s.read_tls(&record), Err(Error::RecordOverflow));
+
+    // Half a ClientHello, then the connection ends.
+    let mut c = Connection::client(Arc::new(client_config()), rng(20)).expect("client");
+    let hello = c.take_outgoing();
+    let mut s = Connection::server(Arc::new(server_config()), rng(21));
+    s.read_tls(&hello[..hello.len() / 2]).expect("a partial record is not an error yet");
+    assert_eq!(s.read_eof(), Err(Error::UnexpectedEof));
+}
+
+#[test]
+fn oversized_encrypted_record_after_the_handshake() {
+    let (mut c, _s, _) = connect(client_config(), server_config(), 22);
+    // 2^14 + 257 bytes of "ciphertext": over the TLS 1.3 limit (RFC 8446 §5.2).
+    let mut record = vec![23, 3, 3, 0x41, 0x01];
+    record.extend(std::iter::repeat_n(0, (1 << 14) + 257));
+    assert_eq!(c.read_tls(&record), Err(Error::RecordOverflow));
+}
+
+#[test]
+fn garbage_instead_of_client_hello_then_a_good_handshake() {
+    let config = Arc::new(server_config());
+    let garbage: [&[u8]; 5] = [
+        b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        &[22, 3, 3, 0, 4, 1, 0, 0, 0],
+        &[22, 3, 3, 0, 6, 1, 0, 0, 2, 3, 3],
+        &[21, 3, 3, 0, 2, 2, 40],
+        &[0xff; 64],
+    ];
+    for i in 0..100 {
+        let mut s = Connection::server(config.clone(), rng(100 + i));
+        let bytes = garbage[i as usize % garbage.len()];
+        assert!(s.read_tls(bytes).is_err(), "garbage {i} accepted");
+        // Each failure queues at most an alert record; never a panic.
+        let reply = s.take_outgoing();
+        assert!(reply.is_empty() || reply[0] == 21, "garbage {i}: not an alert: {reply:?}");
+    }
+    let (mut c, mut s, _) = connect(client_config(), (*config).clone(), 23);
+    c.write_app_data(b"still serving?").expect("write");
+    s.read_tls(&c.take_outgoing()).expect("read");
+    assert_eq!(s.take_app_data(), b"still serving?");
+}
+
+#[test]
+fn no_cipher_suite_in_common_says_what_each_side_has() {
+    let mut client = client_config();
+    client.versions = vec![TLS12];
+    client.cipher_suites = vec![suites::RSA_AES_128_GCM_SHA256];
+    let mut server = server_config();
+    server.cipher_suites = vec![suites::ECDHE_RSA_AES_128_GCM_SHA256];
+    let (side, error, _) = expect_failure(run_with_mitm(client, server, 24, &mut pass, &mut pass));
+    assert_eq!(side, Side::Server);
+    let text = error.to_string();
+    assert!(text.contains("no cipher suite in common"), "{text}");
+    assert!(text.contains("client offered [TLS_RSA_WITH_AES_128_GCM_SHA256"), "{text}");
+    assert!(text.contains("server accepts [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]"), "{text}");
+}
+
+#[test]
+fn renegotiation_is_refused_with_a_warning() {
+    use padlock_tls::record::{ContentType, HalfConn};
+    use padlock_tls::trace::Event;
+    let (client_trace, client_events) = recorder();
+    let (server_trace, server_events) = recorder();
+    let mut client = client_config();
+    client.versions = vec![TLS12];
+    client.trace = Some(client_trace);
+    let mut server = server_config();
+    server.trace = Some(server_trace);
+    let (mut c, mut s, _) = connect(client, server, 25);
+    // Seal a new ClientHello with the client's write key, at sequence
+    // number 1 (its Finished was 0), as a renegotiating client would.
+    let (key, salt) = client_events
+        .lock()
+        .expect("lock")
+        .iter()
+        .find_map(|(_, e)| match e {
+            Event::KeysInstalled { write: true, key, iv, .. } => Some((key.clone(), iv.clone())),
+            _ => None,
+        })
+        .expect("client keys");
+    let mut half = HalfConn::tls12_gcm(&key, salt.try_into().expect("4-byte salt")).expect("key");
+    half.seal(ContentType::Handshake, b"skip sequence number 0").expect("seal");
+    let mut again = Connection::client(Arc::new(client_config()), rng(26)).expect("client");
+    let hello = split_records(&again.take_outgoing()).remove(0).payload;
+    let record = half.seal(ContentType::Handshake, &hello).expect("seal");
+    s.read_tls(&record).expect("a renegotiation attempt is not fatal");
+    let refused = server_events.lock().expect("lock").iter().any(|(_, e)| {
+        matches!(e, Event::Alert { sent: true, level: 1, description: AlertDescription::NoRenegotiation })
+    });
+    assert!(refused, "the server sent a no_renegotiation warning");
+    // The client takes the warning in its stride and data still flows
+    // (server to client: the client's own sequence number was used above).
+    s.write_app_data(b"x").expect("write");
+    c.read_tls(&s.take_outgoing()).expect("warning alert and data");
+    assert_eq!(c.take_app_data(), b"x");
+}
