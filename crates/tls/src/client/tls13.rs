@@ -74,6 +74,14 @@ pub(super) fn server_hello(
     core.log_secret(SecretKind::ClientHandshakeTraffic, client_hs.as_bytes());
     core.log_secret(SecretKind::ServerHandshakeTraffic, server_hs.as_bytes());
     install_read(core, &server_hs, suite, "handshake")?;
+    // RFC 8446 §D.4: in compatibility mode a ChangeCipherSpec goes out
+    // before our first encrypted record (after an HRR it already has).
+    if !hello.session_id.is_empty() && !hello.retried {
+        core.send_change_cipher_spec()?;
+    }
+    // From here on everything we send, alerts included, is encrypted
+    // under the client handshake traffic secret (RFC 8446 §7.3).
+    install_write(core, &client_hs, suite, "handshake")?;
     let state = Tls13 { hello, suite, handshake_secret, client_hs, server_hs };
     Ok(Box::new(ExpectEncryptedExtensions(state)))
 }
@@ -323,12 +331,6 @@ impl State for ExpectFinished {
         core.log_secret(SecretKind::ServerApplicationTraffic, server_ap.as_bytes());
         core.log_secret(SecretKind::ExporterMaster, exporter.as_bytes());
         install_read(core, &server_ap, state.suite, "application")?;
-        // RFC 8446 §D.4: compatibility mode sends a ChangeCipherSpec before
-        // the first encrypted message.
-        if !state.hello.session_id.is_empty() {
-            core.send_change_cipher_spec()?;
-        }
-        install_write(core, &state.client_hs, state.suite, "handshake")?;
         let verify_data = state.client_hs.verify_data(&through_server_finished);
         core.send_handshake(HandshakeType::Finished, &verify_data);
         install_write(core, &client_ap, state.suite, "application")?;
