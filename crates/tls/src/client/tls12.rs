@@ -58,15 +58,12 @@ pub(super) fn server_hello(
         return Err(Error::NoCommonParameters("a non-empty renegotiation_info in a first handshake".into()));
     }
     hello.transcript.add(&message.raw);
-    core.set_negotiated(
-        Negotiated { version: TLS12, suite, group: None, extended_master_secret },
-        format!(
-            "the server chose TLS 1.2 and {}{}",
-            suite.name,
-            if extended_master_secret { ", with the extended master secret" } else { "" }
-        ),
-    );
     let state = Tls12 { hello, suite, kx, server_random: server_hello.random, extended_master_secret };
+    // With RSA key transport there is no group; with DHE and ECDHE the
+    // ServerKeyExchange names it, and the choice is announced then.
+    if kx == KeyExchangeAlgorithm::Rsa {
+        announce(&state, core, None);
+    }
     Ok(Box::new(ExpectCertificate(state)))
 }
 
@@ -169,15 +166,29 @@ impl State for ExpectServerKeyExchange {
                 ServerShare::Ffdhe(group, ys)
             }
         };
-        if let Some(negotiated) = &mut core.negotiated {
-            negotiated.group = Some(match &server_share {
-                ServerShare::X25519(_) => "x25519".into(),
-                ServerShare::Ffdhe(group, _) => group.name.into(),
-            });
-        }
+        let group = match &server_share {
+            ServerShare::X25519(_) => "x25519",
+            ServerShare::Ffdhe(group, _) => group.name,
+        };
+        announce(&state, core, Some(group.to_string()));
         state.hello.transcript.add(&message.raw);
         Ok(Box::new(ExpectServerHelloDone { state, key, server_share: Some(server_share) }))
     }
+}
+
+/// Records (and traces) what the server chose.
+fn announce(state: &Tls12, core: &mut Core, group: Option<String>) {
+    let ems = state.extended_master_secret;
+    let why = format!(
+        "the server chose TLS 1.2 and {}{}{}",
+        state.suite.name,
+        group.as_ref().map_or(String::new(), |g| format!(" with group {g}")),
+        if ems { ", with the extended master secret" } else { "" }
+    );
+    core.set_negotiated(
+        Negotiated { version: TLS12, suite: state.suite, group, extended_master_secret: ems },
+        why,
+    );
 }
 
 /// The DHE group the server sent, if it is one of the safe-prime groups we

@@ -122,51 +122,52 @@ pub(super) fn client_hello(
         extended_master_secret,
         transcript,
     };
-    let (ephemeral, group) = match kx {
-        KeyExchangeAlgorithm::Rsa => (None, None),
-        _ => {
-            let (key, group) = server_key_exchange(&mut state, core, &offer)?;
-            (Some(key), Some(group))
-        }
+    // The group: x25519 for ECDHE; for DHE (RFC 7919 §4) an ffdhe group the
+    // client named, else our configured one.
+    let group = match kx {
+        KeyExchangeAlgorithm::Rsa => None,
+        KeyExchangeAlgorithm::Ecdhe => Some(NamedGroup::X25519),
+        KeyExchangeAlgorithm::Dhe => Some(
+            state
+                .config
+                .groups
+                .iter()
+                .copied()
+                .find(|g| g.is_ffdhe() && offer.groups.contains(&g.id()))
+                .unwrap_or(state.config.dhe_group),
+        ),
     };
     core.set_negotiated(
-        Negotiated { version: TLS12, suite, group, extended_master_secret },
+        Negotiated { version: TLS12, suite, group: group.map(|g| g.name().to_string()), extended_master_secret },
         format!(
             "the client offers no TLS 1.3 we accept (or we prefer 1.2); {} is our first choice among its suites{}",
             suite.name,
             if extended_master_secret { "; extended master secret (RFC 7627) on" } else { "" }
         ),
     );
+    let ephemeral = match group {
+        Some(group) => Some(server_key_exchange(&mut state, core, &offer, group)?),
+        None => None,
+    };
     state.transcript.add(&core.send_handshake(HandshakeType::ServerHelloDone, &[]));
     Ok(Box::new(ExpectClientKeyExchange { state, ephemeral }))
 }
 
-/// Sends a signed ServerKeyExchange; returns our ephemeral key and its group's name.
+/// Sends a signed ServerKeyExchange for `group`; returns our ephemeral key.
 fn server_key_exchange(
     state: &mut Tls12,
     core: &mut Core,
     offer: &Offer,
-) -> Result<(EphemeralKey, String), Error> {
-    let (key, params, group_name) = if state.kx == KeyExchangeAlgorithm::Ecdhe {
-        let key = EphemeralKey::generate(NamedGroup::X25519, &mut *core.rng)?;
-        let params = ServerKeyExchangeParams::Ecdhe { group: NamedGroup::X25519.id(), public: key.public() };
-        (key, params, "x25519".to_string())
-    } else {
-        // RFC 7919 §4: an ffdhe group the client named, else our configured one.
-        let group = state
-            .config
-            .groups
-            .iter()
-            .copied()
-            .find(|g| g.is_ffdhe() && offer.groups.contains(&g.id()))
-            .unwrap_or(state.config.dhe_group);
-        let params =
-            group.ffdhe().ok_or_else(|| Error::Internal("the DHE group is not finite-field".into()))?;
-        let key = EphemeralKey::generate(group, &mut *core.rng)?;
-        let dh =
-            ServerKeyExchangeParams::Dhe { p: params.p.to_vec(), g: vec![params.g as u8], ys: key.public() };
-        (key, dh, group.name().to_string())
+    group: NamedGroup,
+) -> Result<EphemeralKey, Error> {
+    let key = EphemeralKey::generate(group, &mut *core.rng)?;
+    let params = match group.ffdhe() {
+        None => ServerKeyExchangeParams::Ecdhe { group: group.id(), public: key.public() },
+        Some(params) => {
+            ServerKeyExchangeParams::Dhe { p: params.p.to_vec(), g: vec![params.g as u8], ys: key.public() }
+        }
     };
+    let group_name = group.name();
     core.emit(Event::KeyExchange { name: format!("server {group_name} public key"), value: key.public() });
     let scheme = choose_scheme(&state.config, &offer.schemes, true)?;
     let params_bytes = params.encode();
@@ -182,7 +183,7 @@ fn server_key_exchange(
         signed: DigitallySigned { scheme: scheme.id(), signature },
     };
     state.transcript.add(&core.send_handshake(HandshakeType::ServerKeyExchange, &ske.encode()));
-    Ok((key, group_name))
+    Ok(key)
 }
 
 struct ExpectClientKeyExchange {

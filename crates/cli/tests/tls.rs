@@ -1,0 +1,387 @@
+//! `padlock server` and `padlock client` over real TCP on 127.0.0.1, with
+//! each other and with the world: curl against our server for every suite,
+//! our client against `openssl s_server`, and the failures a user meets
+//! (an unknown CA, a plain-HTTP visitor, a bad URL, a refused connection).
+//!
+//! Every server listens on port 0 with `--max-connections`, every child
+//! process is killed when its guard drops (on every path, panics too), and
+//! every wait is bounded, so a broken handshake fails a test instead of
+//! hanging it.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{Scratch, describe, openssl};
+
+/// The longest any one child process may run.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A child process, killed and reaped when dropped, whose standard error
+/// (or output) lines arrive on a channel.
+struct Guard {
+    child: Child,
+    lines: Receiver<String>,
+}
+
+impl Guard {
+    /// Starts `command` with the stream `stderr` (else stdout) read line by line.
+    fn spawn(mut command: Command, from_stderr: bool) -> Guard {
+        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = command.spawn().unwrap_or_else(|e| panic!("starting {command:?}: {e}"));
+        let (sender, lines) = mpsc::channel();
+        let pipe: Box<dyn Read + Send> = if from_stderr {
+            Box::new(child.stderr.take().expect("piped stderr"))
+        } else {
+            Box::new(child.stdout.take().expect("piped stdout"))
+        };
+        thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Guard { child, lines }
+    }
+
+    /// Waits for a line containing `needle`, returning it.
+    fn wait_for(&self, needle: &str) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => {}
+                Err(_) => panic!("no line containing {needle:?} within {TIMEOUT:?}"),
+            }
+        }
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A `padlock server` on 127.0.0.1 with a throw-away CA in `dir/ca.pem`.
+struct Server {
+    guard: Guard,
+    port: u16,
+}
+
+impl Server {
+    /// Starts `padlock server --max-connections N` with `extra` arguments,
+    /// and waits until it listens.
+    fn start(dir: &Scratch, connections: u32, extra: &[&str]) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_padlock"));
+        command.current_dir(&dir.path).args(["server", "--listen", "127.0.0.1:0", "--ca-out", "ca.pem"]);
+        command.args(["--max-connections", &connections.to_string()]).args(extra);
+        command.env_remove("SSLKEYLOGFILE");
+        let guard = Guard::spawn(command, true);
+        let line = guard.wait_for("listening on ");
+        let port = port_of(&line);
+        Server { guard, port }
+    }
+
+    /// `https://localhost:PORT/path`.
+    fn url(&self, path: &str) -> String {
+        format!("https://localhost:{}{path}", self.port)
+    }
+}
+
+/// The port at the end of a line such as `listening on 127.0.0.1:4433`.
+fn port_of(line: &str) -> u16 {
+    let port = line.trim().rsplit(':').next().unwrap_or_default();
+    port.parse().unwrap_or_else(|_| panic!("no port in {line:?}"))
+}
+
+/// Runs `command` to its end, killing it after [`TIMEOUT`].
+fn run(mut command: Command) -> Output {
+    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap_or_else(|e| panic!("starting {command:?}: {e}"));
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    let out = thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stdout.read_to_end(&mut bytes);
+        bytes
+    });
+    let err = thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stderr.read_to_end(&mut bytes);
+        bytes
+    });
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for a child") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{command:?} ran longer than {TIMEOUT:?}");
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    Output { status, stdout: out.join().expect("stdout reader"), stderr: err.join().expect("stderr reader") }
+}
+
+/// `padlock client ARGS`, without any SSLKEYLOGFILE of the environment.
+fn client(dir: &Scratch, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_padlock"));
+    command.current_dir(&dir.path).arg("client").args(args).env_remove("SSLKEYLOGFILE");
+    run(command)
+}
+
+/// Asserts the program succeeded and returns its standard output as text.
+fn success(output: &Output) -> String {
+    assert!(output.status.success(), "{}", describe(output));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn padlock_client_and_server_speak_both_versions() {
+    let dir = Scratch::new("both-versions");
+    let server = Server::start(&dir, 3, &[]);
+    for (version, suite) in
+        [("1.2", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"), ("1.3", "TLS_AES_128_GCM_SHA256")]
+    {
+        let output = client(&dir, &["--ca", "ca.pem", "--tls", version, &server.url("/page")]);
+        let body = success(&output);
+        assert!(body.contains(&format!("Version: TLS {version}")), "{}", describe(&output));
+        assert!(body.contains(suite) && body.contains("<code>/page</code>"), "{}", describe(&output));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(&format!("TLS {version}, {suite}, group x25519")), "{}", describe(&output));
+    }
+    // A chosen suite and finite-field group, by IP address (the certificate names 127.0.0.1 too).
+    let url = format!("https://127.0.0.1:{}/", server.port);
+    let suite = "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384";
+    let output =
+        client(&dir, &["--ca", "ca.pem", "--tls", "1.2", "--suite", suite, "--group", "ffdhe2048", &url]);
+    let body = success(&output);
+    assert!(body.contains(suite) && body.contains("Key exchange group: ffdhe2048"), "{}", describe(&output));
+}
+
+#[test]
+fn curl_gets_every_suite_from_padlock_server() {
+    if Command::new("curl").arg("--version").output().is_err() {
+        eprintln!("skipped: curl is not installed");
+        return;
+    }
+    let dir = Scratch::new("curl");
+    let tls12 = [
+        ("ECDHE-RSA-AES128-GCM-SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+        ("ECDHE-RSA-AES256-GCM-SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"),
+        ("DHE-RSA-AES128-GCM-SHA256", "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256"),
+        ("DHE-RSA-AES256-GCM-SHA384", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"),
+        ("AES128-GCM-SHA256", "TLS_RSA_WITH_AES_128_GCM_SHA256"),
+        ("AES256-GCM-SHA384", "TLS_RSA_WITH_AES_256_GCM_SHA384"),
+    ];
+    let tls13 = ["TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384"];
+    let server = Server::start(&dir, 8, &[]);
+    let url = server.url("/");
+    let curl = |args: &[&str]| {
+        let mut command = Command::new("curl");
+        command.current_dir(&dir.path).args(["--silent", "--show-error", "--max-time", "20"]);
+        command.args(["--cacert", "ca.pem"]).args(args).arg(&url);
+        run(command)
+    };
+    for (openssl_name, iana_name) in tls12 {
+        let output = curl(&["--tlsv1.2", "--tls-max", "1.2", "--ciphers", openssl_name]);
+        let body = success(&output);
+        assert!(
+            body.contains("Version: TLS 1.2") && body.contains(iana_name),
+            "{openssl_name}: {}",
+            describe(&output)
+        );
+    }
+    for name in tls13 {
+        let output = curl(&["--tlsv1.3", "--tls13-ciphers", name]);
+        let body = success(&output);
+        assert!(body.contains("Version: TLS 1.3") && body.contains(name), "{name}: {}", describe(&output));
+    }
+}
+
+#[test]
+fn padlock_client_reads_openssl_s_server() {
+    let dir = Scratch::new("s-server");
+    openssl(
+        &dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+            "-days",
+            "2",
+            "-keyout",
+            "key.pem",
+            "-out",
+            "cert.pem",
+        ],
+    );
+    for (flag, version) in [("-tls1_3", "TLS 1.3"), ("-tls1_2", "TLS 1.2")] {
+        let mut command = Command::new("openssl");
+        command.current_dir(&dir.path);
+        command.args(["s_server", "-accept", "0", "-www", flag, "-cert", "cert.pem", "-key", "key.pem"]);
+        // s_server prints `ACCEPT [::]:PORT` on standard output once it listens.
+        let server = Guard::spawn(command, false);
+        let port = port_of(&server.wait_for("ACCEPT"));
+        let output = client(&dir, &["--ca", "cert.pem", &format!("https://localhost:{port}/")]);
+        let body = success(&output);
+        assert!(body.contains("Ciphers supported in s_server binary"), "{flag}: {}", describe(&output));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(version), "{flag}: {}", describe(&output));
+    }
+}
+
+#[test]
+fn unknown_ca_is_refused_with_a_clear_message() {
+    let dir = Scratch::new("unknown-ca");
+    other_ca(&dir);
+    let server = Server::start(&dir, 2, &[]);
+    for version in ["1.2", "1.3"] {
+        let output = client(&dir, &["--ca", "other.pem", "--tls", version, &server.url("/")]);
+        assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.starts_with("padlock: ") && stderr.contains("certificate"), "{}", describe(&output));
+        assert!(stderr.contains("unknown CA"), "{}", describe(&output));
+        assert_eq!(stderr.lines().count(), 1, "{}", describe(&output));
+        assert!(output.stdout.is_empty(), "{}", describe(&output));
+        // The server logs the failure in one line and goes on.
+        let line = server.guard.wait_for("handshake failed");
+        if version == "1.2" {
+            assert!(line.contains("unknown_ca"), "{line}");
+        }
+    }
+}
+
+/// The TLS 1.3 half of the test above, for the server's side: the client's
+/// unknown_ca alert should reach the server as that alert.
+#[test]
+fn server_hears_the_tls13_unknown_ca_alert() {
+    let dir = Scratch::new("unknown-ca-13");
+    other_ca(&dir);
+    let server = Server::start(&dir, 1, &[]);
+    let output = client(&dir, &["--ca", "other.pem", "--tls", "1.3", &server.url("/")]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let line = server.guard.wait_for("handshake failed");
+    assert!(line.contains("unknown_ca"), "{line}");
+}
+
+/// Makes `other.pem`, a self-signed CA that signed nothing of ours.
+fn other_ca(dir: &Scratch) {
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=Other CA",
+            "-days",
+            "2",
+            "-keyout",
+            "other-key.pem",
+            "-out",
+            "other.pem",
+        ],
+    );
+}
+
+#[test]
+fn plain_http_visitor_does_not_stop_the_server() {
+    let dir = Scratch::new("plain-http");
+    let server = Server::start(&dir, 2, &[]);
+    let mut socket = TcpStream::connect(("127.0.0.1", server.port)).expect("connecting");
+    socket.set_read_timeout(Some(TIMEOUT)).expect("setting a timeout");
+    socket.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("sending plain HTTP");
+    // The server answers with an alert record (content type 21) and closes.
+    let mut answer = Vec::new();
+    let _ = socket.read_to_end(&mut answer);
+    assert_eq!(answer.first(), Some(&21), "{answer:02x?}");
+    let line = server.guard.wait_for("handshake failed");
+    assert!(line.starts_with("padlock: 127.0.0.1:"), "{line}");
+
+    let output = client(&dir, &["--ca", "ca.pem", &server.url("/")]);
+    assert!(success(&output).contains("Hello from padlock"), "{}", describe(&output));
+}
+
+#[test]
+fn keylog_files_have_the_secrets_of_each_version() {
+    let dir = Scratch::new("keylog");
+    let server = Server::start(&dir, 2, &["--keylog", "server-keys.txt"]);
+    let output =
+        client(&dir, &["--ca", "ca.pem", "--tls", "1.2", "--keylog", "keys12.txt", &server.url("/")]);
+    success(&output);
+    let output =
+        client(&dir, &["--ca", "ca.pem", "--tls", "1.3", "--keylog", "keys13.txt", &server.url("/")]);
+    success(&output);
+    let text = |name: &str| String::from_utf8_lossy(&dir.read(name)).into_owned();
+    // NSS key log format: `LABEL <client random hex> <secret hex>`.
+    let keys12 = text("keys12.txt");
+    assert!(keys12.lines().any(|l| l.starts_with("CLIENT_RANDOM ") && l.split(' ').count() == 3), "{keys12}");
+    let keys13 = text("keys13.txt");
+    for label in ["CLIENT_TRAFFIC_SECRET_0 ", "SERVER_TRAFFIC_SECRET_0 ", "CLIENT_HANDSHAKE_TRAFFIC_SECRET "]
+    {
+        assert!(keys13.lines().any(|l| l.starts_with(label)), "{label}: {keys13}");
+    }
+    // The server logged the same secrets, before it sent the responses.
+    let server_keys = text("server-keys.txt");
+    for line in keys12.lines().chain(keys13.lines()) {
+        assert!(server_keys.contains(line), "{line} not in the server's log:\n{server_keys}");
+    }
+}
+
+#[test]
+fn client_failures_are_one_line() {
+    let dir = Scratch::new("client-failures");
+    // Find a port nobody listens on: bind one, then let it go.
+    let port =
+        std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+    let cases: [(&[&str], &str); 3] = [
+        (&["--insecure", "http://localhost/"], "not an https:// URL"),
+        (&["--insecure", "https://localhost:99999/"], "bad port"),
+        (&["--insecure", &format!("https://127.0.0.1:{port}/")], "Connection refused"),
+    ];
+    for (args, expected) in cases {
+        let output = client(&dir, args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {}", describe(&output));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.starts_with("padlock: ") && stderr.contains(expected),
+            "{args:?}: {}",
+            describe(&output)
+        );
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {}", describe(&output));
+    }
+}
+
+#[test]
+fn a_silent_client_does_not_hold_up_the_others() {
+    let dir = Scratch::new("silent");
+    let server = Server::start(&dir, 2, &[]);
+    // Connects and says nothing: its thread waits (until the 10 s timeout),
+    // while the next client is served at once.
+    let silent = TcpStream::connect(("127.0.0.1", server.port)).expect("connecting");
+    let started = Instant::now();
+    let output = client(&dir, &["--ca", "ca.pem", &server.url("/")]);
+    assert!(success(&output).contains("Hello from padlock"), "{}", describe(&output));
+    assert!(started.elapsed() < Duration::from_secs(5), "served only after {:?}", started.elapsed());
+    drop(silent);
+}
