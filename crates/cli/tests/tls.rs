@@ -210,6 +210,41 @@ fn curl_gets_every_suite_from_padlock_server() {
     }
 }
 
+/// Python's `ssl` module (OpenSSL underneath, but its own defaults: a
+/// different ClientHello) fetches a page over both versions.
+#[test]
+fn python_ssl_gets_a_page_from_padlock_server() {
+    if Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("skipped: python3 is not installed");
+        return;
+    }
+    let dir = Scratch::new("python");
+    let server = Server::start(&dir, 2, &[]);
+    let script = r#"
+import socket, ssl, sys
+port = int(sys.argv[1])
+for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+    context = ssl.create_default_context(cafile="ca.pem")
+    context.minimum_version = context.maximum_version = version
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as raw:
+        with context.wrap_socket(raw, server_hostname="localhost") as tls:
+            tls.sendall(b"GET /py HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            data = b""
+            while True:
+                chunk = tls.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+            print(tls.version(), tls.cipher()[0], data.split(b"\r\n")[0].decode())
+"#;
+    let mut command = Command::new("python3");
+    command.current_dir(&dir.path).args(["-c", script, &server.port.to_string()]);
+    let output = run(command);
+    let text = success(&output);
+    assert!(text.contains("TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 HTTP/1.1 200 OK"), "{}", describe(&output));
+    assert!(text.contains("TLSv1.3 TLS_AES_128_GCM_SHA256 HTTP/1.1 200 OK"), "{}", describe(&output));
+}
+
 #[test]
 fn padlock_client_reads_openssl_s_server() {
     let dir = Scratch::new("s-server");
