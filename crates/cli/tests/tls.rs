@@ -342,7 +342,7 @@ fn other_ca(dir: &Scratch) {
 #[test]
 fn plain_http_visitor_does_not_stop_the_server() {
     let dir = Scratch::new("plain-http");
-    let server = Server::start(&dir, 2, &[]);
+    let server = Server::start(&dir, 101, &[]);
     let mut socket = TcpStream::connect(("127.0.0.1", server.port)).expect("connecting");
     socket.set_read_timeout(Some(TIMEOUT)).expect("setting a timeout");
     socket.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("sending plain HTTP");
@@ -353,6 +353,23 @@ fn plain_http_visitor_does_not_stop_the_server() {
     let line = server.guard.wait_for("handshake failed");
     assert!(line.starts_with("padlock: 127.0.0.1:"), "{line}");
 
+    // 99 more hostile visitors: garbage records, a truncated ClientHello,
+    // an oversized record header, or a connection closed at once.
+    let garbage: [&[u8]; 4] = [
+        &[22, 3, 3, 0, 6, 1, 0, 0, 2, 3, 3],
+        &[22, 3, 1, 0, 200, 1, 0, 0, 196, 3, 3],
+        &[22, 3, 3, 0x48, 1],
+        &[],
+    ];
+    for i in 0..99 {
+        let mut socket = TcpStream::connect(("127.0.0.1", server.port)).expect("connecting");
+        socket.set_read_timeout(Some(TIMEOUT)).expect("setting a timeout");
+        let _ = socket.write_all(garbage[i % garbage.len()]);
+        let _ = socket.shutdown(std::net::Shutdown::Write);
+        let _ = socket.read_to_end(&mut Vec::new());
+    }
+
+    // The 101st connection is a real client, and it is served.
     let output = client(&dir, &["--ca", "ca.pem", &server.url("/")]);
     assert!(success(&output).contains("Hello from padlock"), "{}", describe(&output));
 }

@@ -325,3 +325,67 @@ fn renegotiation_is_refused_with_a_warning() {
     c.read_tls(&s.take_outgoing()).expect("warning alert and data");
     assert_eq!(c.take_app_data(), b"x");
 }
+
+#[test]
+fn pkcs1_certificate_verify_is_refused_in_tls13() {
+    // RFC 8446 §4.4.3: RSASSA-PKCS1-v1_5 may not sign a CertificateVerify.
+    let (side, error, _) = tls13_edit_server_flight(15, &mut |body| body[..2].copy_from_slice(&[0x04, 0x01]));
+    assert_eq!(side, Side::Client);
+    assert_eq!(error, Error::IllegalParameter("RSASSA-PKCS1-v1_5 in a TLS 1.3 CertificateVerify"));
+}
+
+#[test]
+fn required_extended_master_secret() {
+    // The client offers EMS, but an attacker renames the extension: a
+    // server that requires it refuses with handshake_failure (RFC 7627 §5.2).
+    let mut client = client_config();
+    client.versions = vec![TLS12];
+    let mut server = server_config();
+    server.require_extended_master_secret = true;
+    let mut rename = |flight: usize, bytes: Vec<u8>| {
+        if flight > 0 {
+            return bytes;
+        }
+        edit_plaintext(&bytes, 1, &mut |body| {
+            let at = body.windows(4).position(|w| w == [0, 23, 0, 0]).expect("EMS extension");
+            body[at + 1] = 0x77;
+        })
+    };
+    let (side, error, alert) = expect_failure(run_with_mitm(client, server, 30, &mut rename, &mut pass));
+    assert_eq!(side, Side::Server);
+    assert!(error.to_string().contains("extended master secret"), "{error}");
+    assert_eq!(plaintext_alert(&alert), Some(40), "handshake_failure");
+}
+
+#[test]
+fn post_handshake_message_split_across_records() {
+    use padlock_tls::record::{ContentType, HalfConn};
+    use padlock_tls::trace::Event;
+    let (server_trace, server_events) = recorder();
+    let (client_trace, client_events) = recorder();
+    let mut client = client_config();
+    client.trace = Some(client_trace);
+    let mut server = server_config();
+    server.trace = Some(server_trace);
+    let (mut c, _s, _) = connect(client, server, 31);
+    let (key, iv) = installed_keys(&server_events, Side::Server, "application");
+    // A KeyUpdate (type 24, length 1, update_not_requested) cut after 3 bytes.
+    let mut half = HalfConn::tls13_gcm(&key, iv).expect("key");
+    let mut bytes = half.seal(ContentType::Handshake, &[24, 0, 0]).expect("seal");
+    bytes.extend(half.seal(ContentType::Handshake, &[1, 0]).expect("seal"));
+    c.read_tls(&bytes).expect("the reassembled KeyUpdate is accepted");
+    let updated = client_events
+        .lock()
+        .expect("lock")
+        .iter()
+        .any(|(_, e)| matches!(e, Event::Secret { name, .. } if name == "traffic upd (read)"));
+    assert!(updated, "the client moved to the next read secret");
+    // Application data between the two halves of a handshake message is
+    // refused. The same seed gives the same keys, so a fresh connection
+    // can be fed records sealed with the key taken above.
+    let (mut c, _s, _) = connect(client_config(), server_config(), 31);
+    let mut half = HalfConn::tls13_gcm(&key, iv).expect("key");
+    let mut bytes = half.seal(ContentType::Handshake, &[24, 0, 0]).expect("seal");
+    bytes.extend(half.seal(ContentType::ApplicationData, b"in between").expect("seal"));
+    assert!(matches!(c.read_tls(&bytes), Err(Error::UnexpectedMessage(_))));
+}
