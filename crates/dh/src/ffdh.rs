@@ -35,7 +35,8 @@ pub enum Error {
     InvalidLength,
     /// The shared secret came out as 1 (RFC 7919 §5.1 / SP 800-56A §5.7.1.1).
     SharedSecretIsOne,
-    /// The group is not one of [`crate::groups::ALL`].
+    /// The group is not one of [`crate::groups::ALL`] nor one
+    /// [`crate::groups::checked_safe_prime`] accepted.
     UnknownGroup,
 }
 
@@ -214,7 +215,25 @@ impl Drop for SharedSecret {
 /// the Montgomery constants costs more than a key generation.
 fn modulus(group: &Group) -> Result<&'static Modulus, Error> {
     static MODULI: [OnceLock<Modulus>; ALL.len()] = [const { OnceLock::new() }; ALL.len()];
-    let index = ALL.iter().position(|g| g == group).ok_or(Error::UnknownGroup)?;
-    Ok(MODULI[index]
-        .get_or_init(|| Modulus::new(&Uint::from_be_bytes(group.p)).expect("the group's prime is odd")))
+    if let Some(index) = ALL.iter().position(|g| g == group) {
+        return Ok(MODULI[index]
+            .get_or_init(|| Modulus::new(&Uint::from_be_bytes(group.p)).expect("the group's prime is odd")));
+    }
+    // A group `groups::checked_safe_prime` accepted: its Montgomery
+    // constants are made once and kept, as the group is.
+    static CHECKED_MODULI: std::sync::Mutex<Vec<(&'static [u8], &'static Modulus)>> =
+        std::sync::Mutex::new(Vec::new());
+    let checked = crate::groups::CHECKED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !checked.iter().any(|g| g == group) {
+        return Err(Error::UnknownGroup);
+    }
+    drop(checked);
+    let mut moduli = CHECKED_MODULI.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, modulus)) = moduli.iter().find(|(p, _)| *p == group.p) {
+        return Ok(modulus);
+    }
+    let modulus: &'static Modulus =
+        Box::leak(Box::new(Modulus::new(&Uint::from_be_bytes(group.p)).map_err(|_| Error::UnknownGroup)?));
+    moduli.push((group.p, modulus));
+    Ok(modulus)
 }

@@ -315,6 +315,94 @@ pub fn by_tls_id(id: u16) -> Option<Group> {
     ALL.into_iter().find(|group| group.tls_id == Some(id))
 }
 
+/// Why a group a peer named was refused by [`checked_safe_prime`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupError {
+    /// p is shorter than 2048 bits (or longer than 8192, more work than we take on).
+    Size(usize),
+    /// p or (p - 1) / 2 is not prime: not a safe prime.
+    NotSafePrime,
+    /// g is not in `2 ..= p - 2`.
+    BadGenerator,
+    /// Too many different server-chosen groups seen by this process.
+    TooMany,
+}
+
+impl core::fmt::Display for GroupError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            GroupError::Size(bits) => write!(f, "a {bits}-bit prime (we accept 2048 to 8192 bits)"),
+            GroupError::NotSafePrime => {
+                write!(f, "p is not a safe prime (p and (p - 1) / 2 must both be prime)")
+            }
+            GroupError::BadGenerator => write!(f, "the generator is not in 2 ..= p - 2"),
+            GroupError::TooMany => write!(f, "too many different server-chosen groups in one process"),
+        }
+    }
+}
+
+impl std::error::Error for GroupError {}
+
+/// How many groups that are not in [`ALL`] a process accepts: each keeps
+/// its prime and Montgomery constants for the life of the process.
+pub const MAX_CHECKED_GROUPS: usize = 16;
+
+/// The group with prime `p` (big-endian) and generator `g` that a peer
+/// named, as a TLS 1.2 server does in its ServerKeyExchange: one of [`ALL`]
+/// if `p` is one of theirs, and otherwise only after checking that it is a
+/// safe prime of 2048 to 8192 bits — `p` and `q = (p - 1) / 2` both pass 50
+/// rounds of Miller–Rabin with random bases (FIPS 186-5 §B.3's count for
+/// inputs nobody vouches for) — and that `2 <= g <= p - 2`. That check
+/// costs about a hundred exponentiations, so accepted groups are remembered
+/// (at most [`MAX_CHECKED_GROUPS`]); they are named "safe-prime-<bits>".
+pub fn checked_safe_prime<R: rand_core::CryptoRng + ?Sized>(
+    p: &[u8],
+    g: u64,
+    rng: &mut R,
+) -> Result<Group, GroupError> {
+    use padlock_bigint::{Uint, is_probable_prime};
+    let first = p.iter().position(|&b| b != 0).unwrap_or(p.len());
+    let p = &p[first..];
+    if let Some(group) = ALL.into_iter().find(|group| group.p == p && group.g == g) {
+        return Ok(group);
+    }
+    let mut checked = CHECKED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(group) = checked.iter().find(|group| group.p == p && group.g == g) {
+        return Ok(*group);
+    }
+    let prime = Uint::from_be_bytes(p);
+    let bits = prime.bits_vartime();
+    if !(2048..=8192).contains(&bits) {
+        return Err(GroupError::Size(bits));
+    }
+    // p is public: variable-time checks are fine.
+    if !is_probable_prime(&prime, rng) || !is_probable_prime(&prime.shr(1), rng) {
+        return Err(GroupError::NotSafePrime);
+    }
+    let limbs = prime.as_limbs().len();
+    let p_minus_2 = prime.borrowing_sub(&Uint::from_u64(2).resize(limbs).expect("fits")).0;
+    let generator = Uint::from_u64(g).resize(limbs).expect("a u64 fits in 2048 bits");
+    if g < 2 || bool::from(p_minus_2.ct_lt(&generator)) {
+        return Err(GroupError::BadGenerator);
+    }
+    if checked.len() >= MAX_CHECKED_GROUPS {
+        return Err(GroupError::TooMany);
+    }
+    // NIST SP 800-57 Part 1 Table 2: 2048 bits ~ 112, 3072 ~ 128, 7680 ~ 192.
+    let strength_bits = match bits {
+        7680.. => 192,
+        3072.. => 128,
+        _ => 112,
+    };
+    let name: &'static str = Box::leak(format!("safe-prime-{bits}").into_boxed_str());
+    let group = Group { name, tls_id: None, p: Box::leak(p.to_vec().into_boxed_slice()), g, strength_bits };
+    checked.push(group);
+    Ok(group)
+}
+
+/// The groups [`checked_safe_prime`] accepted so far.
+pub(crate) static CHECKED: std::sync::Mutex<Vec<Group>> = std::sync::Mutex::new(Vec::new());
+
 #[cfg(test)]
 mod tests {
     use super::*;

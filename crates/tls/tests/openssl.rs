@@ -337,6 +337,42 @@ fn client_tls12_dhe_aes256_openssl_default_group() {
     our_client(tls12_client(), &["-tls1_2", "-cipher", expect.openssl_suite], &expect);
 }
 
+/// A safe-prime group we do not know by name (RFC 3526's 3072-bit MODP
+/// group 15): the client checks that p and (p - 1) / 2 are prime and goes on.
+#[test]
+fn client_tls12_dhe_any_safe_prime_group() {
+    let mut expect = tls12(DHE_RSA_AES_128_GCM_SHA256, "DHE-RSA-AES128-GCM-SHA256");
+    expect.group = Some("safe-prime-3072");
+    let args = ["-tls1_2", "-cipher", expect.openssl_suite, "-dhparam", "dh.pem"];
+    our_client_with_dh(tls12_client(), &args, &expect, "group:modp_3072");
+}
+
+/// RFC 5114's 2048-bit group with a 224-bit subgroup is not a safe-prime
+/// group (and its generator is a 2048-bit number): the client refuses it,
+/// and says so.
+#[test]
+fn client_tls12_dhe_refuses_a_group_that_is_not_a_safe_prime() {
+    let dir = Scratch::new("client-dhe-rfc5114");
+    dir.write("cert.pem", pem::encode("CERTIFICATE", common::pki().leaf.der()).as_bytes());
+    dir.write("key.pem", common::pki().key.to_pkcs8_pem().as_bytes());
+    let mut genparam =
+        Openssl::spawn(&dir, &["genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "dh_rfc5114:2"]);
+    assert!(genparam.finish(), "genpkey did not finish\n{}", genparam.describe());
+    dir.write("dh.pem", genparam.stdout().as_bytes());
+    let port = free_port();
+    let accept = format!("127.0.0.1:{port}");
+    let args = ["s_server", "-accept", &accept, "-cert", "cert.pem", "-key", "key.pem", "-rev", "-tls1_2"];
+    let mut args = args.to_vec();
+    args.extend(["-cipher", "DHE-RSA-AES128-GCM-SHA256", "-dhparam", "dh.pem"]);
+    let mut server = Openssl::spawn(&dir, &args);
+    let listening = wait_until(|| server.stdout().contains("ACCEPT\n") || server.exited());
+    assert!(listening && !server.exited(), "s_server did not start listening\n{}", server.describe());
+    let result = talk_to(SocketAddr::from((Ipv4Addr::LOCALHOST, port)), Arc::new(tls12_client()));
+    let error = result.expect_err("a group that is not a safe prime was accepted");
+    assert!(error.contains("the server's DH group is refused"), "{error}\n{}", server.describe());
+    println!("interop: our client -> openssl s_server -dhparam RFC 5114 group: refused, as it should be");
+}
+
 #[test]
 fn client_tls12_rsa_aes128() {
     let expect = tls12(RSA_AES_128_GCM_SHA256, "AES128-GCM-SHA256");
@@ -423,7 +459,15 @@ fn ffdhe2048_client() -> ClientConfig {
 /// Runs our client against `openssl s_server -rev <args>`: we send "hello",
 /// s_server answers "olleh", we close.
 fn our_client(config: ClientConfig, s_server_args: &[&str], expect: &Expect) {
+    our_client_with_dh(config, s_server_args, expect, "group:ffdhe2048");
+}
+
+/// [`our_client`] with `-dhparam dh.pem` made by `genpkey -pkeyopt dh_pkeyopt`.
+fn our_client_with_dh(config: ClientConfig, s_server_args: &[&str], expect: &Expect, dh_pkeyopt: &str) {
     let mut label = label(s_server_args, expect);
+    if dh_pkeyopt != "group:ffdhe2048" {
+        label = label.replace("ffdhe2048", dh_pkeyopt);
+    }
     if expect.suite.kx == Some(KeyExchangeAlgorithm::Dhe) && !s_server_args.contains(&"-dhparam") {
         label += " (OpenSSL's default DH group)";
     }
@@ -432,10 +476,8 @@ fn our_client(config: ClientConfig, s_server_args: &[&str], expect: &Expect) {
     dir.write("key.pem", common::pki().key.to_pkcs8_pem().as_bytes());
     if s_server_args.contains(&"dh.pem") {
         // RFC 7919's ffdhe2048, as DHParameter PEM.
-        let mut genparam = Openssl::spawn(
-            &dir,
-            &["genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048"],
-        );
+        let mut genparam =
+            Openssl::spawn(&dir, &["genpkey", "-genparam", "-algorithm", "DH", "-pkeyopt", dh_pkeyopt]);
         assert!(genparam.finish(), "genpkey did not finish\n{}", genparam.describe());
         assert!(genparam.stdout().starts_with("-----BEGIN DH PARAMETERS-----"), "{}", genparam.describe());
         dir.write("dh.pem", genparam.stdout().as_bytes());

@@ -158,7 +158,7 @@ impl State for ExpectServerKeyExchange {
                 ServerShare::X25519(public)
             }
             ServerKeyExchangeParams::Dhe { p, g, ys } => {
-                let group = known_group(&p, &g)?;
+                let group = server_group(&p, &g, &mut *core.rng)?;
                 core.emit(Event::KeyExchange {
                     name: format!("server DH public value Ys ({})", group.name),
                     value: ys.clone(),
@@ -191,23 +191,30 @@ fn announce(state: &Tls12, core: &mut Core, group: Option<String>) {
     );
 }
 
-/// The DHE group the server sent, if it is one of the safe-prime groups we
-/// know (RFC 7919's and RFC 3526's group 14, OpenSSL's default): the
-/// client accepts safe primes of 2048 bits or more, and checking that an
-/// unknown p is a safe prime would cost far more than the handshake.
-fn known_group(p: &[u8], g: &[u8]) -> Result<padlock_dh::groups::Group, Error> {
-    let first = p.iter().position(|&b| b != 0).unwrap_or(p.len());
-    let p = &p[first..];
-    let group = padlock_dh::groups::ALL.into_iter().find(|group| group.p == p).ok_or_else(|| {
-        Error::NoCommonParameters(format!(
-            "the server's DH group ({} bits) is not a known safe-prime group of 2048 bits or more",
-            p.len() * 8
-        ))
-    })?;
-    if g.iter().rev().skip(1).any(|&b| b != 0) || g.last().map(|&b| u64::from(b)) != Some(group.g) {
-        return Err(Error::IllegalParameter("a DH generator other than the group's"));
-    }
-    Ok(group)
+/// The DHE group the server sent (RFC 5246 §7.4.3 ServerDHParams): one of
+/// RFC 7919's or RFC 3526's groups, recognised by their bytes, or any other
+/// safe prime of 2048 bits or more, checked once (Miller–Rabin on p and
+/// (p - 1) / 2) and remembered: see `padlock_dh::groups::checked_safe_prime`.
+fn server_group(
+    p: &[u8],
+    g: &[u8],
+    rng: &mut dyn rand_core::CryptoRng,
+) -> Result<padlock_dh::groups::Group, Error> {
+    let first = g.iter().position(|&b| b != 0).unwrap_or(g.len());
+    let g: [u8; 8] = match &g[first..] {
+        short if short.len() <= 8 => {
+            let mut bytes = [0u8; 8];
+            bytes[8 - short.len()..].copy_from_slice(short);
+            bytes
+        }
+        _ => {
+            return Err(Error::NoCommonParameters(
+                "the server's DH group is refused: its generator is longer than 64 bits (not a safe-prime group with a small generator such as 2)".into(),
+            ));
+        }
+    };
+    padlock_dh::groups::checked_safe_prime(p, u64::from_be_bytes(g), rng)
+        .map_err(|why| Error::NoCommonParameters(format!("the server's DH group is refused: {why}")))
 }
 
 struct ExpectServerHelloDone {
