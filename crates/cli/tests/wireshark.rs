@@ -1,0 +1,305 @@
+//! The NSS key log is what Wireshark needs: `tshark` captures a `padlock
+//! client` ↔ `padlock server` session on loopback, for TLS 1.2 and TLS 1.3,
+//! and shows the decrypted HTTP request `GET /` given only a key log, and
+//! nothing without it.
+//!
+//! Each key log is written both ways a user can ask for one, `--keylog FILE`
+//! and `SSLKEYLOGFILE=FILE`: in the TLS 1.2 test the client takes the flag
+//! and the server the variable, in the TLS 1.3 test the other way round.
+//! Both logs must decrypt the capture on their own.
+//!
+//! CI installs tshark (see `.ci/run`) and runs as root, so these tests always
+//! run there. On a machine without tshark, or where this user may not capture
+//! packets, they print why and pass without checking anything.
+//!
+//! As in `tls.rs`, every child process is killed when its guard drops, and
+//! every wait is bounded.
+
+mod common;
+
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use common::{Scratch, describe};
+
+/// The longest any one child process may run.
+const TIMEOUT: Duration = Duration::from_secs(15);
+
+/// How long tshark captures before it stops by itself (`-a duration:N`).
+/// Stopping it with a signal instead can lose the last packets, which the
+/// kernel hands over in blocks; a capture that ends on its own keeps them.
+const CAPTURE_SECONDS: u32 = 4;
+
+/// How a program is told where to write its key log.
+#[derive(Clone, Copy, Debug)]
+enum KeyLogVia {
+    /// `--keylog FILE`, with `SSLKEYLOGFILE` removed from the environment.
+    Flag,
+    /// `SSLKEYLOGFILE=FILE` in the environment, and no flag.
+    Env,
+}
+
+impl KeyLogVia {
+    fn apply(self, command: &mut Command, file: &str) {
+        match self {
+            KeyLogVia::Flag => command.args(["--keylog", file]).env_remove("SSLKEYLOGFILE"),
+            KeyLogVia::Env => command.env("SSLKEYLOGFILE", file),
+        };
+    }
+}
+
+#[test]
+fn tshark_decrypts_tls12_with_the_key_log() {
+    // NSS key log format: TLS 1.2 logs `CLIENT_RANDOM <client random> <master secret>`.
+    decrypt_captured_session("tls12", "1.2", KeyLogVia::Flag, "CLIENT_RANDOM ");
+}
+
+#[test]
+fn tshark_decrypts_tls13_with_the_key_log() {
+    // RFC 8446 §7.1: the request is protected with client_application_traffic_secret_0.
+    decrypt_captured_session("tls13", "1.3", KeyLogVia::Env, "CLIENT_TRAFFIC_SECRET_0 ");
+}
+
+/// Captures one `padlock client --tls VERSION` session and checks that each
+/// side's key log, and only a key log, lets tshark read the HTTP request.
+/// The client writes its log via `client_via`, the server the other way.
+fn decrypt_captured_session(name: &str, version: &str, client_via: KeyLogVia, label: &str) {
+    if !tshark_installed() {
+        eprintln!("skipping: tshark not installed (CI installs it; Debian: apt-get install tshark)");
+        return;
+    }
+    let dir = Scratch::new(&format!("wireshark-{name}"));
+    let server_via = match client_via {
+        KeyLogVia::Flag => KeyLogVia::Env,
+        KeyLogVia::Env => KeyLogVia::Flag,
+    };
+
+    let mut command = Command::new(env!("CARGO_BIN_EXE_padlock"));
+    command.current_dir(&dir.path).args(["server", "--listen", "127.0.0.1:0", "--ca-out", "ca.pem"]);
+    command.args(["--max-connections", "1"]);
+    server_via.apply(&mut command, "server-keys.txt");
+    let mut server = Guard::spawn(command);
+    let Line::Found(line) = server.wait_for("listening on ", TIMEOUT) else {
+        panic!("padlock server did not start:\n{}", server.stderr());
+    };
+    let port = port_of(&line);
+
+    let Some(mut capture) = start_capture(&dir, port) else { return };
+
+    let mut command = Command::new(env!("CARGO_BIN_EXE_padlock"));
+    command.current_dir(&dir.path).args(["client", &format!("https://localhost:{port}/")]);
+    command.args(["--ca", "ca.pem", "--tls", version]);
+    client_via.apply(&mut command, "client-keys.txt");
+    let output = run(command);
+    assert!(output.status.success(), "padlock client: {}", describe(&output));
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(said.contains(&format!("TLS {version}")), "not TLS {version}: {}", describe(&output));
+
+    let status = capture.wait();
+    assert!(status.success(), "tshark capture ended with {status}:\n{}", capture.stderr());
+
+    for keys in ["client-keys.txt", "server-keys.txt"] {
+        let log = String::from_utf8_lossy(&dir.read(keys)).into_owned();
+        assert!(log.lines().any(|line| line.starts_with(label)), "{keys} has no {label}line:\n{log}");
+        let requests = http_requests(&dir, port, Some(keys));
+        eprintln!("TLS {version}, tshark with {keys}: {requests:?}");
+        assert!(requests.lines().any(|line| line == "GET\t/"), "tshark with {keys} saw: {requests:?}");
+    }
+    // Without a key log the request stays encrypted: the log is what decrypts it.
+    let requests = http_requests(&dir, port, None);
+    eprintln!("TLS {version}, tshark without a key log: {requests:?}");
+    assert!(requests.trim().is_empty(), "tshark without a key log saw: {requests:?}");
+}
+
+/// Whether `tshark` can be started at all.
+fn tshark_installed() -> bool {
+    match Command::new("tshark").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status() {
+        Ok(_) => true,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => false,
+        Err(error) => panic!("running tshark --version: {error}"),
+    }
+}
+
+/// Starts `tshark` writing `dir/capture.pcapng` from the loopback interface,
+/// only TCP port `port`, and waits until it captures. `None` (the test is
+/// skipped) if this user may not capture.
+fn start_capture(dir: &Scratch, port: u16) -> Option<Guard> {
+    let mut command = Command::new("tshark");
+    command.current_dir(&dir.path).args(["-i", "lo", "-w", "capture.pcapng"]);
+    command.args(["-f", &format!("tcp port {port}"), "-a", &format!("duration:{CAPTURE_SECONDS}")]);
+    let mut capture = Guard::spawn(command);
+    match capture.wait_for("Capturing on ", TIMEOUT) {
+        Line::Found(_) => {}
+        Line::Closed => return refused(capture),
+        Line::TimedOut => panic!("tshark did not start within {TIMEOUT:?}:\n{}", capture.stderr()),
+    }
+    // tshark says "Capturing on" before its dumpcap opens the interface, which is
+    // where a user without the right to capture fails. Wireshark 4.0 then logs
+    // "Capture started" once packets are captured; a version that does not log it
+    // gets one second instead.
+    if let Line::Closed = capture.wait_for("Capture started", Duration::from_secs(1)) {
+        return refused(capture);
+    }
+    thread::sleep(Duration::from_millis(200));
+    Some(capture)
+}
+
+/// Skips the test if tshark stopped because this user may not capture
+/// packets, and fails it if tshark stopped for any other reason.
+fn refused(mut capture: Guard) -> Option<Guard> {
+    let lines = capture.stderr();
+    let denied = lines.lines().find(|line| line.contains("permission") || line.contains("not permitted"));
+    if let Some(denied) = denied {
+        eprintln!(
+            "skipping: this user may not capture packets (root or dumpcap's CAP_NET_RAW can): {denied}"
+        );
+        return None;
+    }
+    panic!("tshark stopped before it captured anything:\n{lines}");
+}
+
+/// The HTTP requests tshark finds in `dir/capture.pcapng`, one per line as
+/// `METHOD\tURI`, decrypting with the key log `keys` if given.
+fn http_requests(dir: &Scratch, port: u16, keys: Option<&str>) -> String {
+    let mut command = Command::new("tshark");
+    // The server's port is not 443: tell tshark the stream is TLS.
+    command.current_dir(&dir.path).args([
+        "-n",
+        "-r",
+        "capture.pcapng",
+        "-d",
+        &format!("tcp.port=={port},tls"),
+    ]);
+    // An empty file name turns off any key log a user's Wireshark profile names.
+    let keylog = keys.map(Path::new).map(|path| dir.path.join(path)).unwrap_or_default();
+    command.args(["-o", &format!("tls.keylog_file:{}", keylog.display())]);
+    command.args([
+        "-Y",
+        "http.request",
+        "-T",
+        "fields",
+        "-e",
+        "http.request.method",
+        "-e",
+        "http.request.uri",
+    ]);
+    let output = run(command);
+    assert!(output.status.success(), "tshark -r: {}", describe(&output));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A child process, killed and reaped when dropped, whose standard error
+/// lines arrive on a channel.
+struct Guard {
+    child: Child,
+    lines: Receiver<String>,
+    /// Every line read so far, for error messages.
+    seen: Vec<String>,
+}
+
+impl Guard {
+    /// Starts `command` with its standard error read line by line.
+    fn spawn(mut command: Command) -> Guard {
+        command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
+        let mut child = command.spawn().unwrap_or_else(|e| panic!("starting {command:?}: {e}"));
+        let pipe = child.stderr.take().expect("piped stderr");
+        let (sender, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Guard { child, lines, seen: Vec::new() }
+    }
+
+    /// Waits, at most `within`, for a line containing `needle`.
+    fn wait_for(&mut self, needle: &str, within: Duration) -> Line {
+        let deadline = Instant::now() + within;
+        loop {
+            match self.lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(line) if line.contains(needle) => return Line::Found(line),
+                Ok(line) => self.seen.push(line),
+                Err(RecvTimeoutError::Disconnected) => return Line::Closed,
+                Err(RecvTimeoutError::Timeout) => return Line::TimedOut,
+            }
+        }
+    }
+
+    /// Waits, at most [`TIMEOUT`], for the process to end by itself.
+    fn wait(&mut self) -> ExitStatus {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("waiting for a child") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "a child ran longer than {TIMEOUT:?}:\n{}", self.stderr());
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Every standard error line so far but those [`Guard::wait_for`] returned.
+    fn stderr(&mut self) -> String {
+        self.seen.extend(self.lines.try_iter());
+        self.seen.join("\n")
+    }
+}
+
+/// How [`Guard::wait_for`] ended.
+enum Line {
+    /// The line that contained what was looked for.
+    Found(String),
+    /// The process closed its standard error (it has ended) first.
+    Closed,
+    /// The time ran out first.
+    TimedOut,
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The port at the end of a line such as `listening on 127.0.0.1:4433`.
+fn port_of(line: &str) -> u16 {
+    let port = line.trim().rsplit(':').next().unwrap_or_default();
+    port.parse().unwrap_or_else(|_| panic!("no port in {line:?}"))
+}
+
+/// Runs `command` to its end, killing it after [`TIMEOUT`].
+fn run(mut command: Command) -> Output {
+    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = command.spawn().unwrap_or_else(|e| panic!("starting {command:?}: {e}"));
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    let out = thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stdout.read_to_end(&mut bytes);
+        bytes
+    });
+    let err = thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stderr.read_to_end(&mut bytes);
+        bytes
+    });
+    let deadline = Instant::now() + TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for a child") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{command:?} ran longer than {TIMEOUT:?}");
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    Output { status, stdout: out.join().expect("stdout reader"), stderr: err.join().expect("stderr reader") }
+}
