@@ -1,0 +1,403 @@
+//! How `padlock demo` tells the story: which step and part each trace
+//! event belongs to, the headed sections with their explanations, and the
+//! JSON-lines form.
+
+use super::*;
+
+/// Where an event belongs in the story: (step, part). `None`: not shown.
+fn place(event: &Event) -> Option<(u8, u8)> {
+    Some(match event {
+        Event::Record { .. } => return None,
+        Event::Handshake { typ, .. } => match typ {
+            HandshakeType::ClientHello | HandshakeType::ServerHello | HandshakeType::EncryptedExtensions => {
+                (2, 1)
+            }
+            HandshakeType::Certificate
+            | HandshakeType::CertificateVerify
+            | HandshakeType::CertificateRequest
+            | HandshakeType::ServerHelloDone => (2, 2),
+            HandshakeType::ServerKeyExchange | HandshakeType::ClientKeyExchange => (3, 1),
+            HandshakeType::Finished => (3, 3),
+            _ => (4, 1),
+        },
+        Event::Negotiated { .. } | Event::Note(_) => (2, 1),
+        Event::Check { what, .. } if what.contains("Finished") => (3, 3),
+        Event::Check { what, .. } if what.contains("ServerKeyExchange") => (3, 1),
+        Event::Check { .. } => (2, 2),
+        Event::KeyExchange { .. } => (3, 1),
+        Event::Secret { name, .. } if name == "premaster secret" => (3, 1),
+        Event::Secret { name, .. } if name.contains("upd") => (4, 1),
+        Event::KeysInstalled { stage, .. } if stage.contains("updated") => (4, 1),
+        Event::Secret { .. } | Event::KeysInstalled { .. } | Event::ChangeCipherSpec { .. } => (3, 2),
+        Event::ApplicationData { .. } | Event::Alert { .. } => (4, 1),
+    })
+}
+
+/// Prints the run: headings, explanations and events in step order.
+pub(super) fn print(plan: &Plan, outcome: &Outcome, events: &[(Side, Event)]) {
+    let mut placed: Vec<((u8, u8), usize)> =
+        events.iter().enumerate().filter_map(|(i, (_, e))| place(e).map(|p| (p, i))).collect();
+    // Failures are told where they happened, after what came before them.
+    if let Some(first_failure) =
+        events.iter().position(|(_, e)| matches!(e, Event::Note(t) if t.starts_with("connection failed")))
+    {
+        for (p, i) in &mut placed {
+            if *i >= first_failure {
+                *p = (5, 0);
+            }
+        }
+    }
+    placed.sort_by_key(|(p, _)| *p);
+    let text = if plan.style == narrate::Style::Json {
+        json_story(plan, outcome, events, &placed)
+    } else {
+        story(plan, outcome, events, &placed)
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// The events as JSON lines, with a line per step and the run's facts.
+fn json_story(
+    plan: &Plan,
+    outcome: &Outcome,
+    events: &[(Side, Event)],
+    placed: &[((u8, u8), usize)],
+) -> String {
+    let seeded = plan.seed.is_some();
+    let mut lines = vec![narrate::object(&[
+        ("event", Json::Str("demo".into())),
+        ("version", Json::Str(padlock_tls::messages::version::name(plan.version))),
+        ("suite", Json::Str(plan.suite.name.into())),
+        (
+            "group",
+            if plan.kx == Some(KeyExchangeAlgorithm::Rsa) {
+                Json::Null
+            } else {
+                Json::Str(plan.group.name().into())
+            },
+        ),
+        ("seed", plan.seed.map_or(Json::Null, Json::Num)),
+    ])];
+    let mut pki = vec![("event", Json::Str("pki".into())), ("rsa_bits", Json::Num(RSA_BITS as u64))];
+    let mut tcp = vec![("event", Json::Str("tcp".into())), ("address", Json::Str("127.0.0.1".into()))];
+    if !seeded {
+        pki.push(("microseconds", Json::Num(outcome.pki_time.as_micros() as u64)));
+        tcp.push(("port", Json::Num(u64::from(outcome.port))));
+        tcp.push(("microseconds", Json::Num(outcome.connect_time.as_micros() as u64)));
+    }
+    lines.push(narrate::object(&pki));
+    lines.push(step_json(1));
+    lines.push(narrate::object(&tcp));
+    let mut step = 1;
+    for &((s, _), i) in placed {
+        if s != step {
+            step = s;
+            lines.push(step_json(s));
+        }
+        let (side, event) = &events[i];
+        lines.push(narrate::json(*side, event));
+    }
+    lines.push(narrate::object(&[
+        ("event", Json::Str("done".into())),
+        ("ok", Json::Bool(outcome.error.is_none())),
+        ("error", outcome.error.clone().map_or(Json::Null, Json::Str)),
+        ("response", Json::Str(String::from_utf8_lossy(&outcome.response).into_owned())),
+    ]));
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// The JSON line that opens a step.
+fn step_json(step: u8) -> String {
+    narrate::object(&[
+        ("event", Json::Str("step".into())),
+        ("step", Json::Num(u64::from(step))),
+        ("title", Json::Str(step_title(step).into())),
+    ])
+}
+
+/// The headings, in the article's words.
+fn step_title(step: u8) -> &'static str {
+    match step {
+        1 => "TCP handshake",
+        2 => "Hello and certificate check",
+        3 => "Key exchange",
+        4 => "Data transmission",
+        _ => "What went wrong",
+    }
+}
+
+/// The narrative for people: headings, explanations, then the events of
+/// each part of each step, rendered by [`narrate::render`].
+fn story(plan: &Plan, outcome: &Outcome, events: &[(Side, Event)], placed: &[((u8, u8), usize)]) -> String {
+    let color = plan.style == narrate::Style::Color;
+    let mut s = Story { out: String::new(), color };
+    let seeded = plan.seed.is_some();
+    let group = if plan.kx == Some(KeyExchangeAlgorithm::Rsa) {
+        "no group".to_string()
+    } else {
+        plan.group.name().to_string()
+    };
+    s.line(&paint(color, Tone::Heading, "padlock demo: HTTPS, step by step, on 127.0.0.1"));
+    s.line(&format!(
+        "  {}, {}, {group}{}",
+        padlock_tls::messages::version::name(plan.version),
+        plan.suite.name,
+        plan.seed.map(|n| format!(", --seed {n}")).unwrap_or_default()
+    ));
+    let took = if seeded { String::new() } else { format!(" in {}", ms(outcome.pki_time)) };
+    s.explain(&format!(
+        "A throw-away CA and a certificate for 'localhost' signed by it were made on the spot{took} \
+         ({RSA_BITS}-bit RSA keys). The client trusts only that CA."
+    ));
+    s.heading(1);
+    s.explain(
+        "Before any TLS, the client opens a TCP connection: SYN, SYN+ACK, ACK (RFC 9293 §3.5). The \
+         kernel does this inside connect(). Nothing is secret or authenticated yet: anyone on the path \
+         can read and change what follows, which is what TLS is for.",
+    );
+    if seeded {
+        s.line("  client connected to the server on 127.0.0.1 (the port and the time vary: --seed leaves them out)");
+    } else {
+        s.line(&format!("  client connected to 127.0.0.1:{} in {}", outcome.port, ms(outcome.connect_time)));
+    }
+    let mut current = (1, 0);
+    for &(place, i) in placed {
+        if place != current {
+            if current == (3, 1) {
+                s.agreement(plan, events);
+            }
+            if place.0 != current.0 {
+                s.heading(place.0);
+            }
+            s.explain(&part_intro(plan, place));
+            current = place;
+        }
+        let (side, event) = &events[i];
+        let dump =
+            matches!(event, Event::Handshake { sent: true, .. } | Event::ApplicationData { sent: true, .. });
+        for line in narrate::render(*side, event, color, dump).lines() {
+            s.line(&format!("  {line}"));
+        }
+        if let Event::Handshake { sent: true, typ: HandshakeType::Certificate, bytes, .. } = event {
+            s.certificates(bytes, plan.version == TLS13);
+        }
+    }
+    if current == (3, 1) {
+        s.agreement(plan, events);
+    }
+    s.ending(outcome);
+    s.out
+}
+
+/// The text being built.
+struct Story {
+    out: String,
+    color: bool,
+}
+
+impl Story {
+    /// One line of output.
+    fn line(&mut self, text: &str) {
+        self.out.push_str(text);
+        self.out.push('\n');
+    }
+
+    /// A step's heading, after a blank line.
+    fn heading(&mut self, step: u8) {
+        let title =
+            if step <= 4 { format!("Step {step}: {}", step_title(step)) } else { step_title(step).into() };
+        self.line("");
+        self.line(&paint(self.color, Tone::Heading, &title));
+    }
+
+    /// A paragraph of explanation, wrapped at 100 columns.
+    fn explain(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        let mut line = String::new();
+        let mut lines = Vec::new();
+        for word in text.split_whitespace() {
+            if !line.is_empty() && line.len() + word.len() > 98 {
+                lines.push(std::mem::take(&mut line));
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        lines.push(line);
+        for l in lines {
+            let painted = paint(self.color, Tone::Explain, &l);
+            self.line(&format!("  {painted}"));
+        }
+    }
+
+    /// Subject, names, issuer, validity and key of each certificate sent.
+    fn certificates(&mut self, message: &[u8], tls13: bool) {
+        let Ok(certificate) = CertificateMessage::decode(message.get(4..).unwrap_or(&[]), tls13) else {
+            return;
+        };
+        for (index, (der, _)) in certificate.entries.iter().enumerate() {
+            self.line(&format!("           certificate {index}, decoded (RFC 5280 §4.1):"));
+            match annotate::describe_certificate(der) {
+                Ok(lines) => lines.iter().for_each(|l| self.line(&format!("             {l}"))),
+                Err(error) => self.line(&format!("             does not parse: {error}")),
+            }
+        }
+    }
+
+    /// After the key exchange: whether both sides hold the same secret,
+    /// and for RSA why it is no longer used.
+    fn agreement(&mut self, plan: &Plan, events: &[(Side, Event)]) {
+        let find = |side: Side, wanted: &dyn Fn(&str) -> bool| {
+            events.iter().find_map(|(s, e)| match e {
+                Event::KeyExchange { name, value } | Event::Secret { name, value }
+                    if *s == side && wanted(name) =>
+                {
+                    Some(value.clone())
+                }
+                _ => None,
+            })
+        };
+        let (what, wanted): (&str, &dyn Fn(&str) -> bool) = if plan.version == TLS13 {
+            ("shared secret", &|n: &str| n.contains("shared secret"))
+        } else {
+            ("premaster secret", &|n: &str| n == "premaster secret")
+        };
+        let (client, server) = (find(Side::Client, wanted), find(Side::Server, wanted));
+        if let (Some(client), Some(server)) = (client, server) {
+            let same = client == server;
+            let verdict =
+                if same { paint(self.color, Tone::Good, "yes") } else { paint(self.color, Tone::Bad, "NO") };
+            self.line(&format!("  client and server hold the same {what}: {verdict}"));
+        }
+        if plan.kx == Some(KeyExchangeAlgorithm::Rsa) {
+            self.explain(
+                "Why RSA key transport is no longer used: it has no forward secrecy. The premaster secret \
+                 travels encrypted under the server's long-term key, so whoever gets that key later (a \
+                 break-in, a subpoena, a discarded disk) decrypts every session ever recorded. The server's \
+                 decryption is also an oracle: Bleichenbacher's attack (1998, again as ROBOT in 2017) \
+                 learns the premaster from how the server reacts to bad padding, which is why the server \
+                 here answers a bad one with a random premaster and no error (RFC 5246 §7.4.7.1). TLS 1.3 \
+                 removed it (RFC 8446 §1.2). With (EC)DHE both sides throw their private values away after \
+                 the handshake and the certificate key only signs. Compare side by side: \
+                 `padlock demo --tls 1.2 --kx ecdhe`, `padlock demo --tls 1.2 --kx dhe`, and `padlock demo` \
+                 (TLS 1.3).",
+            );
+        }
+    }
+
+    /// The response, and how it all ended.
+    fn ending(&mut self, outcome: &Outcome) {
+        self.line("");
+        if !outcome.response.is_empty() {
+            self.line(&paint(self.color, Tone::Heading, "The answer, as the client's browser would see it"));
+            for line in String::from_utf8_lossy(&outcome.response).lines() {
+                self.line(&format!("  | {line}"));
+            }
+        }
+        match &outcome.error {
+            None => self.explain(
+                "Done: the request and the answer crossed the network encrypted and authenticated; only \
+                 the two ends ever held the keys.",
+            ),
+            Some(error) => self.line(&format!("  the demo failed: {error}")),
+        }
+    }
+}
+
+/// Milliseconds with three decimals.
+fn ms(time: Duration) -> String {
+    format!("{:.3} ms", time.as_secs_f64() * 1000.0)
+}
+
+/// The explanation that opens a part of a step.
+fn part_intro(plan: &Plan, place: (u8, u8)) -> String {
+    let tls13 = plan.version == TLS13;
+    let group = plan.group.name();
+    match place {
+        (2, 1) if tls13 => format!(
+            "The client speaks first. Its ClientHello (RFC 8446 §4.1.2) offers versions (supported_versions), \
+             cipher suites and groups, with a fresh random, and already carries its Diffie-Hellman public \
+             value (key_share): in TLS 1.3 the key exchange of step 3 rides on the hellos. The server picks \
+             from its own preferences and answers with a ServerHello (§4.1.3). Everything after the \
+             ServerHello is encrypted. Each message is dumped once, byte by byte, by the side that sends it; \
+             the receiving side shows one line. Group here: {group}."
+        ),
+        (2, 1) => "The client speaks first. Its ClientHello (RFC 5246 §7.4.1.2) offers a version, cipher \
+                   suites and groups, with a fresh random. The server picks one suite from its own preferences \
+                   and answers with a ServerHello (§7.4.1.3). Each message is dumped once, byte by byte, by the \
+                   side that sends it; the receiving side shows one line."
+            .into(),
+        (2, 2) if tls13 => "The server proves who it is. Its Certificate (RFC 8446 §4.4.2) carries its public \
+                            key, signed by a CA the client trusts; the client checks the chain up to its trust \
+                            anchor, the dates, and that the certificate names the host it asked for (RFC 5280 §6, \
+                            RFC 6125). Then CertificateVerify (§4.4.3): a signature over the handshake so far, \
+                            proving the server holds the private key. These messages travelled encrypted under \
+                            the handshake keys of step 3; the trace shows them decrypted."
+            .into(),
+        (2, 2) => "The server proves who it is. Its Certificate (RFC 5246 §7.4.2) carries its public key, \
+                   signed by a CA the client trusts; the client checks the chain up to its trust anchor, the \
+                   dates, and that the certificate names the host it asked for (RFC 5280 §6, RFC 6125). \
+                   ServerHelloDone (§7.4.5) ends the server's turn."
+            .into(),
+        (3, 1) if tls13 => format!(
+            "Both sides made a fresh {group} key pair and swapped the public halves in key_share. Each \
+             combines its own private key with the other's public key ({}) and gets the same shared secret, \
+             which never crossed the wire (RFC 8446 §7.4). Someone who recorded the traffic sees only the \
+             public halves.",
+            if plan.group == NamedGroup::X25519 { "X25519, RFC 7748 §6.1" } else { "g^xy mod p, RFC 7919" }
+        ),
+        (3, 1) if plan.kx == Some(KeyExchangeAlgorithm::Rsa) => {
+            "This is the article's flow, RSA key transport (RFC 5246 §7.4.7.1): the client picks a 48-byte \
+             premaster secret (the version, then 46 random bytes), encrypts it with the public key from the \
+             server's certificate (RSAES-PKCS1-v1_5, RFC 8017 §7.2.1) and sends it in ClientKeyExchange. \
+             Only the holder of the private key can decrypt it (§7.2.2): the server does, and both now share \
+             a secret."
+                .into()
+        }
+        (3, 1) => format!(
+            "The server makes a fresh {group} key pair and sends the public value in ServerKeyExchange, \
+             signed with its certificate's key so nobody in between can swap it (RFC 5246 §7.4.3, RFC 8422 \
+             §5.4). The client answers with its own public value in ClientKeyExchange (RFC 5246 §7.4.7.2, \
+             RFC 8422 §5.7). Each side combines its private value with the other's public one and gets the \
+             same result, the premaster secret (RFC 5246 §8.1.2, RFC 8422 §5.10)."
+        ),
+        (3, 2) if tls13 => "The key schedule (RFC 8446 §7.1) turns the shared secret into every key with HKDF \
+                            (RFC 5869): early secret, handshake secret, then a handshake traffic secret for each \
+                            direction (c hs / s hs traffic); after the server's Finished, the master secret and the \
+                            application traffic secrets (c ap / s ap traffic). Each traffic secret gives an AES \
+                            key and an IV (§7.3). The server's ChangeCipherSpec is only there to calm middleboxes \
+                            (§D.4)."
+            .into(),
+        (3, 2) => "The PRF (RFC 5246 §5, built on HMAC-SHA256) stretches the premaster secret into the 48-byte \
+                   master secret (§8.1; with the extended master secret of RFC 7627 it hashes the whole \
+                   handshake, so it is bound to this connection), then into the key block: an AES key and a \
+                   4-byte salt for each direction (§6.3, RFC 5288 §3). ChangeCipherSpec (§7.1) says: from my next \
+                   record on, I encrypt."
+            .into(),
+        (3, 3) => format!(
+            "Finished ({}): each side sends a MAC of the whole handshake under the new keys, and checks the \
+             other's. Had anyone changed a byte of the hellos (say, to strike the strong suites), the MACs \
+             would not match and the connection would stop here.",
+            if tls13 { "RFC 8446 §4.4.4" } else { "RFC 5246 §7.4.9" }
+        ),
+        (4, _) => format!(
+            "Now HTTP flows inside application-data records sealed with AES-128-GCM ({}). The ciphertext is \
+             as long as the plaintext{}; the 16-byte tag lets the receiver detect any change. The GCM nonce is \
+             {}. close_notify alerts end the connection cleanly (RFC 8446 §6.1), so a cut-off answer cannot \
+             pass for a whole one.",
+            if tls13 { "RFC 8446 §5.2" } else { "RFC 5288" },
+            if tls13 { " plus one byte, the real content type hidden inside" } else { "" },
+            if tls13 {
+                "the IV XOR the record's sequence number (§5.3)"
+            } else {
+                "the 4-byte salt followed by an 8-byte explicit nonce sent with each record"
+            }
+        ),
+        _ => String::new(),
+    }
+}
