@@ -40,8 +40,15 @@ impl Transcript {
     }
 }
 
-/// An ephemeral private key for one key exchange, used once.
-pub(crate) enum EphemeralKey {
+/// An ephemeral private key for one key exchange, used once, with its
+/// public value (computed once: for FFDHE it is a modular exponentiation).
+pub(crate) struct EphemeralKey {
+    private: Private,
+    public: Vec<u8>,
+}
+
+/// The private half, by kind of group.
+enum Private {
     /// X25519 (RFC 7748).
     X25519(x25519::PrivateKey),
     /// Finite-field DH over a safe-prime group.
@@ -52,7 +59,11 @@ impl EphemeralKey {
     /// A fresh key in a named group.
     pub(crate) fn generate(group: NamedGroup, rng: &mut dyn CryptoRng) -> Result<EphemeralKey, Error> {
         match group.ffdhe() {
-            None => Ok(EphemeralKey::X25519(x25519::PrivateKey::generate(rng))),
+            None => {
+                let private = x25519::PrivateKey::generate(rng);
+                let public = private.public_key().as_bytes().to_vec();
+                Ok(EphemeralKey { private: Private::X25519(private), public })
+            }
             Some(params) => EphemeralKey::generate_ffdhe(&params, rng),
         }
     }
@@ -62,18 +73,16 @@ impl EphemeralKey {
         params: &padlock_dh::groups::Group,
         rng: &mut dyn CryptoRng,
     ) -> Result<EphemeralKey, Error> {
-        ffdh::PrivateKey::generate(params, rng)
-            .map(EphemeralKey::Ffdhe)
-            .map_err(|e| Error::Internal(format!("DH key generation: {e:?}")))
+        let private = ffdh::PrivateKey::generate(params, rng)
+            .map_err(|e| Error::Internal(format!("DH key generation: {e:?}")))?;
+        let public = private.public_key().as_bytes().to_vec();
+        Ok(EphemeralKey { private: Private::Ffdhe(private), public })
     }
 
     /// The public value: 32 bytes for X25519; for FFDHE left-padded to the
     /// length of p (RFC 8446 §4.2.8.1, and accepted by TLS 1.2 peers).
     pub(crate) fn public(&self) -> Vec<u8> {
-        match self {
-            EphemeralKey::X25519(key) => key.public_key().as_bytes().to_vec(),
-            EphemeralKey::Ffdhe(key) => key.public_key().as_bytes().to_vec(),
-        }
+        self.public.clone()
     }
 
     /// The shared secret with the peer's public value, after validating it:
@@ -82,8 +91,8 @@ impl EphemeralKey {
     /// that Y is exactly as long as p. The TLS 1.2 form strips leading
     /// zeros (RFC 5246 §8.1.2); TLS 1.3 keeps them (RFC 8446 §7.4.1).
     pub(crate) fn agree(self, peer: &[u8], tls13: bool) -> Result<Vec<u8>, Error> {
-        match self {
-            EphemeralKey::X25519(key) => {
+        match self.private {
+            Private::X25519(key) => {
                 let bytes: [u8; 32] = peer
                     .try_into()
                     .map_err(|_| Error::IllegalParameter("an X25519 share that is not 32 bytes"))?;
@@ -92,7 +101,7 @@ impl EphemeralKey {
                     .map_err(|_| Error::IllegalParameter("an X25519 share of low order (all-zero secret)"))?;
                 Ok(shared.as_bytes().to_vec())
             }
-            EphemeralKey::Ffdhe(key) => {
+            Private::Ffdhe(key) => {
                 let group = *key.group();
                 if tls13 && peer.len() != group.p.len() {
                     return Err(Error::IllegalParameter("an FFDHE share not as long as p"));
