@@ -458,6 +458,11 @@ impl Connection {
         if !self.core.handshake_in.is_empty() {
             return Err(Error::UnexpectedMessage("ChangeCipherSpec inside a handshake message".into()));
         }
+        // RFC 8446 §5: only "after the first ClientHello": a server that has
+        // not seen one yet (version still 0) takes it as unexpected.
+        if self.core.version == 0 && self.core.side == Side::Server {
+            return Err(Error::UnexpectedMessage("ChangeCipherSpec before the ClientHello".into()));
+        }
         self.core.emit(Event::ChangeCipherSpec { sent: false });
         if self.core.version == version::TLS12 {
             return self.step(Input::ChangeCipherSpec);

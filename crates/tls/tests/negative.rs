@@ -250,8 +250,10 @@ fn oversized_encrypted_record_after_the_handshake() {
 #[test]
 fn garbage_instead_of_client_hello_then_a_good_handshake() {
     let config = Arc::new(server_config());
-    let garbage: [&[u8]; 5] = [
+    let garbage: [&[u8]; 6] = [
         b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n",
+        // RFC 8446 §5: a ChangeCipherSpec is dropped only after the first ClientHello.
+        &[20, 3, 3, 0, 1, 1],
         &[22, 3, 3, 0, 4, 1, 0, 0, 0],
         &[22, 3, 3, 0, 6, 1, 0, 0, 2, 3, 3],
         &[21, 3, 3, 0, 2, 2, 40],
