@@ -61,6 +61,16 @@ pub(crate) fn unexpected(state: &dyn State, input: &Input) -> Error {
     Error::UnexpectedMessage(format!("expected {}, got {got}", state.expecting()))
 }
 
+/// The message of type `typ`, or the error for anything else: the one path
+/// every state takes for an unexpected message (RFC 8446 §6.2,
+/// unexpected_message).
+pub(crate) fn expect_message(state: &dyn State, input: Input, typ: HandshakeType) -> Result<Message, Error> {
+    match input {
+        Input::Handshake(message) if message.typ == typ => Ok(message),
+        other => Err(unexpected(state, &other)),
+    }
+}
+
 /// What the handshake agreed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Negotiated {

@@ -179,6 +179,30 @@ pub(crate) fn verify_server_chain(
     }
 }
 
+/// Compares a received Finished with the one we computed, in constant time
+/// (RFC 8446 §4.4.4, RFC 5246 §7.4.9), and tells the trace how it was made.
+/// `peer` is the side that sent it.
+pub(crate) fn check_finished(
+    core: &crate::conn::Core,
+    peer: crate::trace::Side,
+    expected: &[u8],
+    received: &[u8],
+    how: &str,
+) -> Result<(), Error> {
+    use subtle::ConstantTimeEq;
+    let passed = bool::from(expected.ct_eq(received));
+    core.emit(Event::Check { what: format!("{} Finished", peer.name()), passed, detail: how.into() });
+    match (passed, peer) {
+        (true, _) => Ok(()),
+        (false, crate::trace::Side::Server) => {
+            Err(Error::DecryptError("the server's Finished does not verify"))
+        }
+        (false, crate::trace::Side::Client) => {
+            Err(Error::DecryptError("the client's Finished does not verify"))
+        }
+    }
+}
+
 /// The current time as an X.509 `Time`, or the configured fixed time.
 pub(crate) fn now_or(fixed: Option<padlock_der::Time>) -> Result<padlock_der::Time, Error> {
     if let Some(time) = fixed {

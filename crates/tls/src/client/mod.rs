@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::Error;
 use crate::config::ClientConfig;
-use crate::conn::{Core, Input, State, unexpected};
+use crate::conn::{Core, Input, State, expect_message};
 use crate::handshake::{EphemeralKey, Transcript};
 use crate::messages::version::{TLS10, TLS12, TLS13};
 use crate::messages::{
@@ -179,10 +179,7 @@ impl State for ExpectServerHello {
     }
 
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
-        let message = match input {
-            Input::Handshake(m) if m.typ == HandshakeType::ServerHello => m,
-            other => return Err(unexpected(&*self, &other)),
-        };
+        let message = expect_message(&*self, input, HandshakeType::ServerHello)?;
         let server_hello = ServerHello::decode(&message.body)?;
         let hello = self.hello;
         let config = hello.config.clone();

@@ -7,13 +7,11 @@
 //! ChangeCipherSpec -> Finished
 //! ```
 
-use subtle::ConstantTimeEq;
-
 use super::Hello;
 use crate::Error;
 use crate::alert::{AlertDescription, AlertLevel};
-use crate::conn::{Core, Input, Message, Negotiated, State, unexpected};
-use crate::handshake::{EphemeralKey, now_or, verify_server_chain};
+use crate::conn::{Core, Input, Message, Negotiated, State, expect_message, unexpected};
+use crate::handshake::{EphemeralKey, check_finished, now_or, verify_server_chain};
 use crate::key_schedule::SecretKind;
 use crate::key_schedule::tls12::MasterSecret;
 use crate::messages::version::TLS12;
@@ -23,7 +21,7 @@ use crate::messages::{
 };
 use crate::record::HalfConn;
 use crate::suites::{CipherSuite, NamedGroup, SignatureScheme};
-use crate::trace::Event;
+use crate::trace::{Event, Side};
 
 /// What the TLS 1.2 client holds through the handshake.
 struct Tls12 {
@@ -75,10 +73,7 @@ impl State for ExpectCertificate {
     }
 
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
-        let message = match input {
-            Input::Handshake(m) if m.typ == HandshakeType::Certificate => m,
-            other => return Err(unexpected(&*self, &other)),
-        };
+        let message = expect_message(&*self, input, HandshakeType::Certificate)?;
         let mut state = self.0;
         let certificate = CertificateMessage::decode(&message.body, false)?;
         let chain: Vec<Vec<u8>> = certificate.entries.into_iter().map(|(der, _)| der).collect();
@@ -124,10 +119,7 @@ impl State for ExpectServerKeyExchange {
     }
 
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
-        let message = match input {
-            Input::Handshake(m) if m.typ == HandshakeType::ServerKeyExchange => m,
-            other => return Err(unexpected(&*self, &other)),
-        };
+        let message = expect_message(&*self, input, HandshakeType::ServerKeyExchange)?;
         let ExpectServerKeyExchange { mut state, key } = *self;
         let ske = ServerKeyExchange::decode(&message.body, state.kx == KeyExchangeAlgorithm::Ecdhe)?;
         // RFC 5246 §7.4.3 / RFC 5246 §7.4.1.4.1: a scheme we offered in signature_algorithms.
@@ -229,10 +221,7 @@ impl State for ExpectServerHelloDone {
     }
 
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
-        let message = match input {
-            Input::Handshake(m) if m.typ == HandshakeType::ServerHelloDone => m,
-            other => return Err(unexpected(&*self, &other)),
-        };
+        let message = expect_message(&*self, input, HandshakeType::ServerHelloDone)?;
         if !message.body.is_empty() {
             return Err(Error::Decode("a ServerHelloDone with a body"));
         }
@@ -338,22 +327,17 @@ impl State for ExpectFinished {
     }
 
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
-        let message = match input {
-            Input::Handshake(m) if m.typ == HandshakeType::Finished => m,
-            other => return Err(unexpected(&*self, &other)),
-        };
+        let message = expect_message(&*self, input, HandshakeType::Finished)?;
         let hash = self.state.suite.hash;
         // RFC 5246 §7.4.9: PRF(master, "server finished", Hash(all but this message)).
         let expected = self.master.verify_data("server finished", &self.state.hello.transcript.hash(hash));
-        let passed = bool::from(expected.ct_eq(&message.body));
-        core.emit(Event::Check {
-            what: "server Finished".into(),
-            passed,
-            detail: "PRF(master_secret, \"server finished\", transcript hash)".into(),
-        });
-        if !passed {
-            return Err(Error::DecryptError("the server's Finished does not verify"));
-        }
+        check_finished(
+            core,
+            Side::Server,
+            &expected,
+            &message.body,
+            "PRF(master_secret, \"server finished\", transcript hash)",
+        )?;
         Ok(Box::new(Traffic12))
     }
 }

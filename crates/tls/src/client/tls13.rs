@@ -6,12 +6,12 @@
 //! ```
 //! then our Finished, and application traffic.
 
-use subtle::ConstantTimeEq;
-
 use super::{ExpectServerHello, Hello, send_client_hello};
 use crate::Error;
-use crate::conn::{Core, Input, Message, Negotiated, State, unexpected};
-use crate::handshake::{EphemeralKey, certificate_verify_content, now_or, verify_server_chain};
+use crate::conn::{Core, Input, Message, Negotiated, State, expect_message, unexpected};
+use crate::handshake::{
+    EphemeralKey, certificate_verify_content, check_finished, now_or, verify_server_chain,
+};
 use crate::key_schedule::SecretKind;
 use crate::key_schedule::tls13::{EarlySecret, HandshakeSecret, TrafficSecret};
 use crate::messages::version::TLS13;
@@ -21,7 +21,7 @@ use crate::messages::{
 };
 use crate::record::HalfConn;
 use crate::suites::{CipherSuite, NamedGroup, SignatureScheme};
-use crate::trace::Event;
+use crate::trace::{Event, Side};
 
 /// Handles a TLS 1.3 ServerHello or HelloRetryRequest (RFC 8446 §4.1.3-4).
 pub(super) fn server_hello(
@@ -179,10 +179,7 @@ impl State for ExpectEncryptedExtensions {
     }
 
     fn handle(self: Box<Self>, _core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
-        let message = match input {
-            Input::Handshake(m) if m.typ == HandshakeType::EncryptedExtensions => m,
-            other => return Err(unexpected(&*self, &other)),
-        };
+        let message = expect_message(&*self, input, HandshakeType::EncryptedExtensions)?;
         let mut state = self.0;
         let extensions = decode_encrypted_extensions(&message.body)?;
         for e in &extensions.0 {
@@ -267,10 +264,7 @@ impl State for ExpectCertificateVerify {
     }
 
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
-        let message = match input {
-            Input::Handshake(m) if m.typ == HandshakeType::CertificateVerify => m,
-            other => return Err(unexpected(&*self, &other)),
-        };
+        let message = expect_message(&*self, input, HandshakeType::CertificateVerify)?;
         let ExpectCertificateVerify { mut state, key } = *self;
         let signed = decode_certificate_verify(&message.body)?;
         // RFC 8446 §4.4.3: a scheme we offered; RSA must be PSS in TLS 1.3.
@@ -303,23 +297,18 @@ impl State for ExpectFinished {
     }
 
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
-        let message = match input {
-            Input::Handshake(m) if m.typ == HandshakeType::Finished => m,
-            other => return Err(unexpected(&*self, &other)),
-        };
+        let message = expect_message(&*self, input, HandshakeType::Finished)?;
         let mut state = self.0;
         let hash = state.suite.hash;
         // RFC 8446 §4.4.4: HMAC(finished_key, Transcript-Hash(.. CertificateVerify)).
         let expected = state.server_hs.verify_data(&state.hello.transcript.hash(hash));
-        let passed = bool::from(expected.ct_eq(&message.body));
-        core.emit(Event::Check {
-            what: "server Finished".into(),
-            passed,
-            detail: "HMAC over the whole transcript with the server's finished_key".into(),
-        });
-        if !passed {
-            return Err(Error::DecryptError("the server's Finished does not verify"));
-        }
+        check_finished(
+            core,
+            Side::Server,
+            &expected,
+            &message.body,
+            "HMAC over the whole transcript with the server's finished_key",
+        )?;
         state.hello.transcript.add(&message.raw);
         let through_server_finished = state.hello.transcript.hash(hash);
         let master = state.handshake_secret.master_secret();

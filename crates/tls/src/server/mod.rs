@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::Error;
 use crate::config::ServerConfig;
-use crate::conn::{Core, Input, State, unexpected};
+use crate::conn::{Core, Input, State, expect_message};
 use crate::handshake::Transcript;
 use crate::messages::version::{TLS12, TLS13};
 use crate::messages::{ClientHello, HandshakeType, ext, read_server_name, read_u16_list};
@@ -29,10 +29,7 @@ impl State for ExpectClientHello {
     }
 
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
-        let message = match input {
-            Input::Handshake(m) if m.typ == HandshakeType::ClientHello => m,
-            other => return Err(unexpected(&*self, &other)),
-        };
+        let message = expect_message(&*self, input, HandshakeType::ClientHello)?;
         let client_hello = ClientHello::decode(&message.body)?;
         // RFC 5246 §7.4.1.2 / RFC 8446 §4.1.2: null compression must be offered.
         if !client_hello.compression_methods.contains(&0) {

@@ -7,14 +7,12 @@
 
 use std::sync::Arc;
 
-use subtle::ConstantTimeEq;
-
 use super::{Offer, choose_scheme, choose_suite};
 use crate::Error;
 use crate::client::tls12::Traffic12;
 use crate::config::ServerConfig;
-use crate::conn::{Core, Input, Negotiated, State, unexpected};
-use crate::handshake::{EphemeralKey, Transcript};
+use crate::conn::{Core, Input, Negotiated, State, expect_message, unexpected};
+use crate::handshake::{EphemeralKey, Transcript, check_finished};
 use crate::key_schedule::SecretKind;
 use crate::key_schedule::tls12::MasterSecret;
 use crate::messages::version::{TLS12, TLS13};
@@ -25,7 +23,7 @@ use crate::messages::{
 };
 use crate::record::HalfConn;
 use crate::suites::{CipherSuite, EMPTY_RENEGOTIATION_INFO_SCSV, NamedGroup};
-use crate::trace::Event;
+use crate::trace::{Event, Side};
 
 /// What the TLS 1.2 server holds through the handshake.
 struct Tls12 {
@@ -278,22 +276,17 @@ impl State for ExpectFinished {
     }
 
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
-        let message = match input {
-            Input::Handshake(m) if m.typ == HandshakeType::Finished => m,
-            other => return Err(unexpected(&*self, &other)),
-        };
+        let message = expect_message(&*self, input, HandshakeType::Finished)?;
         let ExpectFinished { mut state, master } = *self;
         let hash = state.suite.hash;
         let expected = master.verify_data("client finished", &state.transcript.hash(hash));
-        let passed = bool::from(expected.ct_eq(&message.body));
-        core.emit(Event::Check {
-            what: "client Finished".into(),
-            passed,
-            detail: "PRF(master_secret, \"client finished\", transcript hash)".into(),
-        });
-        if !passed {
-            return Err(Error::DecryptError("the client's Finished does not verify"));
-        }
+        check_finished(
+            core,
+            Side::Client,
+            &expected,
+            &message.body,
+            "PRF(master_secret, \"client finished\", transcript hash)",
+        )?;
         state.transcript.add(&message.raw);
         let block = master.key_block(&state.client_random, &state.server_random, state.suite.key_len);
         core.send_change_cipher_spec()?;

@@ -5,14 +5,12 @@
 
 use std::sync::Arc;
 
-use subtle::ConstantTimeEq;
-
 use super::{Offer, choose_scheme, choose_suite, common_groups};
 use crate::Error;
 use crate::client::tls13::Traffic13;
 use crate::config::ServerConfig;
-use crate::conn::{Core, Input, Negotiated, State, unexpected};
-use crate::handshake::{EphemeralKey, Transcript, certificate_verify_content};
+use crate::conn::{Core, Input, Negotiated, State, expect_message};
+use crate::handshake::{EphemeralKey, Transcript, certificate_verify_content, check_finished};
 use crate::key_schedule::SecretKind;
 use crate::key_schedule::tls13::{EarlySecret, TrafficSecret};
 use crate::messages::version::TLS13;
@@ -22,7 +20,7 @@ use crate::messages::{
 };
 use crate::record::HalfConn;
 use crate::suites::{CipherSuite, NamedGroup, SignatureScheme, group_name};
-use crate::trace::Event;
+use crate::trace::{Event, Side};
 
 /// What the server decided from the first ClientHello.
 struct Choice {
@@ -138,10 +136,7 @@ impl State for ExpectSecondClientHello {
     }
 
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
-        let message = match input {
-            Input::Handshake(m) if m.typ == HandshakeType::ClientHello => m,
-            other => return Err(unexpected(&*self, &other)),
-        };
+        let message = expect_message(&*self, input, HandshakeType::ClientHello)?;
         let ExpectSecondClientHello { mut choice, group, cookie } = *self;
         let hello = ClientHello::decode(&message.body)?;
         // RFC 8446 §4.1.2: the same hello, with the cookie and one new share.
@@ -314,21 +309,16 @@ impl State for ExpectFinished {
     }
 
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
-        let message = match input {
-            Input::Handshake(m) if m.typ == HandshakeType::Finished => m,
-            other => return Err(unexpected(&*self, &other)),
-        };
+        let message = expect_message(&*self, input, HandshakeType::Finished)?;
         let state = *self;
         let expected = state.client_hs.verify_data(&state.transcript.hash(state.suite.hash));
-        let passed = bool::from(expected.ct_eq(&message.body));
-        core.emit(Event::Check {
-            what: "client Finished".into(),
-            passed,
-            detail: "HMAC over the whole transcript with the client's finished_key".into(),
-        });
-        if !passed {
-            return Err(Error::DecryptError("the client's Finished does not verify"));
-        }
+        check_finished(
+            core,
+            Side::Client,
+            &expected,
+            &message.body,
+            "HMAC over the whole transcript with the client's finished_key",
+        )?;
         install(core, &state.client_ap, state.suite, "application", false)?;
         core.traffic13 = Some((state.client_ap, state.server_ap));
         Ok(Box::new(Traffic13))
