@@ -17,7 +17,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{Scratch, describe, openssl};
+use common::{Scratch, describe, openssl, port_of, run_bounded};
 
 /// The longest any one child process may run.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -97,48 +97,11 @@ impl Server {
     }
 }
 
-/// The port at the end of a line such as `listening on 127.0.0.1:4433`.
-fn port_of(line: &str) -> u16 {
-    let port = line.trim().rsplit(':').next().unwrap_or_default();
-    port.parse().unwrap_or_else(|_| panic!("no port in {line:?}"))
-}
-
-/// Runs `command` to its end, killing it after [`TIMEOUT`].
-fn run(mut command: Command) -> Output {
-    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().unwrap_or_else(|e| panic!("starting {command:?}: {e}"));
-    let mut stdout = child.stdout.take().expect("piped stdout");
-    let mut stderr = child.stderr.take().expect("piped stderr");
-    let out = thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stdout.read_to_end(&mut bytes);
-        bytes
-    });
-    let err = thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stderr.read_to_end(&mut bytes);
-        bytes
-    });
-    let deadline = Instant::now() + TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for a child") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{command:?} ran longer than {TIMEOUT:?}");
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    Output { status, stdout: out.join().expect("stdout reader"), stderr: err.join().expect("stderr reader") }
-}
-
 /// `padlock client ARGS`, without any SSLKEYLOGFILE of the environment.
 fn client(dir: &Scratch, args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_padlock"));
     command.current_dir(&dir.path).arg("client").args(args).env_remove("SSLKEYLOGFILE");
-    run(command)
+    run_bounded(command, TIMEOUT)
 }
 
 /// Asserts the program succeeded and returns its standard output as text.
@@ -192,7 +155,7 @@ fn curl_gets_every_suite_from_padlock_server() {
         let mut command = Command::new("curl");
         command.current_dir(&dir.path).args(["--silent", "--show-error", "--max-time", "20"]);
         command.args(["--cacert", "ca.pem"]).args(args).arg(&url);
-        run(command)
+        run_bounded(command, TIMEOUT)
     };
     for (openssl_name, iana_name) in tls12 {
         let output = curl(&["--tlsv1.2", "--tls-max", "1.2", "--ciphers", openssl_name]);
@@ -239,7 +202,7 @@ for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
 "#;
     let mut command = Command::new("python3");
     command.current_dir(&dir.path).args(["-c", script, &server.port.to_string()]);
-    let output = run(command);
+    let output = run_bounded(command, TIMEOUT);
     let text = success(&output);
     assert!(text.contains("TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 HTTP/1.1 200 OK"), "{}", describe(&output));
     assert!(text.contains("TLSv1.3 TLS_AES_128_GCM_SHA256 HTTP/1.1 200 OK"), "{}", describe(&output));

@@ -17,14 +17,14 @@
 
 mod common;
 
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{Scratch, describe};
+use common::{Scratch, describe, port_of, run_bounded};
 
 /// The longest any one child process may run.
 const TIMEOUT: Duration = Duration::from_secs(15);
@@ -94,7 +94,7 @@ fn decrypt_captured_session(name: &str, version: &str, client_via: KeyLogVia, la
     command.current_dir(&dir.path).args(["client", &format!("https://localhost:{port}/")]);
     command.args(["--ca", "ca.pem", "--tls", version]);
     client_via.apply(&mut command, "client-keys.txt");
-    let output = run(command);
+    let output = run_bounded(command, TIMEOUT);
     assert!(output.status.success(), "padlock client: {}", describe(&output));
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains(&format!("TLS {version}")), "not TLS {version}: {}", describe(&output));
@@ -187,7 +187,7 @@ fn http_requests(dir: &Scratch, port: u16, keys: Option<&str>) -> String {
         "-e",
         "http.request.uri",
     ]);
-    let output = run(command);
+    let output = run_bounded(command, TIMEOUT);
     assert!(output.status.success(), "tshark -r: {}", describe(&output));
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
@@ -265,41 +265,4 @@ impl Drop for Guard {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// The port at the end of a line such as `listening on 127.0.0.1:4433`.
-fn port_of(line: &str) -> u16 {
-    let port = line.trim().rsplit(':').next().unwrap_or_default();
-    port.parse().unwrap_or_else(|_| panic!("no port in {line:?}"))
-}
-
-/// Runs `command` to its end, killing it after [`TIMEOUT`].
-fn run(mut command: Command) -> Output {
-    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().unwrap_or_else(|e| panic!("starting {command:?}: {e}"));
-    let mut stdout = child.stdout.take().expect("piped stdout");
-    let mut stderr = child.stderr.take().expect("piped stderr");
-    let out = thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stdout.read_to_end(&mut bytes);
-        bytes
-    });
-    let err = thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stderr.read_to_end(&mut bytes);
-        bytes
-    });
-    let deadline = Instant::now() + TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for a child") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{command:?} ran longer than {TIMEOUT:?}");
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    Output { status, stdout: out.join().expect("stdout reader"), stderr: err.join().expect("stderr reader") }
 }
