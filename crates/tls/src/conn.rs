@@ -425,7 +425,7 @@ impl Connection {
                 self.change_cipher_spec(&record)?;
                 continue;
             }
-            let record_bytes = if self.core.tracing() { Some(record_to_bytes(&record)) } else { None };
+            let record_bytes = if self.core.tracing() { Some(record.to_bytes()) } else { None };
             let (content_type, plaintext) = self.core.read.open(record)?;
             match content_type {
                 ContentType::Alert => self.alert(&plaintext)?,
@@ -536,12 +536,4 @@ impl Connection {
         self.state = Some(state.handle(&mut self.core, input)?);
         Ok(())
     }
-}
-
-/// A record's wire bytes, rebuilt from its parts (for traces).
-fn record_to_bytes(record: &Record) -> Vec<u8> {
-    let mut bytes = vec![record.content_type.to_u8(), record.version[0], record.version[1]];
-    bytes.extend_from_slice(&(record.fragment.len() as u16).to_be_bytes());
-    bytes.extend_from_slice(&record.fragment);
-    bytes
 }

@@ -6,8 +6,10 @@ use padlock_x509::Certificate;
 use rand_core::CryptoRng;
 
 use crate::Error;
+use crate::config::ClientConfig;
+use crate::conn::Core;
 use crate::key_schedule::HashAlgorithm;
-use crate::messages::{HandshakeType, frame};
+use crate::messages::{CertificateMessage, HandshakeType, frame};
 use crate::suites::NamedGroup;
 use crate::trace::Event;
 
@@ -116,10 +118,30 @@ impl EphemeralKey {
     }
 }
 
-/// The client's check of the server's chain (RFC 8446 §4.4.2.4, RFC 5246
-/// §7.4.2): parse every certificate, then chain, dates and host name
+/// The client's check of the certificates a server sent (RFC 8446
+/// §4.4.2.4, RFC 5246 §7.4.2), against the client's trust anchors, name and
+/// clock: returns the leaf's RSA key, which must sign what comes next.
+pub(crate) fn server_key_from_chain(
+    certificate: CertificateMessage,
+    config: &ClientConfig,
+    core: &Core,
+) -> Result<padlock_rsa::RsaPublicKey, Error> {
+    let chain: Vec<Vec<u8>> = certificate.entries.into_iter().map(|(der, _)| der).collect();
+    let now = now_or(config.now)?;
+    let leaf = verify_server_chain(
+        &chain,
+        &config.trust_anchors,
+        &config.server_name,
+        now,
+        config.verify_certificate,
+        &mut |event| core.emit(event),
+    )?;
+    leaf.public_key.rsa_key().map_err(|why| Error::BadCertificate(format!("not an RSA key: {why}")))
+}
+
+/// Parses every certificate, then checks chain, dates and host name
 /// through padlock-x509. Emits one `Check` event per step. Returns the leaf.
-pub(crate) fn verify_server_chain(
+fn verify_server_chain(
     chain: &[Vec<u8>],
     anchors: &[Certificate],
     host: &str,
@@ -204,7 +226,7 @@ pub(crate) fn check_finished(
 }
 
 /// The current time as an X.509 `Time`, or the configured fixed time.
-pub(crate) fn now_or(fixed: Option<padlock_der::Time>) -> Result<padlock_der::Time, Error> {
+fn now_or(fixed: Option<padlock_der::Time>) -> Result<padlock_der::Time, Error> {
     if let Some(time) = fixed {
         return Ok(time);
     }

@@ -365,6 +365,15 @@ fn sequence_exhausted() -> Error {
 
 /// A record header. `fragment_len` is at most 2^14 + 2048 by the callers'
 /// checks, so it fits the 16-bit length field.
+impl Record {
+    /// The record as it was on the wire: header, then fragment (for traces).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = header(self.content_type.to_u8(), self.version, self.fragment.len()).to_vec();
+        bytes.extend_from_slice(&self.fragment);
+        bytes
+    }
+}
+
 fn header(content_type: u8, version: [u8; 2], fragment_len: usize) -> [u8; HEADER_LEN] {
     debug_assert!(fragment_len <= MAX_TLS12_CIPHERTEXT_LEN);
     let [len_high, len_low] = (fragment_len as u16).to_be_bytes();

@@ -11,7 +11,7 @@ use super::Hello;
 use crate::Error;
 use crate::alert::{AlertDescription, AlertLevel};
 use crate::conn::{Core, Input, Message, Negotiated, State, expect_message, unexpected};
-use crate::handshake::{EphemeralKey, check_finished, now_or, verify_server_chain};
+use crate::handshake::{EphemeralKey, check_finished, server_key_from_chain};
 use crate::key_schedule::SecretKind;
 use crate::key_schedule::tls12::MasterSecret;
 use crate::messages::version::TLS12;
@@ -76,21 +76,7 @@ impl State for ExpectCertificate {
         let message = expect_message(&*self, input, HandshakeType::Certificate)?;
         let mut state = self.0;
         let certificate = CertificateMessage::decode(&message.body, false)?;
-        let chain: Vec<Vec<u8>> = certificate.entries.into_iter().map(|(der, _)| der).collect();
-        let config = state.hello.config.clone();
-        let now = now_or(config.now)?;
-        let leaf = verify_server_chain(
-            &chain,
-            &config.trust_anchors,
-            &config.server_name,
-            now,
-            config.verify_certificate,
-            &mut |event| core.emit(event),
-        )?;
-        let key = leaf
-            .public_key
-            .rsa_key()
-            .map_err(|why| Error::BadCertificate(format!("not an RSA key: {why}")))?;
+        let key = server_key_from_chain(certificate, &state.hello.config, core)?;
         state.hello.transcript.add(&message.raw);
         if state.kx == KeyExchangeAlgorithm::Rsa {
             Ok(Box::new(ExpectServerHelloDone { state, key, server_share: None }))

@@ -9,9 +9,7 @@
 use super::{ExpectServerHello, Hello, send_client_hello};
 use crate::Error;
 use crate::conn::{Core, Input, Message, Negotiated, State, expect_message, unexpected};
-use crate::handshake::{
-    EphemeralKey, certificate_verify_content, check_finished, now_or, verify_server_chain,
-};
+use crate::handshake::{EphemeralKey, certificate_verify_content, check_finished, server_key_from_chain};
 use crate::key_schedule::SecretKind;
 use crate::key_schedule::tls13::{EarlySecret, HandshakeSecret, TrafficSecret};
 use crate::messages::version::TLS13;
@@ -233,21 +231,7 @@ impl State for ExpectCertificate {
         if certificate.context.as_ref().is_some_and(|c| !c.is_empty()) {
             return Err(Error::IllegalParameter("a server Certificate with a request context"));
         }
-        let chain: Vec<Vec<u8>> = certificate.entries.into_iter().map(|(der, _)| der).collect();
-        let config = state.hello.config.clone();
-        let now = now_or(config.now)?;
-        let leaf = verify_server_chain(
-            &chain,
-            &config.trust_anchors,
-            &config.server_name,
-            now,
-            config.verify_certificate,
-            &mut |event| core.emit(event),
-        )?;
-        let key = leaf
-            .public_key
-            .rsa_key()
-            .map_err(|why| Error::BadCertificate(format!("not an RSA key: {why}")))?;
+        let key = server_key_from_chain(certificate, &state.hello.config, core)?;
         state.hello.transcript.add(&message.raw);
         Ok(Box::new(ExpectCertificateVerify { state, key }))
     }
