@@ -17,10 +17,10 @@
 use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
-use crate::aead::SealError;
 use crate::ctr::apply_keystream_inc32;
 use crate::ghash::{Ghash, GhashBackend};
 use crate::{Aead, Aes, Backend, DecryptError, KeyError, Tag};
+use padlock_aead::SealError;
 
 /// SP 800-38D §5.2.1.1: at most 2^39 - 256 bits of plaintext, so that the
 /// 32-bit block counter never wraps into J0.

@@ -81,7 +81,7 @@ impl GhashBackend {
     pub(crate) fn preferred() -> GhashBackend {
         static PREFERRED: OnceLock<GhashBackend> = OnceLock::new();
         *PREFERRED.get_or_init(|| {
-            let forced = std::env::var("PADLOCK_BACKEND").is_ok_and(|v| v == "portable");
+            let forced = padlock_cpu::portable_forced();
             if !forced && GhashBackend::Clmul.is_available() {
                 GhashBackend::Clmul
             } else {

@@ -31,7 +31,6 @@
 //! assert_eq!(&record, b"GET / HTTP/1.1\r\n");
 //! ```
 
-mod aead;
 mod bitsliced;
 pub mod cbc;
 mod clmul;
@@ -41,8 +40,8 @@ mod ghash;
 mod ni;
 mod reference;
 
-pub use aead::{Aead, DecryptError, Tag};
 pub use gcm::AesGcm;
+pub use padlock_aead::{Aead, DecryptError, SealError, Tag};
 
 /// The AES block length in bytes (128 bits, FIPS 197 §3.1).
 pub const BLOCK_LEN: usize = 16;
@@ -69,7 +68,7 @@ impl Backend {
     pub fn preferred() -> Backend {
         static PREFERRED: std::sync::OnceLock<Backend> = std::sync::OnceLock::new();
         *PREFERRED.get_or_init(|| {
-            let forced_portable = std::env::var("PADLOCK_BACKEND").is_ok_and(|v| v == "portable");
+            let forced_portable = padlock_cpu::portable_forced();
             if !forced_portable && ni::is_available() { Backend::Ni } else { Backend::Bitsliced }
         })
     }

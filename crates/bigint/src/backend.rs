@@ -34,7 +34,7 @@ impl Backend {
     pub fn preferred() -> Backend {
         static PREFERRED: OnceLock<Backend> = OnceLock::new();
         *PREFERRED.get_or_init(|| {
-            if std::env::var("PADLOCK_BACKEND").is_ok_and(|v| v == "portable") {
+            if padlock_cpu::portable_forced() {
                 Backend::Portable
             } else if Backend::Adx.is_available() {
                 Backend::Adx

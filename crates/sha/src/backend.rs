@@ -34,7 +34,7 @@ impl Backend {
     pub fn preferred() -> &'static [Backend] {
         static PREFERRED: OnceLock<Vec<Backend>> = OnceLock::new();
         PREFERRED.get_or_init(|| {
-            if std::env::var("PADLOCK_BACKEND").is_ok_and(|v| v == "portable") {
+            if padlock_cpu::portable_forced() {
                 vec![Backend::Portable]
             } else {
                 [Backend::ShaNi, Backend::Avx2, Backend::Portable]

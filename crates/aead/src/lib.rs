@@ -1,6 +1,11 @@
 //! Authenticated encryption with associated data (the interface of RFC 5116),
 //! as TLS records use it: encrypt and authenticate the record in place, and
 //! authenticate the record header alongside without encrypting it.
+//!
+//! The trait lives in its own crate so that every AEAD (AES-GCM in
+//! `padlock-aes`, ChaCha20-Poly1305 in `padlock-chacha`) implements it
+//! without one cipher crate depending on another, and TLS holds any of them
+//! behind one interface.
 
 /// An authenticated cipher, sealing and opening buffers in place.
 pub trait Aead {
@@ -32,8 +37,10 @@ pub struct Tag {
 }
 
 impl Tag {
-    pub(crate) fn new(full: [u8; 16], len: usize) -> Tag {
-        debug_assert!(len <= 16);
+    /// The first `len` bytes of `full` (`len` at most 16: GCM may truncate
+    /// its tag, RFC 5116 §5.1; Poly1305's is always 16).
+    pub fn new(full: [u8; 16], len: usize) -> Tag {
+        assert!(len <= 16, "a tag is at most 16 bytes");
         Tag { bytes: full, len }
     }
 }
