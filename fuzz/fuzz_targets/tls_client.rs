@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use libfuzzer_sys::fuzz_target;
 use padlock_der::Time;
 use padlock_tls::record::{ContentType, HalfConn};
-use padlock_tls::trace::{Event, Side, TraceSink};
+use padlock_tls::trace::{Direction, Event, KeyStage, Side, TraceSink};
 use padlock_tls::{ClientConfig, Connection, ServerConfig};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -35,14 +35,13 @@ fn setup() -> &'static Setup {
     SETUP.get_or_init(|| {
         let mut rng = StdRng::seed_from_u64(1);
         let not_before = Time::new(2026, 1, 1, 0, 0, 0).expect("time");
-        let pki = padlock_tls::pki::throwaway(1024, &["localhost"], &[], not_before, &mut rng).expect("pki");
+        let pki = padlock_x509::throwaway::throwaway(1024, &["localhost"], &[], not_before, &mut rng).expect("pki");
         let mut config = ClientConfig::new("localhost", vec![pki.ca.clone()]);
         config.now = Some(Time::new(2026, 2, 1, 0, 0, 0).expect("time"));
         let keys = Arc::new(Mutex::new(None));
         let sink_keys = keys.clone();
         let trace: TraceSink = Arc::new(move |side, event: &Event| {
-            if let (Side::Server, Event::KeysInstalled { write: true, stage, key, iv }) = (side, event)
-                && stage == "handshake"
+            if let (Side::Server, Event::KeysInstalled { direction: Direction::Write, stage: KeyStage::Handshake, key, iv }) = (side, event)
             {
                 *sink_keys.lock().expect("lock") = Some((key.clone(), iv.clone()));
             }

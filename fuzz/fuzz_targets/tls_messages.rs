@@ -8,8 +8,8 @@
 use libfuzzer_sys::fuzz_target;
 use padlock_tls::codec::Reader;
 use padlock_tls::messages::{
-    self, CertificateMessage, ClientHello, Extensions, KeyExchangeAlgorithm, KeyShare, ServerHello,
-    ServerKeyExchange,
+    self, CertificateMessage, ClientHello, Extensions, KeyExchangeAlgorithm, KeyShare, ProtocolVersion,
+    ServerHello, ServerKeyExchange,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -37,12 +37,14 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         2 | 3 => {
-            if let Ok(certificate) = CertificateMessage::decode(body, selector % 12 == 3) {
+            let version = if selector % 12 == 3 { ProtocolVersion::Tls13 } else { ProtocolVersion::Tls12 };
+            if let Ok(certificate) = CertificateMessage::decode(body, version) {
                 assert_eq!(certificate.encode(), body);
             }
         }
         4 | 5 => {
-            if let Ok(ske) = ServerKeyExchange::decode(body, selector % 12 == 5) {
+            let kx = if selector % 12 == 5 { KeyExchangeAlgorithm::Ecdhe } else { KeyExchangeAlgorithm::Dhe };
+            if let Ok(ske) = ServerKeyExchange::decode(body, kx) {
                 assert_eq!(ske.encode(), body);
                 assert_eq!(ske.params.encode(), ske.params_bytes);
             }
@@ -66,6 +68,8 @@ fuzz_target!(|data: &[u8]| {
         }
         9 => {
             let _ = messages::check_new_session_ticket(body);
+            let _ = messages::decode_certificate_request(body);
+            let _ = messages::check_tls12_certificate_request(body);
         }
         10 => {
             let _ = messages::decode_key_update(body);

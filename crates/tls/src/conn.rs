@@ -5,7 +5,9 @@
 //! send come out of [`Connection::take_outgoing`]. In between, records are
 //! split off ([`Deframer`]), unprotected ([`HalfConn`]), and handshake
 //! messages reassembled across records and handed, one at a time, to the
-//! current handshake state, which consumes itself and returns the next.
+//! current state, which consumes itself and returns the next. The states
+//! of the handshake live in `client/` and `server/`; the state of an
+//! established connection, for both sides, in `traffic.rs`.
 
 use std::sync::Arc;
 
@@ -15,11 +17,10 @@ use crate::Error;
 use crate::alert::{AlertDescription, AlertLevel};
 use crate::config::{ClientConfig, ServerConfig};
 use crate::key_schedule::SecretKind;
-use crate::key_schedule::tls13::TrafficSecret;
-use crate::messages::{HandshakeType, KeyExchangeAlgorithm, MAX_HANDSHAKE_LEN, frame, version};
+use crate::messages::{HandshakeType, MAX_HANDSHAKE_LEN, ProtocolVersion, frame};
 use crate::record::{ContentType, Deframer, HalfConn, MAX_PLAINTEXT_LEN, Record};
 use crate::suites::CipherSuite;
-use crate::trace::{Event, KeyLogSink, Side, TraceSink, hex};
+use crate::trace::{Direction, Event, KeyLogSink, KeyStage, Side, TraceSink, hex};
 
 /// A whole handshake message, as received.
 pub(crate) struct Message {
@@ -39,31 +40,46 @@ pub(crate) enum Input {
     ChangeCipherSpec,
 }
 
-/// One handshake state: what is valid while waiting for the next message.
-/// `handle` consumes the state and returns the next one (rustls `Expect*`).
+impl Input {
+    /// The name of what came, for "unexpected message" errors.
+    fn name(&self) -> &'static str {
+        match self {
+            Input::Handshake(message) => message.typ.name(),
+            Input::ChangeCipherSpec => "ChangeCipherSpec",
+        }
+    }
+}
+
+/// One state of a connection: what is valid while waiting for the next
+/// message. `handle` consumes the state and returns the next one (rustls
+/// `Expect*`).
 pub(crate) trait State: Send {
     /// Handles the next input.
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error>;
+
     /// What this state waits for, for "unexpected message" errors.
     fn expecting(&self) -> &'static str;
+
     /// Whether the handshake is over (application data may flow).
     fn is_traffic(&self) -> bool {
         false
     }
+
+    /// TLS 1.3: sends a KeyUpdate and moves to the next write secret (RFC
+    /// 8446 §4.6.3). Only an established TLS 1.3 connection can.
+    fn send_key_update(&mut self, _core: &mut Core, _request_peer: bool) -> Result<(), Error> {
+        Err(Error::Internal("KeyUpdate needs a finished TLS 1.3 handshake".into()))
+    }
 }
 
-/// The error for a message that is not the one expected.
+/// The error for an input that is not the one expected (RFC 8446 §6.2,
+/// unexpected_message).
 pub(crate) fn unexpected(state: &dyn State, input: &Input) -> Error {
-    let got = match input {
-        Input::Handshake(message) => message.typ.name(),
-        Input::ChangeCipherSpec => "ChangeCipherSpec",
-    };
-    Error::UnexpectedMessage(format!("expected {}, got {got}", state.expecting()))
+    Error::UnexpectedMessage(format!("expected {}, got {}", state.expecting(), input.name()))
 }
 
 /// The message of type `typ`, or the error for anything else: the one path
-/// every state takes for an unexpected message (RFC 8446 §6.2,
-/// unexpected_message).
+/// every state takes for an unexpected message.
 pub(crate) fn expect_message(state: &dyn State, input: Input, typ: HandshakeType) -> Result<Message, Error> {
     match input {
         Input::Handshake(message) if message.typ == typ => Ok(message),
@@ -74,11 +90,11 @@ pub(crate) fn expect_message(state: &dyn State, input: Input, typ: HandshakeType
 /// What the handshake agreed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Negotiated {
-    /// The protocol version (0x0303 or 0x0304).
-    pub version: u16,
+    /// The protocol version.
+    pub version: ProtocolVersion,
     /// The cipher suite.
     pub suite: CipherSuite,
-    /// The key-exchange group (None for RSA key transport).
+    /// The key-exchange group's name (None for RSA key transport).
     pub group: Option<String>,
     /// TLS 1.2: whether the extended master secret was used.
     pub extended_master_secret: bool,
@@ -86,12 +102,13 @@ pub struct Negotiated {
 
 impl Negotiated {
     /// "TLS 1.3".
-    pub fn version_name(&self) -> String {
-        version::name(self.version)
+    pub fn version_name(&self) -> &'static str {
+        self.version.name()
     }
 }
 
-/// The state both sides share: record layer, buffers, sinks, RNG.
+/// What both phases of a connection share: the record layer and its
+/// buffers, the sinks, the RNG, and what was negotiated.
 pub(crate) struct Core {
     pub(crate) side: Side,
     deframer: Deframer,
@@ -104,17 +121,14 @@ pub(crate) struct Core {
     pub(crate) rng: Box<dyn CryptoRng + Send>,
     trace: Option<TraceSink>,
     key_log: Option<KeyLogSink>,
-    /// The negotiated version, once known (0 before).
-    pub(crate) version: u16,
-    /// The TLS 1.2 key exchange, once known (for decoding traces).
-    pub(crate) kx: Option<KeyExchangeAlgorithm>,
+    /// The version, once the hellos decided it.
+    pub(crate) version: Option<ProtocolVersion>,
+    /// The suite, once the hellos decided it (trace events name its key
+    /// exchange, so the CLI can decode TLS 1.2 key-exchange messages).
+    pub(crate) suite: Option<CipherSuite>,
     /// The client random, for key-log lines.
     pub(crate) client_random: [u8; 32],
-    pub(crate) negotiated: Option<Negotiated>,
-    /// TLS 1.3 application traffic secrets (read, write), for KeyUpdate.
-    pub(crate) traffic13: Option<(TrafficSecret, TrafficSecret)>,
-    /// The suite's key length, for KeyUpdate.
-    pub(crate) key_len: usize,
+    negotiated: Option<Negotiated>,
     peer_closed: bool,
     sent_close: bool,
 }
@@ -138,32 +152,26 @@ impl Core {
             rng,
             trace,
             key_log,
-            version: 0,
-            kx: None,
+            version: None,
+            suite: None,
             client_random: [0; 32],
             negotiated: None,
-            traffic13: None,
-            key_len: 16,
             peer_closed: false,
             sent_close: false,
         }
     }
 
-    /// Sends an event to the trace sink, if any.
-    pub(crate) fn emit(&self, event: Event) {
+    /// Sends an event to the trace sink. The event is only built if a sink
+    /// is attached: many carry copies of secrets or whole messages.
+    pub(crate) fn emit(&self, event: impl FnOnce() -> Event) {
         if let Some(trace) = &self.trace {
-            trace(self.side, &event);
+            trace(self.side, &event());
         }
     }
 
-    /// Whether anyone listens to events (to skip building costly ones).
-    pub(crate) fn tracing(&self) -> bool {
-        self.trace.is_some()
-    }
-
-    /// Emits a secret and writes its NSS key-log line.
+    /// Traces a secret and writes its NSS key-log line, if anyone listens.
     pub(crate) fn log_secret(&self, kind: SecretKind, value: &[u8]) {
-        self.emit(Event::Secret { name: kind.label().to_string(), value: value.to_vec() });
+        self.emit(|| Event::Secret { kind, value: value.to_vec() });
         if let Some(key_log) = &self.key_log
             && !kind.nss_label().is_empty()
         {
@@ -175,12 +183,12 @@ impl Core {
     /// framed bytes (for the transcript).
     pub(crate) fn send_handshake(&mut self, typ: HandshakeType, body: &[u8]) -> Vec<u8> {
         let raw = frame(typ, body);
-        self.emit(Event::Handshake {
+        self.emit(|| Event::Handshake {
             sent: true,
             typ,
             bytes: raw.clone(),
             version: self.version,
-            kx: self.kx,
+            kx: self.suite.and_then(|s| s.kx),
         });
         self.pending_handshake.extend_from_slice(&raw);
         raw
@@ -199,9 +207,7 @@ impl Core {
     fn seal(&mut self, content_type: ContentType, payload: &[u8]) -> Result<Vec<u8>, Error> {
         let record = self.write.seal(content_type, payload)?;
         self.outgoing.extend_from_slice(&record);
-        if self.tracing() {
-            self.emit(Event::Record { sent: true, content_type, bytes: record.clone() });
-        }
+        self.emit(|| Event::Record { sent: true, content_type, bytes: record.clone() });
         Ok(record)
     }
 
@@ -214,48 +220,37 @@ impl Core {
     pub(crate) fn send_change_cipher_spec(&mut self) -> Result<(), Error> {
         self.flush_handshake()?;
         self.seal(ContentType::ChangeCipherSpec, &[1])?;
-        self.emit(Event::ChangeCipherSpec { sent: true });
+        self.emit(|| Event::ChangeCipherSpec { sent: true });
         Ok(())
     }
 
-    /// Installs new write protection; what was queued goes out under the old one.
-    pub(crate) fn set_write(
+    /// Installs new protection for one direction, made from `key` and `iv`
+    /// by `make`. New write keys apply after what is already queued; new
+    /// read keys need the handshake buffer empty (RFC 8446 §5.1: a
+    /// handshake message must not straddle a key change).
+    pub(crate) fn install(
         &mut self,
+        direction: Direction,
+        stage: KeyStage,
         half: HalfConn,
-        stage: &str,
         key: &[u8],
         iv: &[u8],
     ) -> Result<(), Error> {
-        self.flush_handshake()?;
-        self.write = half;
-        self.emit(Event::KeysInstalled {
-            write: true,
-            stage: stage.into(),
-            key: key.to_vec(),
-            iv: iv.to_vec(),
-        });
-        Ok(())
-    }
-
-    /// Installs new read protection. RFC 8446 §5.1: a handshake message
-    /// must not straddle a key change, so nothing may be left buffered.
-    pub(crate) fn set_read(
-        &mut self,
-        half: HalfConn,
-        stage: &str,
-        key: &[u8],
-        iv: &[u8],
-    ) -> Result<(), Error> {
-        if !self.handshake_in.is_empty() {
-            return Err(Error::UnexpectedMessage("handshake data not aligned with a key change".into()));
+        match direction {
+            Direction::Write => {
+                self.flush_handshake()?;
+                self.write = half;
+            }
+            Direction::Read => {
+                if !self.handshake_in.is_empty() {
+                    return Err(Error::UnexpectedMessage(
+                        "handshake data not aligned with a key change".into(),
+                    ));
+                }
+                self.read = half;
+            }
         }
-        self.read = half;
-        self.emit(Event::KeysInstalled {
-            write: false,
-            stage: stage.into(),
-            key: key.to_vec(),
-            iv: iv.to_vec(),
-        });
+        self.emit(|| Event::KeysInstalled { direction, stage, key: key.to_vec(), iv: iv.to_vec() });
         Ok(())
     }
 
@@ -263,18 +258,13 @@ impl Core {
     pub(crate) fn send_alert(&mut self, level: AlertLevel, description: AlertDescription) {
         let _ = self.flush_handshake();
         if self.seal(ContentType::Alert, &[level.to_u8(), description.to_u8()]).is_ok() {
-            self.emit(Event::Alert { sent: true, level: level.to_u8(), description });
+            self.emit(|| Event::Alert { sent: true, level, description });
         }
     }
 
     /// Records what was negotiated and tells the trace.
-    pub(crate) fn set_negotiated(&mut self, negotiated: Negotiated, why: String) {
-        self.emit(Event::Negotiated {
-            version: negotiated.version,
-            suite: negotiated.suite.name,
-            group: negotiated.group.clone(),
-            why,
-        });
+    pub(crate) fn set_negotiated(&mut self, negotiated: Negotiated) {
+        self.emit(|| Event::Negotiated(negotiated.clone()));
         self.negotiated = Some(negotiated);
     }
 }
@@ -297,8 +287,8 @@ impl Connection {
 
     /// A server connection, waiting for a ClientHello.
     pub fn server(config: Arc<ServerConfig>, rng: Box<dyn CryptoRng + Send>) -> Connection {
-        let mut core = Core::new(Side::Server, rng, config.trace.clone(), config.key_log.clone());
-        let state = crate::server::start(config, &mut core);
+        let core = Core::new(Side::Server, rng, config.trace.clone(), config.key_log.clone());
+        let state = crate::server::start(config);
         Connection { core, state: Some(state), failed: None }
     }
 
@@ -330,10 +320,10 @@ impl Connection {
     }
 
     fn fail(&mut self, error: Error) {
+        self.core.emit(|| Event::Failed(error.clone()));
         if let Some(description) = error.alert() {
             self.core.send_alert(AlertLevel::Fatal, description);
         }
-        self.core.emit(Event::Note(format!("connection failed: {error}")));
         self.failed = Some(error);
     }
 
@@ -390,9 +380,7 @@ impl Connection {
         }
         for chunk in data.chunks(MAX_PLAINTEXT_LEN) {
             let record = self.core.seal(ContentType::ApplicationData, chunk)?;
-            if self.core.tracing() {
-                self.core.emit(Event::ApplicationData { sent: true, plaintext: chunk.to_vec(), record });
-            }
+            self.core.emit(|| Event::ApplicationData { sent: true, plaintext: chunk.to_vec(), record });
         }
         Ok(())
     }
@@ -408,11 +396,11 @@ impl Connection {
     /// TLS 1.3: sends a KeyUpdate (RFC 8446 §4.6.3) and switches to the next
     /// write secret; `request_peer` asks the peer to update too.
     pub fn send_key_update(&mut self, request_peer: bool) -> Result<(), Error> {
-        if self.is_handshaking() || self.core.version != version::TLS13 {
-            return Err(Error::Internal("KeyUpdate needs a finished TLS 1.3 handshake".into()));
+        if let Some(error) = &self.failed {
+            return Err(error.clone());
         }
-        self.core.send_handshake(HandshakeType::KeyUpdate, &[u8::from(request_peer)]);
-        crate::client::tls13::update_write_secret(&mut self.core)
+        let state = self.state.as_mut().ok_or_else(|| Error::Internal("no connection state".into()))?;
+        state.send_key_update(&mut self.core, request_peer)
     }
 
     fn process_records(&mut self) -> Result<(), Error> {
@@ -425,7 +413,7 @@ impl Connection {
                 self.change_cipher_spec(&record)?;
                 continue;
             }
-            let record_bytes = if self.core.tracing() { Some(record.to_bytes()) } else { None };
+            let record_bytes = self.core.trace.as_ref().map(|_| record.to_bytes());
             let (content_type, plaintext) = self.core.read.open(record)?;
             match content_type {
                 ContentType::Alert => self.alert(&plaintext)?,
@@ -442,7 +430,7 @@ impl Connection {
                         return Err(Error::UnexpectedMessage("application data during the handshake".into()));
                     }
                     if let Some(record) = record_bytes {
-                        self.core.emit(Event::ApplicationData {
+                        self.core.emit(|| Event::ApplicationData {
                             sent: false,
                             plaintext: plaintext.clone(),
                             record,
@@ -469,12 +457,12 @@ impl Connection {
             return Err(Error::UnexpectedMessage("ChangeCipherSpec inside a handshake message".into()));
         }
         // RFC 8446 §5: only "after the first ClientHello": a server that has
-        // not seen one yet (version still 0) takes it as unexpected.
-        if self.core.version == 0 && self.core.side == Side::Server {
+        // not seen one yet (no version yet) takes it as unexpected.
+        if self.core.version.is_none() && self.core.side == Side::Server {
             return Err(Error::UnexpectedMessage("ChangeCipherSpec before the ClientHello".into()));
         }
-        self.core.emit(Event::ChangeCipherSpec { sent: false });
-        if self.core.version == version::TLS12 {
+        self.core.emit(|| Event::ChangeCipherSpec { sent: false });
+        if self.core.version == Some(ProtocolVersion::Tls12) {
             return self.step(Input::ChangeCipherSpec);
         }
         if self.is_handshaking() {
@@ -487,8 +475,10 @@ impl Connection {
         let [level, code] = payload else {
             return Err(Error::Decode("an alert that is not two bytes"));
         };
+        let level = AlertLevel::from_u8(*level)
+            .ok_or(Error::IllegalParameter("an alert level that is neither warning nor fatal"))?;
         let description = AlertDescription::from_u8(*code);
-        self.core.emit(Event::Alert { sent: false, level: *level, description });
+        self.core.emit(|| Event::Alert { sent: false, level, description });
         match description {
             AlertDescription::CloseNotify => {
                 self.core.peer_closed = true;
@@ -498,7 +488,7 @@ impl Connection {
             AlertDescription::UserCanceled => Ok(()),
             // TLS 1.2 warnings other than these are noted and ignored;
             // RFC 8446 §6 treats every other alert as fatal.
-            _ if *level == 1 && self.core.version == version::TLS12 => Ok(()),
+            _ if level == AlertLevel::Warning && self.core.version == Some(ProtocolVersion::Tls12) => Ok(()),
             _ => Err(Error::AlertReceived(description)),
         }
     }
@@ -518,12 +508,12 @@ impl Connection {
             let raw: Vec<u8> = self.core.handshake_in.drain(..4 + len).collect();
             let typ = HandshakeType::from_u8(raw[0])
                 .ok_or_else(|| Error::UnexpectedMessage(format!("unknown handshake type {}", raw[0])))?;
-            self.core.emit(Event::Handshake {
+            self.core.emit(|| Event::Handshake {
                 sent: false,
                 typ,
                 bytes: raw.clone(),
                 version: self.core.version,
-                kx: self.core.kx,
+                kx: self.core.suite.and_then(|s| s.kx),
             });
             let body = raw[4..].to_vec();
             self.step(Input::Handshake(Message { typ, body, raw }))?;

@@ -101,60 +101,70 @@ pub mod version {
     /// TLS 1.3.
     pub const TLS13: u16 = 0x0304;
 
-    /// "TLS 1.2" and the like.
+    /// "TLS 1.2" and the like, for any code (from the registry).
     pub fn name(version: u16) -> String {
-        match version {
-            0x0300 => "SSL 3.0".into(),
-            0x0301 => "TLS 1.0".into(),
-            0x0302 => "TLS 1.1".into(),
-            TLS12 => "TLS 1.2".into(),
-            TLS13 => "TLS 1.3".into(),
-            other => format!("0x{other:04x}"),
+        crate::registry::version(version).name(version)
+    }
+}
+
+/// A protocol version Padlock speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProtocolVersion {
+    /// TLS 1.2 (RFC 5246), 0x0303.
+    Tls12,
+    /// TLS 1.3 (RFC 8446), 0x0304.
+    Tls13,
+}
+
+impl ProtocolVersion {
+    /// The wire code.
+    pub fn code(self) -> u16 {
+        match self {
+            ProtocolVersion::Tls12 => version::TLS12,
+            ProtocolVersion::Tls13 => version::TLS13,
+        }
+    }
+
+    /// The version with wire code `code`, if we speak it.
+    pub fn from_code(code: u16) -> Option<ProtocolVersion> {
+        match code {
+            version::TLS12 => Some(ProtocolVersion::Tls12),
+            version::TLS13 => Some(ProtocolVersion::Tls13),
+            _ => None,
+        }
+    }
+
+    /// "TLS 1.2" or "TLS 1.3".
+    pub fn name(self) -> &'static str {
+        match self {
+            ProtocolVersion::Tls12 => "TLS 1.2",
+            ProtocolVersion::Tls13 => "TLS 1.3",
         }
     }
 }
 
-/// Extension type code points (IANA TLS ExtensionType registry).
+/// Extension type code points (IANA TLS ExtensionType registry); their
+/// names are in [`crate::registry`].
 pub mod ext {
     #![allow(missing_docs)] // The RFC names.
     pub const SERVER_NAME: u16 = 0;
     pub const SUPPORTED_GROUPS: u16 = 10;
     pub const EC_POINT_FORMATS: u16 = 11;
     pub const SIGNATURE_ALGORITHMS: u16 = 13;
+    pub const PADDING: u16 = 21;
     pub const EXTENDED_MASTER_SECRET: u16 = 23;
     pub const SESSION_TICKET: u16 = 35;
+    pub const PRE_SHARED_KEY: u16 = 41;
+    pub const EARLY_DATA: u16 = 42;
     pub const SUPPORTED_VERSIONS: u16 = 43;
     pub const COOKIE: u16 = 44;
     pub const PSK_KEY_EXCHANGE_MODES: u16 = 45;
     pub const KEY_SHARE: u16 = 51;
     pub const RENEGOTIATION_INFO: u16 = 0xff01;
 
-    /// The registry name of an extension, for traces.
-    pub fn name(code: u16) -> &'static str {
-        match code {
-            SERVER_NAME => "server_name",
-            SUPPORTED_GROUPS => "supported_groups",
-            EC_POINT_FORMATS => "ec_point_formats",
-            SIGNATURE_ALGORITHMS => "signature_algorithms",
-            EXTENDED_MASTER_SECRET => "extended_master_secret",
-            SESSION_TICKET => "session_ticket",
-            SUPPORTED_VERSIONS => "supported_versions",
-            COOKIE => "cookie",
-            PSK_KEY_EXCHANGE_MODES => "psk_key_exchange_modes",
-            KEY_SHARE => "key_share",
-            RENEGOTIATION_INFO => "renegotiation_info",
-            16 => "application_layer_protocol_negotiation",
-            5 => "status_request",
-            18 => "signed_certificate_timestamp",
-            21 => "padding",
-            22 => "encrypt_then_mac",
-            28 => "record_size_limit",
-            41 => "pre_shared_key",
-            42 => "early_data",
-            49 => "post_handshake_auth",
-            50 => "signature_algorithms_cert",
-            _ => "unknown",
-        }
+    /// The registry name of an extension, for messages and traces.
+    pub fn name(code: u16) -> String {
+        crate::registry::extension(code).name(code)
     }
 }
 
@@ -407,8 +417,9 @@ pub struct CertificateMessage {
 }
 
 impl CertificateMessage {
-    /// Reads a Certificate body; `tls13` selects the RFC 8446 layout.
-    pub fn decode(body: &[u8], tls13: bool) -> Result<CertificateMessage, Error> {
+    /// Reads a Certificate body in the layout of `version`.
+    pub fn decode(body: &[u8], version: ProtocolVersion) -> Result<CertificateMessage, Error> {
+        let tls13 = version == ProtocolVersion::Tls13;
         let mut r = Reader::new(body);
         let context = if tls13 { Some(r.vec8()?.rest().to_vec()) } else { None };
         let mut list = r.vec24()?;
@@ -492,10 +503,13 @@ pub enum ServerKeyExchangeParams {
 }
 
 impl ServerKeyExchangeParams {
-    /// Reads the params (the bytes covered by the signature) from `r`;
-    /// `ecdhe` selects the layout, which the cipher suite decides.
-    pub fn decode(r: &mut Reader<'_>, ecdhe: bool) -> Result<ServerKeyExchangeParams, Error> {
-        if ecdhe {
+    /// Reads the params (the bytes covered by the signature) from `r`, in
+    /// the layout of the suite's key exchange `kx`.
+    pub fn decode(r: &mut Reader<'_>, kx: KeyExchangeAlgorithm) -> Result<ServerKeyExchangeParams, Error> {
+        if kx == KeyExchangeAlgorithm::Rsa {
+            return Err(Error::UnexpectedMessage("a ServerKeyExchange with RSA key transport".into()));
+        }
+        if kx == KeyExchangeAlgorithm::Ecdhe {
             // RFC 8422 §5.4: ECCurveType named_curve(3); the others are deprecated.
             if r.u8()? != 3 {
                 return Err(Error::IllegalParameter("an ECDH curve that is not a named curve"));
@@ -544,11 +558,12 @@ pub struct ServerKeyExchange {
 }
 
 impl ServerKeyExchange {
-    /// Reads a ServerKeyExchange body.
-    pub fn decode(body: &[u8], ecdhe: bool) -> Result<ServerKeyExchange, Error> {
+    /// Reads a ServerKeyExchange body for the suite's key exchange `kx`.
+    pub fn decode(body: &[u8], kx: KeyExchangeAlgorithm) -> Result<ServerKeyExchange, Error> {
         let mut r = Reader::new(body);
-        let params = ServerKeyExchangeParams::decode(&mut r, ecdhe)?;
-        let params_bytes = Reader::new(body).take(body.len() - r.remaining())?.to_vec();
+        let params = ServerKeyExchangeParams::decode(&mut r, kx)?;
+        let params_len = body.len() - r.remaining();
+        let params_bytes = Reader::new(body).take(params_len)?.to_vec();
         let signed = DigitallySigned::decode(&mut r)?;
         r.finish()?;
         Ok(ServerKeyExchange { params, params_bytes, signed })
@@ -606,6 +621,30 @@ pub fn decode_encrypted_extensions(body: &[u8]) -> Result<Extensions, Error> {
     let extensions = Extensions::decode(&mut r)?;
     r.finish()?;
     Ok(extensions)
+}
+
+/// CertificateRequest (RFC 8446 §4.3.2): returns the
+/// certificate_request_context, which the client's Certificate echoes.
+/// signature_algorithms must be among the extensions.
+pub fn decode_certificate_request(body: &[u8]) -> Result<Vec<u8>, Error> {
+    let mut r = Reader::new(body);
+    let context = r.vec8()?.rest().to_vec();
+    let extensions = Extensions::decode(&mut r)?;
+    r.finish()?;
+    if !extensions.has(ext::SIGNATURE_ALGORITHMS) {
+        return Err(Error::MissingExtension("signature_algorithms in a CertificateRequest"));
+    }
+    Ok(context)
+}
+
+/// A TLS 1.2 CertificateRequest (RFC 5246 §7.4.4), checked for syntax:
+/// we have no client certificate, so its contents do not matter.
+pub fn check_tls12_certificate_request(body: &[u8]) -> Result<(), Error> {
+    let mut r = Reader::new(body);
+    let _types = r.vec8()?.non_empty("a CertificateRequest without certificate types")?;
+    let _schemes = read_u16_list(&mut r)?;
+    let _authorities = r.vec16()?;
+    r.finish()
 }
 
 /// CertificateVerify (RFC 8446 §4.4.3).

@@ -50,6 +50,7 @@ mod error;
 mod extensions;
 mod hostname;
 mod name;
+pub mod throwaway;
 mod verify;
 
 pub use builder::{

@@ -7,9 +7,9 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use padlock_der::Time;
-use padlock_tls::pki::{Pki, throwaway};
-use padlock_tls::trace::{Event, Side, TraceSink};
+use padlock_tls::trace::{Direction, Event, KeyStage, Side, TraceSink};
 use padlock_tls::{ClientConfig, Connection, Error, ServerConfig};
+use padlock_x509::throwaway::{Pki, throwaway};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -174,12 +174,14 @@ pub fn edit_plaintext(bytes: &[u8], typ: u8, change: &mut dyn FnMut(&mut Vec<u8>
 }
 
 /// The write keys (key, iv) a side installed for `stage`, from its trace.
-pub fn installed_keys(events: &Events, side: Side, stage: &str) -> (Vec<u8>, [u8; 12]) {
+pub fn installed_keys(events: &Events, side: Side, stage: KeyStage) -> (Vec<u8>, [u8; 12]) {
     let events = events.lock().expect("lock");
     events
         .iter()
         .find_map(|(s, e)| match e {
-            Event::KeysInstalled { write: true, stage: st, key, iv } if *s == side && st == stage => {
+            Event::KeysInstalled { direction: Direction::Write, stage: st, key, iv }
+                if *s == side && *st == stage =>
+            {
                 Some((key.clone(), iv.as_slice().try_into().expect("12-byte iv")))
             }
             _ => None,
