@@ -5,6 +5,19 @@
 //! ([`frame`]); the body decoders here read exactly one body and reject
 //! trailing bytes. Unknown extensions are kept as raw bytes and skipped
 //! (RFC 8446 §4.2); a repeated extension is an error.
+//!
+//! The hellos are in `hello`, the TLS 1.2 key-exchange messages in
+//! `key_exchange`; the framing, versions, extensions and the other
+//! messages here.
+
+mod hello;
+mod key_exchange;
+
+pub use hello::{ClientHello, KeyShare, ServerHello, read_server_name};
+pub use key_exchange::{
+    KeyExchangeAlgorithm, ServerKeyExchange, ServerKeyExchangeParams, decode_client_key_exchange,
+    encode_client_key_exchange,
+};
 
 use crate::Error;
 use crate::codec::{Reader, Writer};
@@ -259,153 +272,6 @@ pub fn write_u16_list(w: &mut Writer, list: &[u16]) {
     });
 }
 
-/// One `KeyShareEntry` (RFC 8446 §4.2.8).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KeyShare {
-    /// The NamedGroup.
-    pub group: u16,
-    /// The public value.
-    pub key_exchange: Vec<u8>,
-}
-
-impl KeyShare {
-    /// Reads one entry.
-    pub fn decode(r: &mut Reader<'_>) -> Result<KeyShare, Error> {
-        let group = r.u16()?;
-        let key_exchange = r.vec16()?.non_empty("an empty key share")?.rest().to_vec();
-        Ok(KeyShare { group, key_exchange })
-    }
-
-    /// Writes one entry.
-    pub fn encode(&self, w: &mut Writer) {
-        w.u16(self.group).vec16(|w| {
-            w.bytes(&self.key_exchange);
-        });
-    }
-}
-
-/// The server_name extension of a ClientHello (RFC 6066 §3): the host name, if any.
-pub fn read_server_name(r: &mut Reader<'_>) -> Result<Option<String>, Error> {
-    let mut list = r.vec16()?.non_empty("an empty server name list")?;
-    let mut host = None;
-    while !list.is_empty() {
-        let name_type = list.u8()?;
-        let name = list.vec16()?.rest();
-        // RFC 6066 §3: host_name(0) is the only type; one of each type.
-        if name_type == 0 {
-            if host.is_some() {
-                return Err(Error::IllegalParameter("two host names in server_name"));
-            }
-            let text =
-                core::str::from_utf8(name).map_err(|_| Error::Decode("a host name that is not text"))?;
-            host = Some(text.to_string());
-        }
-    }
-    Ok(host)
-}
-
-/// ClientHello (RFC 8446 §4.1.2, RFC 5246 §7.4.1.2).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClientHello {
-    /// legacy_version: 0x0303 in both versions.
-    pub legacy_version: u16,
-    /// 32 random bytes.
-    pub random: [u8; 32],
-    /// legacy_session_id, 0 to 32 bytes.
-    pub session_id: Vec<u8>,
-    /// Cipher suites in the client's order of preference.
-    pub cipher_suites: Vec<u16>,
-    /// Compression methods: must contain null (0).
-    pub compression_methods: Vec<u8>,
-    /// Extensions.
-    pub extensions: Extensions,
-}
-
-impl ClientHello {
-    /// Reads a ClientHello body.
-    pub fn decode(body: &[u8]) -> Result<ClientHello, Error> {
-        let mut r = Reader::new(body);
-        let legacy_version = r.u16()?;
-        let random = r.array()?;
-        let session_id = r.vec8()?.rest().to_vec();
-        if session_id.len() > 32 {
-            return Err(Error::Decode("a session id longer than 32 bytes"));
-        }
-        let cipher_suites = read_u16_list(&mut r)?;
-        let compression_methods = r.vec8()?.non_empty("no compression methods")?.rest().to_vec();
-        // RFC 5246 §7.4.1.2: extensions may be absent altogether.
-        let extensions = if r.is_empty() { Extensions::default() } else { Extensions::decode(&mut r)? };
-        r.finish()?;
-        Ok(ClientHello { legacy_version, random, session_id, cipher_suites, compression_methods, extensions })
-    }
-
-    /// Writes the body.
-    pub fn encode(&self) -> Vec<u8> {
-        let mut w = Writer::new();
-        w.u16(self.legacy_version).bytes(&self.random).vec8(|w| {
-            w.bytes(&self.session_id);
-        });
-        write_u16_list(&mut w, &self.cipher_suites);
-        w.vec8(|w| {
-            w.bytes(&self.compression_methods);
-        });
-        self.extensions.encode(&mut w);
-        w.into_bytes()
-    }
-}
-
-/// ServerHello, and HelloRetryRequest, which is a ServerHello with a special
-/// random (RFC 8446 §4.1.3, §4.1.4; RFC 5246 §7.4.1.3).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ServerHello {
-    /// legacy_version: 0x0303 (the real version is in supported_versions for TLS 1.3).
-    pub legacy_version: u16,
-    /// 32 random bytes, or [`HELLO_RETRY_REQUEST_RANDOM`].
-    pub random: [u8; 32],
-    /// legacy_session_id_echo.
-    pub session_id: Vec<u8>,
-    /// The chosen suite.
-    pub cipher_suite: u16,
-    /// The chosen compression method (must be 0).
-    pub compression_method: u8,
-    /// Extensions.
-    pub extensions: Extensions,
-}
-
-impl ServerHello {
-    /// Reads a ServerHello body.
-    pub fn decode(body: &[u8]) -> Result<ServerHello, Error> {
-        let mut r = Reader::new(body);
-        let legacy_version = r.u16()?;
-        let random = r.array()?;
-        let session_id = r.vec8()?.rest().to_vec();
-        if session_id.len() > 32 {
-            return Err(Error::Decode("a session id longer than 32 bytes"));
-        }
-        let cipher_suite = r.u16()?;
-        let compression_method = r.u8()?;
-        let extensions = if r.is_empty() { Extensions::default() } else { Extensions::decode(&mut r)? };
-        r.finish()?;
-        Ok(ServerHello { legacy_version, random, session_id, cipher_suite, compression_method, extensions })
-    }
-
-    /// Writes the body.
-    pub fn encode(&self) -> Vec<u8> {
-        let mut w = Writer::new();
-        w.u16(self.legacy_version).bytes(&self.random).vec8(|w| {
-            w.bytes(&self.session_id);
-        });
-        w.u16(self.cipher_suite).u8(self.compression_method);
-        self.extensions.encode(&mut w);
-        w.into_bytes()
-    }
-
-    /// Whether this is a HelloRetryRequest (RFC 8446 §4.1.3).
-    pub fn is_retry_request(&self) -> bool {
-        self.random == HELLO_RETRY_REQUEST_RANDOM
-    }
-}
-
 /// Certificate (RFC 5246 §7.4.2; RFC 8446 §4.4.2, whose entries carry
 /// extensions and which starts with a request context).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -479,140 +345,6 @@ impl DigitallySigned {
             w.bytes(&self.signature);
         });
     }
-}
-
-/// The server's key-exchange parameters in a TLS 1.2 ServerKeyExchange.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ServerKeyExchangeParams {
-    /// RFC 5246 §7.4.3 ServerDHParams: p, g, Ys (big-endian, minimal).
-    Dhe {
-        /// The prime.
-        p: Vec<u8>,
-        /// The generator.
-        g: Vec<u8>,
-        /// The server's public value.
-        ys: Vec<u8>,
-    },
-    /// RFC 8422 §5.4 ServerECDHParams with a named curve (curve_type 3).
-    Ecdhe {
-        /// The NamedGroup (x25519 = 29).
-        group: u16,
-        /// The server's public point.
-        public: Vec<u8>,
-    },
-}
-
-impl ServerKeyExchangeParams {
-    /// Reads the params (the bytes covered by the signature) from `r`, in
-    /// the layout of the suite's key exchange `kx`.
-    pub fn decode(r: &mut Reader<'_>, kx: KeyExchangeAlgorithm) -> Result<ServerKeyExchangeParams, Error> {
-        if kx == KeyExchangeAlgorithm::Rsa {
-            return Err(Error::UnexpectedMessage("a ServerKeyExchange with RSA key transport".into()));
-        }
-        if kx == KeyExchangeAlgorithm::Ecdhe {
-            // RFC 8422 §5.4: ECCurveType named_curve(3); the others are deprecated.
-            if r.u8()? != 3 {
-                return Err(Error::IllegalParameter("an ECDH curve that is not a named curve"));
-            }
-            let group = r.u16()?;
-            let public = r.vec8()?.non_empty("an empty ECDH public value")?.rest().to_vec();
-            Ok(ServerKeyExchangeParams::Ecdhe { group, public })
-        } else {
-            let p = r.vec16()?.non_empty("an empty DH prime")?.rest().to_vec();
-            let g = r.vec16()?.non_empty("an empty DH generator")?.rest().to_vec();
-            let ys = r.vec16()?.non_empty("an empty DH public value")?.rest().to_vec();
-            Ok(ServerKeyExchangeParams::Dhe { p, g, ys })
-        }
-    }
-
-    /// Writes the params.
-    pub fn encode(&self) -> Vec<u8> {
-        let mut w = Writer::new();
-        match self {
-            ServerKeyExchangeParams::Dhe { p, g, ys } => {
-                for value in [p, g, ys] {
-                    w.vec16(|w| {
-                        w.bytes(value);
-                    });
-                }
-            }
-            ServerKeyExchangeParams::Ecdhe { group, public } => {
-                w.u8(3).u16(*group).vec8(|w| {
-                    w.bytes(public);
-                });
-            }
-        }
-        w.into_bytes()
-    }
-}
-
-/// ServerKeyExchange (RFC 5246 §7.4.3): params and their signature.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ServerKeyExchange {
-    /// The parameters.
-    pub params: ServerKeyExchangeParams,
-    /// Their encoding, exactly as received or sent (what was signed).
-    pub params_bytes: Vec<u8>,
-    /// The signature over client_random + server_random + params.
-    pub signed: DigitallySigned,
-}
-
-impl ServerKeyExchange {
-    /// Reads a ServerKeyExchange body for the suite's key exchange `kx`.
-    pub fn decode(body: &[u8], kx: KeyExchangeAlgorithm) -> Result<ServerKeyExchange, Error> {
-        let mut r = Reader::new(body);
-        let params = ServerKeyExchangeParams::decode(&mut r, kx)?;
-        let params_len = body.len() - r.remaining();
-        let params_bytes = Reader::new(body).take(params_len)?.to_vec();
-        let signed = DigitallySigned::decode(&mut r)?;
-        r.finish()?;
-        Ok(ServerKeyExchange { params, params_bytes, signed })
-    }
-
-    /// Writes the body.
-    pub fn encode(&self) -> Vec<u8> {
-        let mut w = Writer::new();
-        w.bytes(&self.params_bytes);
-        self.signed.encode(&mut w);
-        w.into_bytes()
-    }
-}
-
-/// How the ClientKeyExchange body is laid out, which the suite decides.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum KeyExchangeAlgorithm {
-    /// RSA key transport: `opaque encrypted_premaster<0..2^16-1>` (RFC 5246 §7.4.7.1).
-    Rsa,
-    /// Finite-field DHE: `opaque dh_Yc<1..2^16-1>` (§7.4.7.2).
-    Dhe,
-    /// ECDHE: `opaque point<1..2^8-1>` (RFC 8422 §5.7).
-    Ecdhe,
-}
-
-/// Reads a ClientKeyExchange body: the encrypted premaster secret or the
-/// client's public value.
-pub fn decode_client_key_exchange(body: &[u8], kx: KeyExchangeAlgorithm) -> Result<Vec<u8>, Error> {
-    let mut r = Reader::new(body);
-    let value = match kx {
-        KeyExchangeAlgorithm::Rsa | KeyExchangeAlgorithm::Dhe => r.vec16()?,
-        KeyExchangeAlgorithm::Ecdhe => r.vec8()?,
-    };
-    let value = value.non_empty("an empty ClientKeyExchange")?.rest().to_vec();
-    r.finish()?;
-    Ok(value)
-}
-
-/// Writes a ClientKeyExchange body.
-pub fn encode_client_key_exchange(value: &[u8], kx: KeyExchangeAlgorithm) -> Vec<u8> {
-    let mut w = Writer::new();
-    let body = |w: &mut Writer| {
-        w.bytes(value);
-    };
-    match kx {
-        KeyExchangeAlgorithm::Rsa | KeyExchangeAlgorithm::Dhe => w.vec16(body),
-        KeyExchangeAlgorithm::Ecdhe => w.vec8(body),
-    };
-    w.into_bytes()
 }
 
 /// EncryptedExtensions (RFC 8446 §4.3.1): just an extension list.
