@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
             if let Ok(hello) = ClientHello::decode(body) {
                 // Extensions present: the encoding is exact.
                 if !hello.extensions.0.is_empty() {
-                    assert_eq!(hello.encode(), body);
+                    assert_eq!(hello.encode().expect("what decoded encodes"), body);
                 }
                 for e in &hello.extensions.0 {
                     extension(e.typ, &e.data);
@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
         1 => {
             if let Ok(hello) = ServerHello::decode(body) {
                 if !hello.extensions.0.is_empty() {
-                    assert_eq!(hello.encode(), body);
+                    assert_eq!(hello.encode().expect("what decoded encodes"), body);
                 }
                 for e in &hello.extensions.0 {
                     extension(e.typ, &e.data);
@@ -39,20 +39,20 @@ fuzz_target!(|data: &[u8]| {
         2 | 3 => {
             let version = if selector % 12 == 3 { ProtocolVersion::Tls13 } else { ProtocolVersion::Tls12 };
             if let Ok(certificate) = CertificateMessage::decode(body, version) {
-                assert_eq!(certificate.encode(), body);
+                assert_eq!(certificate.encode().expect("what decoded encodes"), body);
             }
         }
         4 | 5 => {
             let kx = if selector % 12 == 5 { KeyExchangeAlgorithm::Ecdhe } else { KeyExchangeAlgorithm::Dhe };
             if let Ok(ske) = ServerKeyExchange::decode(body, kx) {
-                assert_eq!(ske.encode(), body);
-                assert_eq!(ske.params.encode(), ske.params_bytes);
+                assert_eq!(ske.encode().expect("what decoded encodes"), body);
+                assert_eq!(ske.params.encode().expect("what decoded encodes"), ske.params_bytes);
             }
         }
         6 => {
             for kx in [KeyExchangeAlgorithm::Rsa, KeyExchangeAlgorithm::Dhe, KeyExchangeAlgorithm::Ecdhe] {
                 if let Ok(value) = messages::decode_client_key_exchange(body, kx) {
-                    assert_eq!(messages::encode_client_key_exchange(&value, kx), body);
+                    assert_eq!(messages::encode_client_key_exchange(&value, kx).expect("what decoded encodes"), body);
                 }
             }
         }

@@ -131,7 +131,29 @@ pub(crate) struct Core {
     negotiated: Option<Negotiated>,
     peer_closed: bool,
     sent_close: bool,
+    /// Records in a row that advanced nothing (see [`MAX_IDLE_RECORDS`]).
+    pub(crate) idle_records: usize,
+    /// TLS 1.3: whether the one compatibility ChangeCipherSpec came.
+    seen_ccs: bool,
+    /// A TLS 1.3 server whose client offered 0-RTT data, which we never
+    /// accept: how many bytes of records we may still skip (RFC 8446 §4.2.10).
+    pub(crate) early_data_budget: Option<usize>,
 }
+
+/// How many records in a row may advance nothing — warning alerts, empty
+/// records, ChangeCipherSpecs, KeyUpdates and tickets with no application
+/// data between them — before the connection is ended: each costs work and
+/// a peer could send them forever. Other stacks do the same (OpenSSL allows
+/// 32 empty records; five TLS 1.2 warning alerts in a handshake are fatal).
+pub const MAX_IDLE_RECORDS: usize = 32;
+
+/// TLS 1.2 warning alerts in a row a handshake tolerates.
+const MAX_HANDSHAKE_WARNINGS: usize = 5;
+
+/// The largest ClientHello: RFC 8446 §4.1.2 bounds every field, so a hello
+/// can reach 2 + 32 + (1 + 32) + (2 + 2^16 - 2) + (1 + 2^8 - 1) + (2 + 2^16 - 1)
+/// = 131,396 bytes. Other handshake messages keep [`MAX_HANDSHAKE_LEN`].
+pub const MAX_CLIENT_HELLO_LEN: usize = 2 + 32 + 33 + (1 << 16) + (1 << 8) + 1 + (1 << 16);
 
 impl Core {
     fn new(
@@ -158,7 +180,23 @@ impl Core {
             negotiated: None,
             peer_closed: false,
             sent_close: false,
+            idle_records: 0,
+            seen_ccs: false,
+            early_data_budget: None,
         }
+    }
+
+    /// Counts a record that advanced nothing; too many in a row end the
+    /// connection. `limit` is [`MAX_IDLE_RECORDS`] or a tighter one.
+    pub(crate) fn idle(&mut self, limit: usize, what: &str) -> Result<(), Error> {
+        self.idle_records += 1;
+        if self.idle_records > limit {
+            return Err(Error::UnexpectedMessage(format!(
+                "{} {what} in a row, with nothing else between them",
+                self.idle_records
+            )));
+        }
+        Ok(())
     }
 
     /// Sends an event to the trace sink. The event is only built if a sink
@@ -181,8 +219,8 @@ impl Core {
 
     /// Frames a handshake message, queues it for sending and returns the
     /// framed bytes (for the transcript).
-    pub(crate) fn send_handshake(&mut self, typ: HandshakeType, body: &[u8]) -> Vec<u8> {
-        let raw = frame(typ, body);
+    pub(crate) fn send_handshake(&mut self, typ: HandshakeType, body: &[u8]) -> Result<Vec<u8>, Error> {
+        let raw = frame(typ, body)?;
         self.emit(|| Event::Handshake {
             sent: true,
             typ,
@@ -191,7 +229,7 @@ impl Core {
             kx: self.suite.and_then(|s| s.kx),
         });
         self.pending_handshake.extend_from_slice(&raw);
-        raw
+        Ok(raw)
     }
 
     /// Seals queued handshake messages into records of at most 2^14 bytes
@@ -307,9 +345,10 @@ impl Connection {
         result
     }
 
-    /// The peer's transport ended: an error unless close_notify came first.
+    /// The peer's transport ended: an error unless close_notify came first
+    /// (and the handshake had finished: see [`Connection::read_tls`]).
     pub fn read_eof(&mut self) -> Result<(), Error> {
-        if self.core.peer_closed {
+        if self.core.peer_closed && !self.is_handshaking() {
             return Ok(());
         }
         let error = Error::UnexpectedEof;
@@ -405,45 +444,99 @@ impl Connection {
 
     fn process_records(&mut self) -> Result<(), Error> {
         while let Some(record) = self.core.deframer.next_record()? {
-            if self.core.peer_closed {
-                // RFC 8446 §6.1: anything after close_notify is ignored.
-                continue;
-            }
-            if record.content_type == ContentType::ChangeCipherSpec {
-                self.change_cipher_spec(&record)?;
-                continue;
-            }
-            let record_bytes = self.core.trace.as_ref().map(|_| record.to_bytes());
-            let (content_type, plaintext) = self.core.read.open(record)?;
-            match content_type {
-                ContentType::Alert => self.alert(&plaintext)?,
-                ContentType::Handshake => {
-                    // RFC 8446 §5.1: zero-length handshake fragments are not allowed.
-                    if plaintext.is_empty() {
-                        return Err(Error::Decode("an empty handshake record"));
-                    }
-                    self.core.handshake_in.extend_from_slice(&plaintext);
-                    self.handshake_messages()?;
-                }
-                ContentType::ApplicationData => {
-                    if self.is_handshaking() || !self.core.handshake_in.is_empty() {
-                        return Err(Error::UnexpectedMessage("application data during the handshake".into()));
-                    }
-                    if let Some(record) = record_bytes {
-                        self.core.emit(|| Event::ApplicationData {
-                            sent: false,
-                            plaintext: plaintext.clone(),
-                            record,
-                        });
-                    }
-                    self.core.app_in.extend_from_slice(&plaintext);
-                }
-                ContentType::ChangeCipherSpec => {
-                    return Err(Error::UnexpectedMessage("an encrypted ChangeCipherSpec".into()));
-                }
+            // RFC 8446 §6.1: anything after close_notify is ignored.
+            if !self.core.peer_closed {
+                self.record(record)?;
             }
         }
         Ok(())
+    }
+
+    /// One record: unprotect it and hand its content on.
+    fn record(&mut self, record: Record) -> Result<(), Error> {
+        match record.content_type {
+            ContentType::ChangeCipherSpec => return self.change_cipher_spec(&record),
+            // RFC 8446 §6.2: a TLS 1.3 peer that has not installed our keys
+            // yet (a client refusing our ServerHello) alerts in the clear.
+            // Take it as its alert; there is nothing to answer.
+            ContentType::Alert if self.core.read.is_protected() && self.in_tls13_handshake() => {
+                return self.alert(&record.fragment);
+            }
+            _ => {}
+        }
+        let record_bytes = self.core.trace.as_ref().map(|_| record.to_bytes());
+        let Some((content_type, plaintext)) = self.open(record)? else {
+            return Ok(());
+        };
+        match content_type {
+            ContentType::Alert => self.alert(&plaintext),
+            ContentType::Handshake => {
+                // RFC 8446 §5.4 (and RFC 5246 §6.2.1): no empty handshake records.
+                if plaintext.is_empty() {
+                    return Err(Error::UnexpectedMessage("an empty handshake record".into()));
+                }
+                self.core.handshake_in.extend_from_slice(&plaintext);
+                self.handshake_messages()
+            }
+            ContentType::ApplicationData => self.application_data(plaintext, record_bytes),
+            ContentType::ChangeCipherSpec => {
+                Err(Error::UnexpectedMessage("an encrypted ChangeCipherSpec".into()))
+            }
+        }
+    }
+
+    /// Removes a record's protection, or skips it: `None` for 0-RTT data we
+    /// never accepted. RFC 8446 §4.2.10: a server that declines early data
+    /// skips the records it cannot decrypt, up to a budget, until one opens
+    /// under the handshake keys; after a HelloRetryRequest it skips
+    /// application data until the second ClientHello.
+    fn open(&mut self, record: Record) -> Result<Option<(ContentType, Vec<u8>)>, Error> {
+        let len = record.fragment.len();
+        let skippable =
+            record.content_type == ContentType::ApplicationData && self.core.early_data_budget.is_some();
+        if skippable && !self.core.read.is_protected() {
+            return self.skip_early_data(len);
+        }
+        match self.core.read.open(record) {
+            Err(Error::BadRecordMac) if skippable => self.skip_early_data(len),
+            Err(error) => Err(error),
+            Ok(opened) => {
+                if self.core.read.is_protected() {
+                    self.core.early_data_budget = None;
+                }
+                Ok(Some(opened))
+            }
+        }
+    }
+
+    fn skip_early_data(&mut self, len: usize) -> Result<Option<(ContentType, Vec<u8>)>, Error> {
+        let budget = self.core.early_data_budget.unwrap_or(0);
+        match budget.checked_sub(len) {
+            Some(left) => {
+                self.core.early_data_budget = Some(left);
+                Ok(None)
+            }
+            None => Err(Error::BadRecordMac),
+        }
+    }
+
+    fn application_data(&mut self, plaintext: Vec<u8>, record: Option<Vec<u8>>) -> Result<(), Error> {
+        if self.is_handshaking() || !self.core.handshake_in.is_empty() {
+            return Err(Error::UnexpectedMessage("application data during the handshake".into()));
+        }
+        if plaintext.is_empty() {
+            return self.core.idle(MAX_IDLE_RECORDS, "empty records");
+        }
+        self.core.idle_records = 0;
+        if let Some(record) = record {
+            self.core.emit(|| Event::ApplicationData { sent: false, plaintext: plaintext.clone(), record });
+        }
+        self.core.app_in.extend_from_slice(&plaintext);
+        Ok(())
+    }
+
+    fn in_tls13_handshake(&self) -> bool {
+        self.core.version == Some(ProtocolVersion::Tls13) && self.is_handshaking()
     }
 
     /// RFC 8446 §5: in TLS 1.3 an unprotected ChangeCipherSpec of one byte 1
@@ -465,49 +558,71 @@ impl Connection {
         if self.core.version == Some(ProtocolVersion::Tls12) {
             return self.step(Input::ChangeCipherSpec);
         }
-        if self.is_handshaking() {
-            return Ok(());
+        if !self.is_handshaking() {
+            return Err(Error::UnexpectedMessage("ChangeCipherSpec after the handshake".into()));
         }
-        Err(Error::UnexpectedMessage("ChangeCipherSpec after the handshake".into()))
+        // RFC 8446 §D.4: a peer in compatibility mode sends exactly one.
+        if self.core.seen_ccs {
+            return Err(Error::UnexpectedMessage("a second ChangeCipherSpec in a TLS 1.3 handshake".into()));
+        }
+        self.core.seen_ccs = true;
+        Ok(())
     }
 
     fn alert(&mut self, payload: &[u8]) -> Result<(), Error> {
         let [level, code] = payload else {
+            // RFC 8446 §5.4: an empty alert record is unexpected_message.
+            if payload.is_empty() {
+                return Err(Error::UnexpectedMessage("an empty alert record".into()));
+            }
             return Err(Error::Decode("an alert that is not two bytes"));
         };
         let level = AlertLevel::from_u8(*level)
             .ok_or(Error::IllegalParameter("an alert level that is neither warning nor fatal"))?;
         let description = AlertDescription::from_u8(*code);
         self.core.emit(|| Event::Alert { sent: false, level, description });
+        let tls12 = self.core.version == Some(ProtocolVersion::Tls12);
         match description {
+            // A close_notify before the handshake finished ends a handshake
+            // that cannot finish: a failure, not a clean end.
+            AlertDescription::CloseNotify if self.is_handshaking() => Err(Error::AlertReceived(description)),
             AlertDescription::CloseNotify => {
                 self.core.peer_closed = true;
                 Ok(())
             }
             // RFC 8446 §6.1: user_canceled is followed by close_notify.
-            AlertDescription::UserCanceled => Ok(()),
-            // TLS 1.2 warnings other than these are noted and ignored;
-            // RFC 8446 §6 treats every other alert as fatal.
-            _ if level == AlertLevel::Warning && self.core.version == Some(ProtocolVersion::Tls12) => Ok(()),
+            AlertDescription::UserCanceled => self.core.idle(MAX_IDLE_RECORDS, "user_canceled alerts"),
+            // TLS 1.2 warnings other than these are noted and ignored, a
+            // few at a time; RFC 8446 §6 treats every other alert as fatal.
+            _ if level == AlertLevel::Warning && tls12 => {
+                let limit = if self.is_handshaking() { MAX_HANDSHAKE_WARNINGS } else { MAX_IDLE_RECORDS };
+                self.core.idle(limit, "warning alerts")
+            }
             _ => Err(Error::AlertReceived(description)),
         }
     }
 
     /// Cuts whole messages off the reassembly buffer and hands them on.
     fn handshake_messages(&mut self) -> Result<(), Error> {
-        while self.core.handshake_in.len() >= 4 {
-            let buffer = &self.core.handshake_in;
-            let len = usize::from(buffer[1]) << 16 | usize::from(buffer[2]) << 8 | usize::from(buffer[3]);
+        while let Some(&[typ, l0, l1, l2]) = self.core.handshake_in.first_chunk::<4>() {
+            let len = usize::from(l0) << 16 | usize::from(l1) << 8 | usize::from(l2);
             // Checked from the header, before buffering the body.
-            if len > MAX_HANDSHAKE_LEN {
-                return Err(Error::Decode("a handshake message longer than 64 KiB"));
+            let limit = if typ == HandshakeType::ClientHello.to_u8() {
+                MAX_CLIENT_HELLO_LEN
+            } else {
+                MAX_HANDSHAKE_LEN
+            };
+            if len > limit {
+                return Err(Error::Decode(
+                    "a handshake message longer than the limit (64 KiB, 128 KiB for a ClientHello)",
+                ));
             }
-            if buffer.len() < 4 + len {
+            if self.core.handshake_in.len() < 4 + len {
                 break;
             }
             let raw: Vec<u8> = self.core.handshake_in.drain(..4 + len).collect();
-            let typ = HandshakeType::from_u8(raw[0])
-                .ok_or_else(|| Error::UnexpectedMessage(format!("unknown handshake type {}", raw[0])))?;
+            let typ = HandshakeType::from_u8(typ)
+                .ok_or_else(|| Error::UnexpectedMessage(format!("unknown handshake type {typ}")))?;
             self.core.emit(|| Event::Handshake {
                 sent: false,
                 typ,
@@ -515,6 +630,11 @@ impl Connection {
                 version: self.core.version,
                 kx: self.core.suite.and_then(|s| s.kx),
             });
+            // Handshake messages move a handshake on; after it, the state
+            // decides (traffic.rs counts tickets and unasked KeyUpdates).
+            if self.is_handshaking() {
+                self.core.idle_records = 0;
+            }
             let body = raw[4..].to_vec();
             self.step(Input::Handshake(Message { typ, body, raw }))?;
         }

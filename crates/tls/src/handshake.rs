@@ -34,9 +34,10 @@ impl Transcript {
 
     /// RFC 8446 §4.4.1: after a HelloRetryRequest the first ClientHello is
     /// replaced by `message_hash || 00 00 Hash.length || Hash(ClientHello1)`.
-    pub(crate) fn replace_with_message_hash(&mut self, hash: HashAlgorithm) {
+    pub(crate) fn replace_with_message_hash(&mut self, hash: HashAlgorithm) -> Result<(), Error> {
         let digest = self.hash(hash);
-        self.bytes = frame(HandshakeType::MessageHash, &digest);
+        self.bytes = frame(HandshakeType::MessageHash, &digest)?;
+        Ok(())
     }
 }
 

@@ -55,7 +55,7 @@ pub mod trace;
 mod traffic;
 
 pub use config::{CertifiedKey, ClientConfig, ServerConfig};
-pub use conn::{Connection, Negotiated};
+pub use conn::{Connection, MAX_CLIENT_HELLO_LEN, MAX_IDLE_RECORDS, Negotiated};
 pub use error::Error;
 pub use messages::ProtocolVersion;
 pub use sign::{SignatureScheme, SigningKey, VerifyingKey};

@@ -10,7 +10,7 @@
 
 use crate::Error;
 use crate::alert::{AlertDescription, AlertLevel};
-use crate::conn::{Core, Input, State, unexpected};
+use crate::conn::{Core, Input, MAX_IDLE_RECORDS, State, unexpected};
 use crate::key_schedule::tls13::TrafficSecret;
 use crate::keys::install13;
 use crate::messages::{HandshakeType, check_new_session_ticket, decode_key_update};
@@ -36,6 +36,7 @@ impl State for Traffic12 {
             Input::Handshake(m)
                 if matches!(m.typ, HandshakeType::HelloRequest | HandshakeType::ClientHello) =>
             {
+                core.idle(MAX_IDLE_RECORDS, "renegotiation attempts")?;
                 core.emit(|| Event::RenegotiationRefused(m.typ));
                 core.send_alert(AlertLevel::Warning, AlertDescription::NoRenegotiation);
                 Ok(self)
@@ -50,12 +51,15 @@ pub(crate) struct Traffic13 {
     suite: CipherSuite,
     read: TrafficSecret,
     write: TrafficSecret,
+    /// KeyUpdates we sent with update_requested, not answered yet: their
+    /// answers are progress, not idle records.
+    requested: usize,
 }
 
 impl Traffic13 {
     /// The established state with `read` and `write` installed.
     pub(crate) fn new(suite: CipherSuite, read: TrafficSecret, write: TrafficSecret) -> Traffic13 {
-        Traffic13 { suite, read, write }
+        Traffic13 { suite, read, write, requested: 0 }
     }
 
     /// RFC 8446 §7.2: our next write secret, after we sent a KeyUpdate.
@@ -90,15 +94,24 @@ impl State for Traffic13 {
         match message.typ {
             // §4.6.1: only servers send tickets; we do not resume sessions.
             HandshakeType::NewSessionTicket if core.side == Side::Client => {
+                core.idle(MAX_IDLE_RECORDS, "tickets")?;
                 check_new_session_ticket(&message.body)?;
                 core.emit(|| Event::TicketIgnored);
             }
             HandshakeType::KeyUpdate => {
                 let requested = decode_key_update(&message.body)?;
+                // A KeyUpdate we asked for is an answer; others are work a
+                // peer could ask for forever, so they count.
+                if self.requested > 0 {
+                    self.requested -= 1;
+                    core.idle_records = 0;
+                } else {
+                    core.idle(MAX_IDLE_RECORDS, "KeyUpdates")?;
+                }
                 self.update_read(core)?;
                 // §4.6.3: answer update_requested with our own update (not requested).
                 if requested {
-                    core.send_handshake(HandshakeType::KeyUpdate, &[0]);
+                    core.send_handshake(HandshakeType::KeyUpdate, &[0])?;
                     self.update_write(core)?;
                 }
             }
@@ -110,7 +123,8 @@ impl State for Traffic13 {
     }
 
     fn send_key_update(&mut self, core: &mut Core, request_peer: bool) -> Result<(), Error> {
-        core.send_handshake(HandshakeType::KeyUpdate, &[u8::from(request_peer)]);
+        core.send_handshake(HandshakeType::KeyUpdate, &[u8::from(request_peer)])?;
+        self.requested += usize::from(request_peer);
         self.update_write(core)
     }
 }

@@ -14,19 +14,6 @@ use padlock_tls::suites;
 use padlock_tls::trace::{Direction, KeyStage, Side};
 use padlock_tls::{Connection, Error, NamedGroup};
 
-fn pass(_: usize, bytes: Vec<u8>) -> Vec<u8> {
-    bytes
-}
-
-fn expect_failure(
-    result: Result<(Connection, Connection), (Side, Error, Vec<u8>)>,
-) -> (Side, Error, Vec<u8>) {
-    match result {
-        Ok(_) => panic!("the handshake succeeded but should have failed"),
-        Err(failure) => failure,
-    }
-}
-
 #[test]
 fn wrong_hostname_is_bad_certificate() {
     for version in [Tls12, Tls13] {
@@ -100,20 +87,6 @@ fn tampered_transcript_fails_the_tls12_finished() {
 
 /// Runs a TLS 1.3 handshake whose server flight (the encrypted record) is
 /// edited with the server's own handshake keys, taken from its trace.
-fn tls13_edit_server_flight(typ: u8, change: &mut dyn FnMut(&mut Vec<u8>)) -> (Side, Error, Vec<u8>) {
-    let (trace, events) = recorder();
-    let mut server = server_config();
-    server.trace = Some(trace);
-    let mut edit = |round: usize, bytes: Vec<u8>| {
-        if round != 0 {
-            return bytes;
-        }
-        let (key, iv) = installed_keys(&events, Side::Server, KeyStage::Handshake);
-        edit_encrypted(&bytes, &key, iv, typ, change)
-    };
-    expect_failure(run_with_mitm(client_config(), server, 14, &mut pass, &mut edit))
-}
-
 #[test]
 fn wrong_certificate_verify() {
     let (side, error, _) = tls13_edit_server_flight(15, &mut |body| {

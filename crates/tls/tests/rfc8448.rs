@@ -143,7 +143,7 @@ fn the_rfc_certificate_verify_verifies_with_the_rfc_certificate() {
     assert!(!scheme.verify(&key, &content, &signed.signature));
     // The handshake-message framing we use is the one the RFC prints.
     assert_eq!(
-        frame(padlock_tls::messages::HandshakeType::Certificate, &certificate_message[4..]),
+        frame(padlock_tls::messages::HandshakeType::Certificate, &certificate_message[4..]).expect("frame"),
         certificate_message
     );
 }

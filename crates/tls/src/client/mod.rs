@@ -84,7 +84,7 @@ pub(crate) fn send_client_hello(
     cookie: Option<&[u8]>,
 ) -> Result<(), Error> {
     let cipher_suites = offered_suites(hello)?;
-    let extensions = client_extensions(hello, cookie);
+    let extensions = client_extensions(hello, cookie)?;
     hello.sent_extensions = extensions.0.iter().map(|e| e.typ).collect();
     let client_hello = ClientHello {
         legacy_version: TLS12,
@@ -98,7 +98,7 @@ pub(crate) fn send_client_hello(
         // RFC 8446 §5.1: the first ClientHello may carry record version 0x0301.
         core.set_plaintext_version(TLS10.to_be_bytes());
     }
-    let raw = core.send_handshake(HandshakeType::ClientHello, &client_hello.encode());
+    let raw = core.send_handshake(HandshakeType::ClientHello, &client_hello.encode()?)?;
     core.flush_handshake()?;
     core.set_plaintext_version(TLS12.to_be_bytes());
     hello.transcript.add(&raw);
@@ -120,7 +120,7 @@ fn offered_suites(hello: &Hello) -> Result<Vec<u16>, Error> {
 
 /// The ClientHello's extensions: those both versions use, the TLS 1.2
 /// ones, then the TLS 1.3 ones (RFC 8446 §4.2).
-fn client_extensions(hello: &Hello, cookie: Option<&[u8]>) -> Extensions {
+fn client_extensions(hello: &Hello, cookie: Option<&[u8]>) -> Result<Extensions, Error> {
     let config = &hello.config;
     let mut extensions = Extensions::default();
     // RFC 6066 §3: literal IP addresses are not sent as server_name.
@@ -131,10 +131,10 @@ fn client_extensions(hello: &Hello, cookie: Option<&[u8]>) -> Extensions {
                     w.bytes(config.server_name.as_bytes());
                 });
             });
-        });
+        })?;
     }
     let groups: Vec<u16> = config.groups.iter().map(|g| g.id()).collect();
-    extensions.push(ext::SUPPORTED_GROUPS, |w| write_u16_list(w, &groups));
+    extensions.push(ext::SUPPORTED_GROUPS, |w| write_u16_list(w, &groups))?;
     let offers_tls12 = hello.offers(ProtocolVersion::Tls12);
     if offers_tls12 {
         // RFC 8422 §5.1.2: uncompressed points only.
@@ -142,53 +142,54 @@ fn client_extensions(hello: &Hello, cookie: Option<&[u8]>) -> Extensions {
             w.vec8(|w| {
                 w.u8(0);
             });
-        });
+        })?;
     }
     let schemes: Vec<u16> = config.signature_schemes.iter().map(|s| s.id()).collect();
-    extensions.push(ext::SIGNATURE_ALGORITHMS, |w| write_u16_list(w, &schemes));
+    extensions.push(ext::SIGNATURE_ALGORITHMS, |w| write_u16_list(w, &schemes))?;
     if offers_tls12 {
         // RFC 7627 §5.1 and RFC 5746 §3.4: both empty in a first hello.
-        extensions.push(ext::EXTENDED_MASTER_SECRET, |_| {});
+        extensions.push(ext::EXTENDED_MASTER_SECRET, |_| {})?;
         extensions.push(ext::RENEGOTIATION_INFO, |w| {
             w.vec8(|_| {});
-        });
+        })?;
     }
     if hello.offers(ProtocolVersion::Tls13) {
-        tls13_extensions(hello, cookie, &mut extensions);
+        tls13_extensions(hello, cookie, &mut extensions)?;
     }
-    extensions
+    Ok(extensions)
 }
 
 /// RFC 8446 §4.2.1, §4.2.9, §4.2.8, §4.2.2: supported_versions,
 /// psk_key_exchange_modes, key_share and, after an HRR, the cookie.
-fn tls13_extensions(hello: &Hello, cookie: Option<&[u8]>, extensions: &mut Extensions) {
+fn tls13_extensions(hello: &Hello, cookie: Option<&[u8]>, extensions: &mut Extensions) -> Result<(), Error> {
     extensions.push(ext::SUPPORTED_VERSIONS, |w| {
         w.vec8(|w| {
             for version in &hello.config.versions {
                 w.u16(version.code());
             }
         });
-    });
+    })?;
     // We use no PSK, but OpenSSL expects the extension in every TLS 1.3 hello.
     extensions.push(ext::PSK_KEY_EXCHANGE_MODES, |w| {
         w.vec8(|w| {
             w.u8(1); // psk_dhe_ke
         });
-    });
+    })?;
     extensions.push(ext::KEY_SHARE, |w| {
         w.vec16(|w| {
             for (group, key) in &hello.shares {
                 KeyShare { group: group.id(), key_exchange: key.public().to_vec() }.encode(w);
             }
         });
-    });
+    })?;
     if let Some(cookie) = cookie {
         extensions.push(ext::COOKIE, |w| {
             w.vec16(|w| {
                 w.bytes(cookie);
             });
-        });
+        })?;
     }
+    Ok(())
 }
 
 /// Waiting for ServerHello (or HelloRetryRequest).

@@ -236,11 +236,11 @@ impl State for ExpectServerHelloDone {
         // RFC 5246 §7.4.6: asked for a certificate, we have none: an empty list.
         if certificate_requested {
             let empty = CertificateMessage { context: None, entries: Vec::new() };
-            state.hello.transcript.add(&core.send_handshake(HandshakeType::Certificate, &empty.encode()));
+            state.hello.transcript.add(&core.send_handshake(HandshakeType::Certificate, &empty.encode()?)?);
         }
         let (premaster, public) = client_key_exchange(core, &key, server_share)?;
-        let body = encode_client_key_exchange(&public, state.kx);
-        state.hello.transcript.add(&core.send_handshake(HandshakeType::ClientKeyExchange, &body));
+        let body = encode_client_key_exchange(&public, state.kx)?;
+        state.hello.transcript.add(&core.send_handshake(HandshakeType::ClientKeyExchange, &body)?);
         core.log_secret(SecretKind::Tls12Premaster, &premaster);
         let master = master_secret(&state, &premaster);
         core.log_secret(SecretKind::Tls12MasterSecret, master.as_bytes());
@@ -249,7 +249,7 @@ impl State for ExpectServerHelloDone {
         install12(core, &block, Side::Client)?;
         let verify_data =
             master.verify_data("client finished", &state.hello.transcript.hash(state.suite.hash));
-        state.hello.transcript.add(&core.send_handshake(HandshakeType::Finished, &verify_data));
+        state.hello.transcript.add(&core.send_handshake(HandshakeType::Finished, &verify_data)?);
         Ok(Box::new(ExpectChangeCipherSpec { state, master, block }))
     }
 }

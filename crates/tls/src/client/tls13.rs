@@ -89,6 +89,10 @@ pub(super) fn server_hello(
     Ok(Box::new(ExpectEncryptedExtensions(state)))
 }
 
+/// The longest HelloRetryRequest cookie we echo (RFC 8446 §4.2.2 allows
+/// up to 2^16 - 1 bytes, which cannot fit beside the rest of a ClientHello).
+const MAX_COOKIE_LEN: usize = 8192;
+
 /// RFC 8446 §4.1.4: answer a HelloRetryRequest once, with a share for the
 /// group it names and its cookie.
 fn retry(
@@ -105,6 +109,12 @@ fn retry(
     let cookie = retry
         .extensions
         .parse(ext::COOKIE, |r| Ok(r.vec16()?.non_empty("an empty cookie")?.rest().to_vec()))?;
+    // The cookie comes back in our next ClientHello, whose extensions must
+    // fit 2^16 - 1 bytes: a longer one would make that hello unsendable.
+    // Real servers send a few hundred bytes.
+    if cookie.as_ref().is_some_and(|c| c.len() > MAX_COOKIE_LEN) {
+        return Err(Error::IllegalParameter("a HelloRetryRequest cookie longer than 8 KiB"));
+    }
     let group = match selected {
         Some(id) => Some(retry_group(&hello, id)?),
         None => None,
@@ -114,7 +124,7 @@ fn retry(
         return Err(Error::IllegalParameter("a HelloRetryRequest that changes nothing"));
     }
     core.emit(|| Event::HelloRetryRequest { group });
-    hello.transcript.replace_with_message_hash(suite.hash);
+    hello.transcript.replace_with_message_hash(suite.hash)?;
     hello.transcript.add(&message.raw);
     hello.retried = true;
     hello.retry_suite = Some(suite);
@@ -283,10 +293,10 @@ impl State for ExpectFinished {
         // RFC 8446 §4.4.2: asked for a certificate, we have none: an empty list.
         if let Some(context) = certificate_request {
             let empty = CertificateMessage { context: Some(context), entries: Vec::new() };
-            hello.transcript.add(&core.send_handshake(HandshakeType::Certificate, &empty.encode()));
+            hello.transcript.add(&core.send_handshake(HandshakeType::Certificate, &empty.encode()?)?);
         }
         let verify_data = secrets.client.verify_data(&hello.transcript.hash(suite.hash));
-        core.send_handshake(HandshakeType::Finished, &verify_data);
+        core.send_handshake(HandshakeType::Finished, &verify_data)?;
         install13(core, suite, &application.client, KeyStage::Application)?;
         let (read, write) = application.for_side(Side::Client);
         Ok(Box::new(Traffic13::new(suite, read, write)))

@@ -87,7 +87,7 @@ impl ClientHello {
     }
 
     /// Writes the body.
-    pub fn encode(&self) -> Vec<u8> {
+    pub fn encode(&self) -> Result<Vec<u8>, Error> {
         let mut w = Writer::new();
         w.u16(self.legacy_version).bytes(&self.random).vec8(|w| {
             w.bytes(&self.session_id);
@@ -137,7 +137,7 @@ impl ServerHello {
     }
 
     /// Writes the body.
-    pub fn encode(&self) -> Vec<u8> {
+    pub fn encode(&self) -> Result<Vec<u8>, Error> {
         let mut w = Writer::new();
         w.u16(self.legacy_version).bytes(&self.random).vec8(|w| {
             w.bytes(&self.session_id);

@@ -51,7 +51,7 @@ impl ServerKeyExchangeParams {
     }
 
     /// Writes the params.
-    pub fn encode(&self) -> Vec<u8> {
+    pub fn encode(&self) -> Result<Vec<u8>, Error> {
         let mut w = Writer::new();
         match self {
             ServerKeyExchangeParams::Dhe { p, g, ys } => {
@@ -95,7 +95,7 @@ impl ServerKeyExchange {
     }
 
     /// Writes the body.
-    pub fn encode(&self) -> Vec<u8> {
+    pub fn encode(&self) -> Result<Vec<u8>, Error> {
         let mut w = Writer::new();
         w.bytes(&self.params_bytes);
         self.signed.encode(&mut w);
@@ -128,7 +128,7 @@ pub fn decode_client_key_exchange(body: &[u8], kx: KeyExchangeAlgorithm) -> Resu
 }
 
 /// Writes a ClientKeyExchange body.
-pub fn encode_client_key_exchange(value: &[u8], kx: KeyExchangeAlgorithm) -> Vec<u8> {
+pub fn encode_client_key_exchange(value: &[u8], kx: KeyExchangeAlgorithm) -> Result<Vec<u8>, Error> {
     let mut w = Writer::new();
     let body = |w: &mut Writer| {
         w.bytes(value);

@@ -86,7 +86,7 @@ impl HandshakeType {
 pub const MAX_HANDSHAKE_LEN: usize = 1 << 16;
 
 /// `type || uint24 length || body`: one handshake message on the wire.
-pub fn frame(typ: HandshakeType, body: &[u8]) -> Vec<u8> {
+pub fn frame(typ: HandshakeType, body: &[u8]) -> Result<Vec<u8>, Error> {
     let mut w = Writer::new();
     w.u8(typ.to_u8()).vec24(|w| {
         w.bytes(body);
@@ -200,12 +200,17 @@ impl Extensions {
     pub fn decode(r: &mut Reader<'_>) -> Result<Extensions, Error> {
         let mut list = r.vec16()?;
         let mut out: Vec<Extension> = Vec::new();
+        // One bit per extension type seen: the check stays linear however
+        // many extensions a hostile hello packs into its 64 KiB.
+        let mut seen = vec![0u64; (1 << 16) / 64];
         while !list.is_empty() {
             let typ = list.u16()?;
             let data = list.vec16()?.rest().to_vec();
-            if out.iter().any(|e| e.typ == typ) {
+            let (word, bit) = (usize::from(typ / 64), 1u64 << (typ % 64));
+            if seen[word] & bit != 0 {
                 return Err(Error::IllegalParameter("the same extension appears twice"));
             }
+            seen[word] |= bit;
             out.push(Extension { typ, data });
         }
         Ok(Extensions(out))
@@ -222,11 +227,13 @@ impl Extensions {
         });
     }
 
-    /// Adds an extension whose body `body` writes.
-    pub fn push(&mut self, typ: u16, body: impl FnOnce(&mut Writer)) {
+    /// Adds an extension whose body `body` writes (an error if a field of
+    /// it overflows its length prefix).
+    pub fn push(&mut self, typ: u16, body: impl FnOnce(&mut Writer)) -> Result<(), Error> {
         let mut w = Writer::new();
         body(&mut w);
-        self.0.push(Extension { typ, data: w.into_bytes() });
+        self.0.push(Extension { typ, data: w.into_bytes()? });
+        Ok(())
     }
 
     /// The body of extension `typ`, if present.
@@ -300,7 +307,7 @@ impl CertificateMessage {
     }
 
     /// Writes the body.
-    pub fn encode(&self) -> Vec<u8> {
+    pub fn encode(&self) -> Result<Vec<u8>, Error> {
         let mut w = Writer::new();
         if let Some(context) = &self.context {
             w.vec8(|w| {

@@ -83,7 +83,7 @@ pub(super) fn client_hello(
         (Some(group), Some(scheme)) => Some(send_server_key_exchange(&mut state, core, group, scheme)?),
         _ => None,
     };
-    state.transcript.add(&core.send_handshake(HandshakeType::ServerHelloDone, &[]));
+    state.transcript.add(&core.send_handshake(HandshakeType::ServerHelloDone, &[])?);
     Ok(Box::new(ExpectClientKeyExchange { state, ephemeral }))
 }
 
@@ -140,10 +140,10 @@ fn send_server_hello(
     if choice.secure_renegotiation {
         extensions.push(ext::RENEGOTIATION_INFO, |w| {
             w.vec8(|_| {});
-        });
+        })?;
     }
     if choice.extended_master_secret {
-        extensions.push(ext::EXTENDED_MASTER_SECRET, |_| {});
+        extensions.push(ext::EXTENDED_MASTER_SECRET, |_| {})?;
     }
     if choice.kx == KeyExchangeAlgorithm::Ecdhe && hello.extensions.has(ext::EC_POINT_FORMATS) {
         // RFC 8422 §5.2: uncompressed points only.
@@ -151,7 +151,7 @@ fn send_server_hello(
             w.vec8(|w| {
                 w.u8(0);
             });
-        });
+        })?;
     }
     let server_hello = ServerHello {
         legacy_version: ProtocolVersion::Tls12.code(),
@@ -161,7 +161,7 @@ fn send_server_hello(
         compression_method: 0,
         extensions,
     };
-    state.transcript.add(&core.send_handshake(HandshakeType::ServerHello, &server_hello.encode()));
+    state.transcript.add(&core.send_handshake(HandshakeType::ServerHello, &server_hello.encode()?)?);
     Ok(())
 }
 
@@ -172,7 +172,7 @@ fn send_certificate(state: &mut Tls12, core: &mut Core) -> Result<(), Error> {
         context: None,
         entries: certified.chain.iter().map(|c| (c.der().to_vec(), Extensions::default())).collect(),
     };
-    state.transcript.add(&core.send_handshake(HandshakeType::Certificate, &certificate.encode()));
+    state.transcript.add(&core.send_handshake(HandshakeType::Certificate, &certificate.encode()?)?);
     Ok(())
 }
 
@@ -211,7 +211,7 @@ fn send_server_key_exchange(
             ServerKeyExchangeParams::Dhe { p: params.p.to_vec(), g: vec![params.g as u8], ys: public }
         }
     };
-    let params_bytes = params.encode();
+    let params_bytes = params.encode()?;
     let mut signed_content = state.client_random.to_vec();
     signed_content.extend_from_slice(&state.server_random);
     signed_content.extend_from_slice(&params_bytes);
@@ -222,7 +222,7 @@ fn send_server_key_exchange(
         params_bytes,
         signed: DigitallySigned { scheme: scheme.id(), signature },
     };
-    state.transcript.add(&core.send_handshake(HandshakeType::ServerKeyExchange, &ske.encode()));
+    state.transcript.add(&core.send_handshake(HandshakeType::ServerKeyExchange, &ske.encode()?)?);
     Ok(key)
 }
 
@@ -337,7 +337,7 @@ impl State for ExpectFinished {
         core.send_change_cipher_spec()?;
         install12(core, &block, Side::Server)?;
         let verify_data = master.verify_data("server finished", &state.transcript.hash(hash));
-        core.send_handshake(HandshakeType::Finished, &verify_data);
+        core.send_handshake(HandshakeType::Finished, &verify_data)?;
         Ok(Box::new(Traffic12))
     }
 }

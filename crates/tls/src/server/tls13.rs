@@ -23,6 +23,11 @@ use crate::suites::{CipherSuite, NamedGroup};
 use crate::trace::{Event, KeyExchangeValue, KeyStage, Side};
 use crate::traffic::Traffic13;
 
+/// How many bytes of 0-RTT records a server skips (RFC 8446 §4.2.10): we
+/// never accept early data, so a client that sent some is answered without
+/// it, and its records are dropped up to this budget.
+const MAX_SKIPPED_EARLY_DATA: usize = 1 << 16;
+
 /// What the server decided from the first ClientHello.
 struct Choice {
     config: Arc<ServerConfig>,
@@ -43,6 +48,10 @@ pub(super) fn client_hello(
 ) -> Result<Box<dyn State>, Error> {
     let suite = choose_suite(&config, &hello.cipher_suites, |s| s.is_tls13())?;
     core.suite = Some(suite);
+    // RFC 8446 §4.2.10: we never accept 0-RTT data; skip what the client sent.
+    if hello.extensions.has(ext::EARLY_DATA) {
+        core.early_data_budget = Some(MAX_SKIPPED_EARLY_DATA);
+    }
     // RFC 8446 §9.2: a ClientHello for TLS 1.3 must carry these.
     if !hello.extensions.has(ext::SIGNATURE_ALGORITHMS) {
         return Err(Error::MissingExtension("signature_algorithms"));
@@ -101,10 +110,10 @@ fn send_hello_retry_request(
     let mut extensions = Extensions::default();
     extensions.push(ext::SUPPORTED_VERSIONS, |w| {
         w.u16(ProtocolVersion::Tls13.code());
-    });
+    })?;
     extensions.push(ext::KEY_SHARE, |w| {
         w.u16(group.id());
-    });
+    })?;
     let retry = ServerHello {
         legacy_version: ProtocolVersion::Tls12.code(),
         random: HELLO_RETRY_REQUEST_RANDOM,
@@ -115,8 +124,8 @@ fn send_hello_retry_request(
     };
     core.emit(|| Event::HelloRetryRequest { group: Some(group) });
     // RFC 8446 §4.4.1: the first ClientHello becomes a message_hash.
-    choice.transcript.replace_with_message_hash(choice.suite.hash);
-    choice.transcript.add(&core.send_handshake(HandshakeType::ServerHello, &retry.encode()));
+    choice.transcript.replace_with_message_hash(choice.suite.hash)?;
+    choice.transcript.add(&core.send_handshake(HandshakeType::ServerHello, &retry.encode()?)?);
     if !choice.session_id.is_empty() {
         core.send_change_cipher_spec()?;
         choice.sent_ccs = true;
@@ -138,6 +147,8 @@ impl State for ExpectSecondClientHello {
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
         let message = expect_message(&*self, input, HandshakeType::ClientHello)?;
         let ExpectSecondClientHello { mut choice, group, first } = *self;
+        // RFC 8446 §4.2.10: 0-RTT records come before this hello, not after.
+        core.early_data_budget = None;
         let hello = ClientHello::decode(&message.body)?;
         if !same_hello(&first, &hello) {
             return Err(Error::IllegalParameter(
@@ -213,11 +224,11 @@ fn server_flight(
     }
     install13(core, suite, &secrets.server, KeyStage::Handshake)?;
     install13(core, suite, &secrets.client, KeyStage::Handshake)?;
-    send_encrypted_extensions(&mut choice, core, hello);
+    send_encrypted_extensions(&mut choice, core, hello)?;
     send_certificate(&mut choice, core)?;
     send_certificate_verify(&mut choice, core)?;
     let verify_data = secrets.server.verify_data(&choice.transcript.hash(suite.hash));
-    choice.transcript.add(&core.send_handshake(HandshakeType::Finished, &verify_data));
+    choice.transcript.add(&core.send_handshake(HandshakeType::Finished, &verify_data)?);
     let application =
         application_secrets(core, secrets.handshake_secret, &choice.transcript.hash(suite.hash));
     install13(core, suite, &application.server, KeyStage::Application)?;
@@ -237,10 +248,10 @@ fn send_server_hello(
     let mut random = [0u8; 32];
     core.rng.fill_bytes(&mut random);
     let mut extensions = Extensions::default();
-    extensions.push(ext::KEY_SHARE, |w| KeyShare { group: group.id(), key_exchange: public }.encode(w));
+    extensions.push(ext::KEY_SHARE, |w| KeyShare { group: group.id(), key_exchange: public }.encode(w))?;
     extensions.push(ext::SUPPORTED_VERSIONS, |w| {
         w.u16(ProtocolVersion::Tls13.code());
-    });
+    })?;
     let server_hello = ServerHello {
         legacy_version: ProtocolVersion::Tls12.code(),
         random,
@@ -249,7 +260,7 @@ fn send_server_hello(
         compression_method: 0,
         extensions,
     };
-    choice.transcript.add(&core.send_handshake(HandshakeType::ServerHello, &server_hello.encode()));
+    choice.transcript.add(&core.send_handshake(HandshakeType::ServerHello, &server_hello.encode()?)?);
     core.set_negotiated(Negotiated {
         version: ProtocolVersion::Tls13,
         suite: choice.suite,
@@ -261,14 +272,15 @@ fn send_server_hello(
 
 /// RFC 8446 §4.3.1: EncryptedExtensions; RFC 6066 §3: an empty
 /// server_name says the name was used.
-fn send_encrypted_extensions(choice: &mut Choice, core: &mut Core, hello: &ClientHello) {
+fn send_encrypted_extensions(choice: &mut Choice, core: &mut Core, hello: &ClientHello) -> Result<(), Error> {
     let mut extensions = Extensions::default();
     if hello.extensions.has(ext::SERVER_NAME) {
-        extensions.push(ext::SERVER_NAME, |_| {});
+        extensions.push(ext::SERVER_NAME, |_| {})?;
     }
     let mut w = crate::codec::Writer::new();
     extensions.encode(&mut w);
-    choice.transcript.add(&core.send_handshake(HandshakeType::EncryptedExtensions, &w.into_bytes()));
+    choice.transcript.add(&core.send_handshake(HandshakeType::EncryptedExtensions, &w.into_bytes()?)?);
+    Ok(())
 }
 
 /// RFC 8446 §4.4.2: our chain, with an empty request context.
@@ -278,7 +290,7 @@ fn send_certificate(choice: &mut Choice, core: &mut Core) -> Result<(), Error> {
         context: Some(Vec::new()),
         entries: certified.chain.iter().map(|c| (c.der().to_vec(), Extensions::default())).collect(),
     };
-    choice.transcript.add(&core.send_handshake(HandshakeType::Certificate, &certificate.encode()));
+    choice.transcript.add(&core.send_handshake(HandshakeType::Certificate, &certificate.encode()?)?);
     Ok(())
 }
 
@@ -289,7 +301,7 @@ fn send_certificate_verify(choice: &mut Choice, core: &mut Core) -> Result<(), E
     let signature = choice.scheme.sign(&certified.key, &content, &mut *core.rng)?;
     let mut w = crate::codec::Writer::new();
     DigitallySigned { scheme: choice.scheme.id(), signature }.encode(&mut w);
-    choice.transcript.add(&core.send_handshake(HandshakeType::CertificateVerify, &w.into_bytes()));
+    choice.transcript.add(&core.send_handshake(HandshakeType::CertificateVerify, &w.into_bytes()?)?);
     Ok(())
 }
 
