@@ -28,9 +28,8 @@ use padlock_x509::Certificate;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::report;
-use crate::rsa::{Failed, write_failed};
-use crate::server::{IO_TIMEOUT, TlsVersion, group, key_log, suite, trace_style};
+use crate::report::{self, Failed, write_failed};
+use crate::tls_args::{IO_TIMEOUT, TlsVersion, group, key_log, suite, trace_style};
 
 /// The end of `padlock client --help`.
 const EXAMPLES: &str = "\

@@ -18,7 +18,7 @@
 //! the server goes on serving.
 
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{Read, Write};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,14 +28,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use padlock_der::{Time, pem};
 use padlock_rsa::{RsaKey, RsaPrivateKey};
-use padlock_tls::messages::version::{TLS12, TLS13};
-use padlock_tls::{CipherSuite, Connection, NamedGroup, Negotiated, ServerConfig, Stream};
+use padlock_tls::messages::version::TLS13;
+use padlock_tls::{Connection, Negotiated, ServerConfig, Stream};
 use padlock_x509::Certificate;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::report;
-use crate::rsa::{Failed, load_key};
+use crate::files::load_key;
+use crate::report::{self, Failed};
+use crate::tls_args::{IO_TIMEOUT, TlsVersion, group, key_log, suite, trace_style};
 
 /// The end of `padlock server --help`.
 const EXAMPLES: &str = "\
@@ -43,9 +44,6 @@ Examples:
   padlock server --listen 127.0.0.1:8443
   padlock server --cert cert.pem --key key.pem --tls 1.2 --suites TLS_DHE_RSA_WITH_AES_128_GCM_SHA256
   curl --cacert padlock-ca.pem https://localhost:8443/";
-
-/// How long a connection may sit idle, reading or writing, before we drop it.
-pub(crate) const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The longest HTTP request head we read (request line and headers).
 const MAX_REQUEST_HEAD: usize = 16 * 1024;
@@ -87,27 +85,6 @@ pub(crate) struct Args {
     /// Exit after serving N connections.
     #[arg(long, value_name = "N")]
     max_connections: Option<u64>,
-}
-
-/// A protocol version chosen on the command line.
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub(crate) enum TlsVersion {
-    /// TLS 1.2 (RFC 5246).
-    #[value(name = "1.2")]
-    Tls12,
-    /// TLS 1.3 (RFC 8446).
-    #[value(name = "1.3")]
-    Tls13,
-}
-
-impl TlsVersion {
-    /// The version's code point on the wire.
-    pub(crate) fn code(self) -> u16 {
-        match self {
-            TlsVersion::Tls12 => TLS12,
-            TlsVersion::Tls13 => TLS13,
-        }
-    }
 }
 
 /// Runs `padlock server`, and returns the exit status.
@@ -225,36 +202,6 @@ fn throwaway_identity(ca_out: &Path) -> Result<(Vec<Certificate>, Arc<RsaPrivate
         report::quote(ca_out.as_os_str())
     );
     Ok((vec![pki.leaf], pki.key))
-}
-
-/// The suite named `name`, or an error listing those we have.
-pub(crate) fn suite(name: &str) -> Result<CipherSuite, Failed> {
-    CipherSuite::by_name(name).ok_or_else(|| {
-        let known: Vec<&str> = padlock_tls::suites::ALL_SUITES.iter().map(|s| s.name).collect();
-        Failed::new(format_args!("unknown cipher suite {name}; known: {}", known.join(", ")))
-    })
-}
-
-/// The group named `name`, or an error listing those we have.
-pub(crate) fn group(name: &str) -> Result<NamedGroup, Failed> {
-    NamedGroup::by_name(name).ok_or_else(|| {
-        let known: Vec<&str> = NamedGroup::ALL.iter().map(|g| g.name()).collect();
-        Failed::new(format_args!("unknown group {name}; known: {}", known.join(", ")))
-    })
-}
-
-/// How `--trace` shows events: in colour on a terminal, plain otherwise.
-pub(crate) fn trace_style() -> crate::narrate::Style {
-    use std::io::IsTerminal;
-    if io::stdout().is_terminal() { crate::narrate::Style::Color } else { crate::narrate::Style::Plain }
-}
-
-/// The key log: `--keylog FILE` if given, else `$SSLKEYLOGFILE` if set.
-pub(crate) fn key_log(path: Option<&Path>) -> Option<padlock_tls::trace::KeyLogSink> {
-    match path {
-        Some(path) => Some(padlock_tls::trace::key_log_file(path.to_path_buf())),
-        None => padlock_tls::trace::key_log_from_env(),
-    }
 }
 
 /// Serves one connection: the handshake, one HTTP request, one answer,

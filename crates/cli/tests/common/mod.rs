@@ -1,13 +1,16 @@
 //! What the CLI tests that run `padlock` beside `openssl` share: a scratch
-//! directory per test, the `openssl` runner, and a readable description of
-//! a program's output for failed assertions.
+//! directory per test, the `openssl` runner, a bounded runner for any
+//! program, and a readable description of a program's output for failed
+//! assertions. A program that is missing fails the test, saying how to
+//! install it (padlock-testkit's `tools`).
 
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
 use std::fs;
-use std::io;
 use std::path::PathBuf;
 use std::process::{Command, Output};
+
+pub use padlock_testkit::describe;
 
 /// A scratch directory for one test, deleted when dropped.
 pub struct Scratch {
@@ -46,26 +49,7 @@ impl Drop for Scratch {
 /// Runs `openssl <args>` in `dir`, failing the test if it is missing or
 /// fails.
 pub fn openssl(dir: &Scratch, args: &[&str]) -> Output {
-    let output = match Command::new("openssl").args(args).current_dir(&dir.path).output() {
-        Ok(output) => output,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => panic!(
-            "`openssl` was not found on PATH. These tests check padlock against OpenSSL; \
-             install OpenSSL 3.0 or later (the `openssl` package) to run them."
-        ),
-        Err(error) => panic!("running openssl: {error}"),
-    };
-    assert!(output.status.success(), "openssl {}: {}", args.join(" "), describe(&output));
-    output
-}
-
-/// A program's output, for a failed assertion's message.
-pub fn describe(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    padlock_testkit::run_ok(Command::new("openssl").args(args).current_dir(&dir.path))
 }
 
 /// The port at the end of a line such as `listening on 127.0.0.1:4433`.
@@ -75,14 +59,16 @@ pub fn port_of(line: &str) -> u16 {
 }
 
 /// Runs `command` to its end with no input, collecting its output; kills
-/// it (and fails the test) if it runs longer than `timeout`.
+/// it (and fails the test) if it runs longer than `timeout`. A program that
+/// is not installed fails the test, saying how to install it.
 pub fn run_bounded(mut command: Command, timeout: std::time::Duration) -> Output {
     use std::io::Read;
     use std::process::Stdio;
     use std::thread;
     use std::time::{Duration, Instant};
     command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().unwrap_or_else(|e| panic!("starting {command:?}: {e}"));
+    let mut child =
+        command.spawn().unwrap_or_else(|e| panic!("{}", padlock_testkit::not_started(&command, &e)));
     let mut stdout = child.stdout.take().expect("piped stdout");
     let mut stderr = child.stderr.take().expect("piped stderr");
     let out = thread::spawn(move || {
