@@ -28,6 +28,7 @@ use padlock_x509::Certificate;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
+use crate::escape;
 use crate::report::{self, Failed, write_failed};
 use crate::tls_args::{IO_TIMEOUT, TlsVersion, group, key_log, suite, trace_style};
 
@@ -231,13 +232,16 @@ fn connect(host: &str, port: u16) -> Result<TcpStream, String> {
 }
 
 /// A failed handshake in plain words, naming the certificate when that is
-/// what failed.
+/// what failed. The error may quote the server's certificate (its names are
+/// the server's to choose), so control characters are escaped.
 fn handshake_failure(error: &Error) -> String {
+    let text = error.to_string();
+    let text = escape::for_terminal(&text);
     match error {
         Error::BadCertificate(_) | Error::UnknownCa(_) => {
-            format!("the server's certificate was refused: {error}")
+            format!("the server's certificate was refused: {text}")
         }
-        other => format!("handshake failed: {other}"),
+        _ => format!("handshake failed: {text}"),
     }
 }
 
@@ -256,6 +260,8 @@ fn read_response(stream: &mut impl Read) -> Result<Vec<u8>, String> {
     let head = String::from_utf8_lossy(&received[..head_end]).into_owned();
     let mut lines = head.lines();
     let status = lines.next().unwrap_or_default();
+    // The status line is the server's: escape it before it reaches the terminal.
+    let status = escape::for_terminal(status);
     if !status.starts_with("HTTP/") {
         return Err(format!("not an HTTP response: {status}"));
     }
@@ -271,7 +277,9 @@ fn read_response(stream: &mut impl Read) -> Result<Vec<u8>, String> {
     match header("Content-Length") {
         Some(length) if !chunked => {
             // RFC 9112 §6.3: the body is exactly Content-Length bytes.
-            let length: usize = length.parse().map_err(|_| format!("bad Content-Length {length}"))?;
+            let length: usize = length
+                .parse()
+                .map_err(|_| format!("bad Content-Length {}", escape::for_terminal(&length)))?;
             if length > MAX_RESPONSE {
                 return Err(format!("a body of {length} bytes is more than we accept"));
             }

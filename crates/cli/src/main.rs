@@ -34,6 +34,7 @@ mod client;
 mod demo;
 mod dh;
 mod digest;
+mod escape;
 mod files;
 mod keygen;
 mod narrate;

@@ -77,7 +77,7 @@ fn decrypt_captured_session(name: &str, version: &str, client_via: KeyLogVia, la
 
     let mut command = Command::new(env!("CARGO_BIN_EXE_padlock"));
     command.current_dir(&dir.path).args(["server", "--listen", "127.0.0.1:0", "--ca-out", "ca.pem"]);
-    command.args(["--max-connections", "1"]);
+    command.args(["--exit-after", "1"]);
     server_via.apply(&mut command, "server-keys.txt");
     let mut server = Guard::spawn(command);
     let Line::Found(line) = server.wait_for("listening on ", TIMEOUT) else {
