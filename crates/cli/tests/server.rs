@@ -260,3 +260,43 @@ fn bad_limits_are_usage_errors() {
         assert_eq!(output.status.code(), Some(2), "{args:?}: {}", describe(&output));
     }
 }
+
+/// The flood of issue 14 under a small `ulimit -n`: the server fits its
+/// slots under the limit, so accept never runs out of descriptors; one
+/// address flooding it gets half of them, the rest are closed at once and
+/// logged once, not once each; and another client is served at once.
+#[test]
+fn a_flood_under_a_small_file_limit_leaves_room_for_others() {
+    let dir = Scratch::new("ulimit");
+    let padlock = env!("CARGO_BIN_EXE_padlock");
+    let mut command = std::process::Command::new("sh");
+    command.current_dir(&dir.path).args(["-c", "ulimit -n 96 && exec \"$0\" \"$@\"", padlock]);
+    command.args(["server", "--listen", "127.0.0.1:0", "--ca-out", "ca.pem", "--handshake-timeout", "30"]);
+    let mut guard = common::Guard::spawn(command, true);
+    let line = guard.wait_for("serving at most");
+    assert_eq!(
+        line,
+        "serving at most 64 connections at once, not 512: this process may open only 96 files (ulimit -n)"
+    );
+    let port = common::port_of(&guard.wait_for("listening on "));
+    let flood: Vec<TcpStream> = (0..150).map(|_| connect_from(Ipv4Addr::new(127, 0, 0, 2), port)).collect();
+    let url = format!("https://localhost:{port}/");
+    let started = Instant::now();
+    let output = client(&dir, &["--ca", "ca.pem", &url]);
+    success(&output);
+    assert!(started.elapsed() < Duration::from_secs(5), "served after {:?}", started.elapsed());
+    let mut open = 0;
+    for mut socket in flood {
+        if !closed(&mut socket) {
+            open += 1;
+        }
+    }
+    assert_eq!(open, 32, "half of the 64 slots for the flooding address");
+    // 118 connections closed at once, one log line (the interval is 10 s).
+    guard.child.kill().expect("stopping the server");
+    guard.child.wait().expect("the server's status");
+    let lines: Vec<String> = guard.lines.iter().collect();
+    let refusals = lines.iter().filter(|line| line.contains("closed at once")).count();
+    assert_eq!(refusals, 1, "{lines:#?}");
+    assert!(!lines.iter().any(|line| line.contains("Too many open files")), "{lines:#?}");
+}

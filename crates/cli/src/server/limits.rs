@@ -255,6 +255,18 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_message_is_printed_once_per_interval() {
+        let mut throttled = Throttled::new(Duration::from_millis(200));
+        for _ in 0..1000 {
+            throttled.note("accept: Too many open files");
+        }
+        assert_eq!(throttled.held_back, 999, "printed once, the rest counted");
+        std::thread::sleep(Duration::from_millis(250));
+        throttled.note("accept: Too many open files");
+        assert_eq!(throttled.held_back, 0, "printed again, with the count");
+    }
+
+    #[test]
     fn open_files_limit_is_read() {
         if cfg!(target_os = "linux") {
             assert!(open_files_limit().is_some_and(|n| n > 0));
