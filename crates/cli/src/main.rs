@@ -42,6 +42,7 @@ mod report;
 mod rsa;
 mod server;
 mod tls_args;
+mod trust;
 
 /// Padlock: cryptography and TLS written from scratch, to be read.
 #[derive(Parser)]
