@@ -15,7 +15,9 @@ use std::net::TcpStream;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{Guard, Scratch, Server, TIMEOUT, client, describe, openssl, port_of, run_bounded, success};
+use common::{
+    Guard, Scratch, Server, TIMEOUT, client, describe, other_ca, port_of, run_bounded, self_signed, success,
+};
 
 #[test]
 fn padlock_client_and_server_speak_both_versions() {
@@ -110,26 +112,7 @@ for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
 #[test]
 fn padlock_client_reads_openssl_s_server() {
     let dir = Scratch::new("s-server");
-    openssl(
-        &dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost",
-            "-days",
-            "2",
-            "-keyout",
-            "key.pem",
-            "-out",
-            "cert.pem",
-        ],
-    );
+    self_signed(&dir, "/CN=localhost", Some("DNS:localhost"), "key.pem", "cert.pem");
     for (flag, version) in [("-tls1_3", "TLS 1.3"), ("-tls1_2", "TLS 1.2")] {
         let mut command = Command::new("openssl");
         command.current_dir(&dir.path);
@@ -177,28 +160,6 @@ fn server_hears_the_tls13_unknown_ca_alert() {
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     let line = server.guard.wait_for("handshake failed");
     assert!(line.contains("unknown_ca"), "{line}");
-}
-
-/// Makes `other.pem`, a self-signed CA that signed nothing of ours.
-fn other_ca(dir: &Scratch) {
-    openssl(
-        dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            "/CN=Other CA",
-            "-days",
-            "2",
-            "-keyout",
-            "other-key.pem",
-            "-out",
-            "other.pem",
-        ],
-    );
 }
 
 #[test]
@@ -306,26 +267,7 @@ fn a_silent_client_does_not_hold_up_the_others() {
 fn certificate_names_are_escaped_in_the_client_output() {
     let dir = Scratch::new("escaped-names");
     let subject = "/CN=evil\x1b]0;owned\x07\x1b[2J\rX";
-    openssl(
-        &dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            subject,
-            "-addext",
-            "subjectAltName=DNS:localhost",
-            "-days",
-            "2",
-            "-keyout",
-            "key.pem",
-            "-out",
-            "cert.pem",
-        ],
-    );
+    self_signed(&dir, subject, Some("DNS:localhost"), "key.pem", "cert.pem");
     other_ca(&dir);
     let server = Server::start(&dir, 1, &["--cert", "cert.pem", "--key", "key.pem"]);
     let output = client(&dir, &["--ca", "other.pem", &server.url("/")]);

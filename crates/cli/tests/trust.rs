@@ -9,7 +9,7 @@ mod common;
 
 use std::process::{Command, Output};
 
-use common::{Scratch, Server, TIMEOUT, describe, openssl, run_bounded, success};
+use common::{Scratch, Server, TIMEOUT, describe, other_ca, run_bounded, success};
 
 /// `padlock client ARGS` in `dir`, with `SSL_CERT_FILE` and `SSL_CERT_DIR`
 /// as `file` and `dirs` say (removed where `None`).
@@ -23,28 +23,6 @@ fn client(dir: &Scratch, args: &[&str], file: Option<&str>, dirs: Option<&str>) 
         };
     }
     run_bounded(command, TIMEOUT)
-}
-
-/// Makes `other.pem`, a self-signed CA that signed nothing of ours.
-fn other_ca(dir: &Scratch) {
-    openssl(
-        dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            "/CN=Other CA",
-            "-days",
-            "2",
-            "-keyout",
-            "other-key.pem",
-            "-out",
-            "other.pem",
-        ],
-    );
 }
 
 #[test]

@@ -58,6 +58,25 @@ pub fn openssl(dir: &Scratch, args: &[&str]) -> Output {
     padlock_testkit::run_ok(Command::new("openssl").args(args).current_dir(&dir.path))
 }
 
+/// Makes a self-signed certificate with `openssl req -x509` (RSA 2048, two
+/// days) for `subject`, with the subjectAltName `san` if given, writing
+/// the key to `key` and the certificate to `cert` in `dir`.
+pub fn self_signed(dir: &Scratch, subject: &str, san: Option<&str>, key: &str, cert: &str) {
+    let mut args = vec!["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", subject, "-days", "2"];
+    let san = san.map(|san| format!("subjectAltName={san}"));
+    if let Some(san) = &san {
+        args.extend(["-addext", san]);
+    }
+    args.extend(["-keyout", key, "-out", cert]);
+    openssl(dir, &args);
+}
+
+/// Makes `other.pem` (and `other-key.pem`), a self-signed CA that signed
+/// nothing of ours.
+pub fn other_ca(dir: &Scratch) {
+    self_signed(dir, "/CN=Other CA", None, "other-key.pem", "other.pem");
+}
+
 /// The port at the end of a line such as `listening on 127.0.0.1:4433`.
 pub fn port_of(line: &str) -> u16 {
     let port = line.trim().rsplit(':').next().unwrap_or_default();
