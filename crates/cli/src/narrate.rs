@@ -23,6 +23,7 @@ use padlock_tls::trace::{Check, Direction, Event, KeyExchangeValue, KeyStage, Si
 use padlock_tls::{NamedGroup, Negotiated, ProtocolVersion};
 
 use crate::annotate;
+use crate::escape::for_terminal;
 
 /// How events are shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -273,14 +274,14 @@ fn check_words(check: &Check, passed: bool) -> (String, String) {
             ("certificate chain and name".into(), "NOT checked (--insecure)".into())
         }
         Check::CertificatePath(path) => {
-            let names: Vec<String> = path.iter().map(|n| for_terminal(n)).collect();
+            let names: Vec<String> = path.iter().map(|n| for_terminal(n).into_owned()).collect();
             ("chain to a trust anchor, validity dates".into(), names.join(" <- "))
         }
         Check::CertificateName(host) => {
             (format!("certificate is valid for the name '{}' (RFC 6125)", for_terminal(host)), String::new())
         }
         Check::CertificateRejected(error) => {
-            ("certificate chain and name".into(), for_terminal(&error.to_string()))
+            ("certificate chain and name".into(), for_terminal(&error.to_string()).into_owned())
         }
         Check::Signature { message, scheme } => {
             let detail = if *message == HandshakeType::CertificateVerify {
@@ -331,14 +332,6 @@ fn note(side: Side, event: &Event) -> String {
         Event::Failed(error) => format!("connection failed: {}", for_terminal(&error.to_string())),
         other => format!("{other:?}"),
     }
-}
-
-/// Text that came from a peer, with control characters escaped so that it
-/// cannot move the cursor, change colours or fake a line of its own.
-pub(crate) fn for_terminal(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| if c.is_control() { c.escape_default().collect::<Vec<_>>() } else { vec![c] })
-        .collect()
 }
 
 /// Application data: the plaintext, then the record that carried it cut

@@ -16,7 +16,6 @@
 //! than skipping them.
 
 use std::fs;
-use std::io;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -24,6 +23,7 @@ use std::sync::OnceLock;
 use padlock_der::{Reader, Tag, Writer, oids, pem};
 use padlock_rsa::{KeyEncoding, KeyFormat, RsaKey, RsaPrivateKey, read_key, write_key};
 use padlock_sha::{Sha1, Sha256, Sha384, Sha512};
+use padlock_testkit::{describe, run_ok};
 
 /// A message with a few awkward bytes.
 const MESSAGE: &[u8] = b"The padlock icon\x00\xff\n";
@@ -463,28 +463,9 @@ fn our_key() -> &'static RsaPrivateKey {
 }
 
 /// Runs `openssl` with `args` in `dir` and returns its output, failing the
-/// test if it is missing or fails.
+/// test if it is missing (saying how to install it) or fails.
 fn openssl(dir: &Scratch, args: &[&str]) -> Output {
-    let output = match Command::new("openssl").args(args).current_dir(&dir.path).output() {
-        Ok(output) => output,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => panic!(
-            "`openssl` was not found on PATH. These tests check padlock-rsa against \
-             OpenSSL; install OpenSSL 3.0 or later (the `openssl` package) to run them."
-        ),
-        Err(error) => panic!("running openssl: {error}"),
-    };
-    assert!(output.status.success(), "openssl {}: {}", args.join(" "), describe(&output));
-    output
-}
-
-/// A program's output, for a failed assertion's message.
-fn describe(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    run_ok(Command::new("openssl").args(args).current_dir(&dir.path))
 }
 
 /// A scratch directory for one test, deleted when dropped.

@@ -59,5 +59,5 @@ pub use conn::{Connection, MAX_CLIENT_HELLO_LEN, MAX_IDLE_RECORDS, Negotiated};
 pub use error::Error;
 pub use messages::ProtocolVersion;
 pub use sign::{SignatureScheme, SigningKey, VerifyingKey};
-pub use stream::Stream;
+pub use stream::{HalfClose, Stream};
 pub use suites::{CipherSuite, NamedGroup};

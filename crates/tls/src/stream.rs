@@ -87,7 +87,26 @@ impl<T: Read + Write> Stream<T> {
     }
 }
 
-impl Stream<TcpStream> {
+/// A transport that can be half-closed, as a TCP socket can: what
+/// [`Stream::linger_after_error`] needs.
+pub trait HalfClose: Read + Write {
+    /// Closes the sending half (TCP FIN); reading goes on.
+    fn shutdown_write(&self) -> io::Result<()>;
+    /// Bounds the next reads (`None`: no bound).
+    fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()>;
+}
+
+impl HalfClose for TcpStream {
+    fn shutdown_write(&self) -> io::Result<()> {
+        self.shutdown(Shutdown::Write)
+    }
+
+    fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        TcpStream::set_read_timeout(self, timeout)
+    }
+}
+
+impl<T: HalfClose> Stream<T> {
     /// After a failed handshake or a fatal alert: the alert is sent; now
     /// half-close and read and discard what the peer still sends, until it
     /// closes, `linger` passes or 1 MiB arrives. Closing a socket with
@@ -96,7 +115,7 @@ impl Stream<TcpStream> {
     /// lets the alert be read.
     pub fn linger_after_error(&mut self, linger: Duration) {
         let _ = self.flush_tls();
-        let _ = self.transport.shutdown(Shutdown::Write);
+        let _ = self.transport.shutdown_write();
         let deadline = Instant::now() + linger;
         let mut discarded = 0;
         let mut buffer = [0u8; 4096];

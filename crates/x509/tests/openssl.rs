@@ -15,7 +15,6 @@
 //! than skipping them.
 
 use std::fs;
-use std::io;
 use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
@@ -140,15 +139,8 @@ fn make_fixtures() -> Fixtures {
 /// argument stands for a space (`/CN=Other~CA`).
 fn openssl(dir: &Path, args: &str) {
     let args_list = args.split(' ').filter(|arg| !arg.is_empty()).map(|arg| arg.replace('~', " "));
-    let output = match Command::new("openssl").args(args_list).current_dir(dir).output() {
-        Ok(output) => output,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => panic!(
-            "`openssl` was not found on PATH. These tests make their certificates with it; \
-             install OpenSSL 3.0 or later (the `openssl` package) to run them."
-        ),
-        Err(error) => panic!("running openssl: {error}"),
-    };
-    assert!(output.status.success(), "openssl {args}: {}", String::from_utf8_lossy(&output.stderr));
+    // A missing `openssl` fails the test, saying how to install it.
+    padlock_testkit::run_ok(Command::new("openssl").args(args_list).current_dir(dir));
 }
 
 /// Reads `name.pem` from `dir` as a certificate.
