@@ -612,14 +612,15 @@ struct Openssl {
 
 impl Openssl {
     fn spawn(dir: &Scratch, args: &[&str]) -> Openssl {
-        let mut child = Command::new("openssl")
-            .args(args)
-            .current_dir(&dir.path)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
+        // An interactive child (s_client, s_server), so padlock_testkit::run,
+        // which waits for the end, does not fit; its message for a missing
+        // program does.
+        let mut command = Command::new("openssl");
+        command.args(args).current_dir(&dir.path);
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = command
             .spawn()
-            .expect("running openssl (OpenSSL 3.0 or later must be installed)");
+            .unwrap_or_else(|error| panic!("{}", padlock_testkit::not_started(&command, &error)));
         let stdin = child.stdin.take();
         let (stdout, out_collector) = collect(child.stdout.take().expect("piped stdout"));
         let (stderr, err_collector) = collect(child.stderr.take().expect("piped stderr"));
