@@ -70,6 +70,15 @@ pub enum Error {
         /// Its pathLenConstraint.
         max: u64,
     },
+    /// Path building gave up: it used its whole budget of signature checks
+    /// or issuer candidates (`MAX_SIGNATURE_CHECKS`, `MAX_CANDIDATES`)
+    /// without reaching a trust anchor.
+    PathBudgetExhausted {
+        /// Signatures checked.
+        signature_checks: usize,
+        /// Issuer candidates tried.
+        candidates: usize,
+    },
     /// A critical extension Padlock does not process (RFC 5280 §4.2).
     UnknownCriticalExtension {
         /// The certificate carrying it.
@@ -124,6 +133,11 @@ impl fmt::Display for Error {
             Error::PathTooLong { issuer, max } => {
                 write!(f, "'{issuer}' allows {max} intermediate(s) below it, and the chain has more")
             }
+            Error::PathBudgetExhausted { signature_checks, candidates } => write!(
+                f,
+                "gave up looking for a path to a trust anchor after {signature_checks} signature checks \
+                 and {candidates} candidate issuers (too many certificates that could issue one another)"
+            ),
             Error::UnknownCriticalExtension { subject, oid } => {
                 write!(f, "'{subject}' has a critical extension Padlock does not know: {}", oid_name(oid))
             }

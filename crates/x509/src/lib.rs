@@ -60,4 +60,7 @@ pub use error::Error;
 pub use extensions::{BasicConstraints, Extensions, GeneralName, KeyUsage, UnknownExtension};
 pub use hostname::verify_hostname;
 pub use name::{Attribute, AttributeValue, Name, escape_value};
-pub use verify::{MAX_INTERMEDIATES, verify_chain, verify_path, verify_signature};
+pub use verify::{
+    MAX_CANDIDATES, MAX_CANDIDATES_PER_STEP, MAX_INTERMEDIATES, MAX_SIGNATURE_CHECKS, PathWork, verify_chain,
+    verify_path, verify_path_with_work, verify_signature,
+};
