@@ -120,11 +120,13 @@ impl EphemeralKey {
 
 /// The client's check of the certificates a server sent (RFC 8446
 /// §4.4.2.4, RFC 5246 §7.4.2), against the client's trust anchors, name and
-/// clock: returns the leaf's RSA key, which must sign what comes next.
+/// clock: returns the leaf's RSA key, which must sign what comes next (or,
+/// `key_use` says, receive the premaster secret).
 pub(crate) fn server_key_from_chain(
     certificate: CertificateMessage,
     config: &ClientConfig,
     core: &Core,
+    key_use: padlock_x509::ServerKeyUse,
 ) -> Result<padlock_rsa::RsaPublicKey, Error> {
     let chain: Vec<Vec<u8>> = certificate.entries.into_iter().map(|(der, _)| der).collect();
     let now = now_or(config.now)?;
@@ -134,6 +136,7 @@ pub(crate) fn server_key_from_chain(
         &config.server_name,
         now,
         config.verify_certificate,
+        key_use,
         &mut |event| core.emit(event),
     )?;
     leaf.public_key.rsa_key().map_err(|why| Error::BadCertificate(format!("not an RSA key: {why}")))
@@ -147,6 +150,7 @@ fn verify_server_chain(
     host: &str,
     now: padlock_der::Time,
     verify: bool,
+    key_use: padlock_x509::ServerKeyUse,
     emit: &mut dyn FnMut(Event),
 ) -> Result<Certificate, Error> {
     let mut parsed = Vec::new();
@@ -171,7 +175,9 @@ fn verify_server_chain(
         });
         return Ok(leaf.clone());
     }
-    match padlock_x509::verify_chain(leaf, intermediates, anchors, host, now) {
+    // RFC 5280 §4.2.1.12, §4.2.1.3: serverAuth, and the keyUsage the key exchange needs.
+    let usage = |path| padlock_x509::check_server_usage(leaf, key_use).map(|()| path);
+    match padlock_x509::verify_chain(leaf, intermediates, anchors, host, now).and_then(usage) {
         Ok(path) => {
             let names: Vec<String> = path.iter().map(|c| c.subject.to_string()).collect();
             emit(Event::Check {

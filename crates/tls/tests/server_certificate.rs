@@ -1,0 +1,167 @@
+//! What the client requires of the server's certificate beyond the chain
+//! and the name (issue 14, defect 5): extendedKeyUsage, if present, must
+//! include serverAuth (RFC 5280 §4.2.1.12), and keyUsage, if present, the
+//! bit the key exchange needs (§4.2.1.3): digitalSignature when the server
+//! signs (TLS 1.3, RFC 8446 §4.4.2.2; TLS 1.2 ECDHE and DHE, RFC 5246
+//! §7.4.2), keyEncipherment for TLS 1.2 RSA key transport (RFC 5246 §7.4.2).
+//! A refusal is a bad_certificate alert.
+//!
+//! The certificates are the builder's, with one extension value changed in
+//! the leaf's tbsCertificate and the leaf signed again by its CA.
+
+mod common;
+
+use std::sync::{Arc, OnceLock};
+
+use common::*;
+use padlock_der::{BitString, Writer, oids};
+use padlock_rsa::RsaPrivateKey;
+use padlock_sha::Sha256;
+use padlock_tls::alert::AlertDescription;
+use padlock_tls::messages::version::{TLS12, TLS13};
+use padlock_tls::suites::{self, CipherSuite};
+use padlock_tls::trace::Side;
+use padlock_tls::{ClientConfig, Error, ServerConfig};
+use padlock_x509::{Certificate, CertificateBuilder};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+/// extKeyUsage's id-kp-serverAuth, and the same with id-kp-clientAuth
+/// (the OIDs differ in their last byte).
+const SERVER_AUTH: &[u8] = &[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01];
+const CLIENT_AUTH: &[u8] = &[0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];
+/// keyUsage BIT STRINGs: digitalSignature and keyEncipherment (what the
+/// builder writes), digitalSignature alone, keyEncipherment alone.
+const SIGN_AND_ENCIPHER: &[u8] = &[0x03, 0x02, 0x05, 0xa0];
+const SIGN_ONLY: &[u8] = &[0x03, 0x02, 0x07, 0x80];
+const ENCIPHER_ONLY: &[u8] = &[0x03, 0x02, 0x05, 0x20];
+
+/// The CA's key and certificate, and the leaf's key and certificate as the
+/// builder makes them, for localhost; made once.
+struct Fixture {
+    ca_key: RsaPrivateKey,
+    ca: Certificate,
+    key: Arc<RsaPrivateKey>,
+    leaf: Certificate,
+}
+
+fn fixture() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
+        let mut rng = StdRng::seed_from_u64(5);
+        let ca_key = RsaPrivateKey::generate(1024, &mut rng, &mut |_| {}).expect("keygen");
+        let key = RsaPrivateKey::generate(1024, &mut rng, &mut |_| {}).expect("keygen");
+        let ca =
+            CertificateBuilder::ca("Usage Test CA", not_before()).self_signed(&ca_key, &mut rng).expect("CA");
+        let mut builder = CertificateBuilder::leaf("localhost", not_before());
+        builder.dns_names = vec!["localhost".into()];
+        let leaf = builder.signed_by(key.public_key(), &ca, &ca_key, &mut rng).expect("leaf");
+        Fixture { ca_key, ca, key: Arc::new(key), leaf }
+    })
+}
+
+/// The builder's leaf with `from` replaced by `to` (as long) in its
+/// tbsCertificate, signed again by the CA (sha256WithRSAEncryption).
+fn changed_leaf(from: &[u8], to: &[u8]) -> Certificate {
+    let f = fixture();
+    let mut tbs = f.leaf.tbs_der().to_vec();
+    let at = tbs.windows(from.len()).position(|w| w == from).expect("the builder's leaf has the value");
+    tbs[at..at + to.len()].copy_from_slice(to);
+    let signature = f.ca_key.sign_pkcs1v15::<Sha256, _>(&tbs, &mut StdRng::seed_from_u64(0)).expect("signs");
+    let mut w = Writer::new();
+    w.sequence(|w| {
+        w.raw(&tbs);
+        w.sequence(|w| {
+            w.oid(&oids::SHA256_WITH_RSA_ENCRYPTION);
+            w.null();
+        });
+        w.bit_string(BitString::from_octets(&signature));
+    });
+    Certificate::from_der(&w.finish().expect("DER")).expect("reads back")
+}
+
+/// A handshake against a server with `leaf`, the client offering only
+/// `version` and `suite`: the client's error and alert, or `None` if it
+/// succeeded.
+fn handshake(leaf: &Certificate, version: u16, suite: CipherSuite) -> Option<(Error, Vec<u8>)> {
+    let f = fixture();
+    let mut client = ClientConfig::new("localhost", vec![f.ca.clone()]);
+    client.now = Some(now());
+    client.versions = vec![version];
+    client.cipher_suites = vec![suite];
+    let server = ServerConfig::new(vec![leaf.clone()], f.key.clone());
+    let (mut to_server, mut to_client) = (|_: usize, bytes: Vec<u8>| bytes, |_: usize, bytes: Vec<u8>| bytes);
+    match run_with_mitm(client, server, 14, &mut to_server, &mut to_client) {
+        Ok(_) => None,
+        Err((side, error, alert)) => {
+            assert_eq!(side, Side::Client, "{error}");
+            Some((error, alert))
+        }
+    }
+}
+
+/// Every version and key exchange the client speaks.
+const KEY_EXCHANGES: [(u16, CipherSuite); 4] = [
+    (TLS13, suites::TLS13_AES_128_GCM_SHA256),
+    (TLS12, suites::ECDHE_RSA_AES_128_GCM_SHA256),
+    (TLS12, suites::DHE_RSA_AES_128_GCM_SHA256),
+    (TLS12, suites::RSA_AES_128_GCM_SHA256),
+];
+
+/// Checks a refusal: bad_certificate, saying `why`.
+fn assert_refused(result: Option<(Error, Vec<u8>)>, version: u16, why: &str) {
+    let (error, alert) = result.expect("the client refused the certificate");
+    assert!(matches!(error, Error::BadCertificate(_)), "{error:?}");
+    assert_eq!(error.alert(), Some(AlertDescription::BadCertificate));
+    assert!(error.to_string().contains(why), "'{error}' should say '{why}'");
+    if version == TLS12 {
+        assert_eq!(plaintext_alert(&alert), Some(42), "bad_certificate on the wire");
+    }
+}
+
+#[test]
+fn the_builders_leaf_serves_every_key_exchange() {
+    let f = fixture();
+    for (version, suite) in KEY_EXCHANGES {
+        assert!(handshake(&f.leaf, version, suite).is_none(), "{}", suite.name);
+    }
+    // The helper changes nothing when nothing changes.
+    let same = changed_leaf(SERVER_AUTH, SERVER_AUTH);
+    assert!(handshake(&same, TLS13, suites::TLS13_AES_128_GCM_SHA256).is_none());
+}
+
+#[test]
+fn a_client_auth_only_certificate_is_refused() {
+    let client_only = changed_leaf(SERVER_AUTH, CLIENT_AUTH);
+    assert_eq!(client_only.extensions.ext_key_usage, Some(vec![oids::CLIENT_AUTH]));
+    for (version, suite) in KEY_EXCHANGES {
+        assert_refused(handshake(&client_only, version, suite), version, "not a certificate for TLS servers");
+    }
+}
+
+#[test]
+fn key_usage_must_allow_what_the_key_exchange_does() {
+    let sign_only = changed_leaf(SIGN_AND_ENCIPHER, SIGN_ONLY);
+    let encipher_only = changed_leaf(SIGN_AND_ENCIPHER, ENCIPHER_ONLY);
+    for (version, suite) in KEY_EXCHANGES {
+        let transport = suite.name.starts_with("TLS_RSA_");
+        let (fits, misfits) =
+            if transport { (&encipher_only, &sign_only) } else { (&sign_only, &encipher_only) };
+        assert!(handshake(fits, version, suite).is_none(), "{}", suite.name);
+        let needed =
+            if transport { "does not allow keyEncipherment" } else { "does not allow digitalSignature" };
+        assert_refused(handshake(misfits, version, suite), version, needed);
+    }
+}
+
+#[test]
+fn an_insecure_client_checks_nothing() {
+    // `--insecure` turns every certificate check off, this one too.
+    let f = fixture();
+    let mut client = ClientConfig::new("localhost", vec![f.ca.clone()]);
+    client.now = Some(now());
+    client.verify_certificate = false;
+    let client_only = changed_leaf(SERVER_AUTH, CLIENT_AUTH);
+    let server = ServerConfig::new(vec![client_only], f.key.clone());
+    connect(client, server, 15);
+}
