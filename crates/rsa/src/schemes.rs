@@ -47,16 +47,50 @@ impl RsaPublicKey {
         if em == expected { Ok(()) } else { Err(Error::Verification) }
     }
 
-    /// RFC 8017 §8.1.2 RSASSA-PSS-VERIFY with hash `H` (for MGF1 too), any
-    /// salt length.
+    /// RFC 8017 §8.1.2 RSASSA-PSS-VERIFY with hash `H` (for MGF1 too) and a
+    /// salt as long as the hash: what [`RsaPrivateKey::sign_pss`] makes, and
+    /// what TLS requires of rsa_pss_rsae_* and rsa_pss_pss_* signatures
+    /// (RFC 8446 §4.2.3: "The length of the Salt MUST be equal to the length
+    /// of the output of the digest algorithm").
     pub fn verify_pss<H: Hash>(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
+        self.verify_pss_with_salt_len::<H>(message, signature, H::OUTPUT_LEN)
+    }
+
+    /// RSASSA-PSS-VERIFY with hash `H` and a salt of exactly `salt_len`
+    /// bytes (RFC 8017 §9.1.2 with sLen = `salt_len`), as an X.509
+    /// RSASSA-PSS-params saltLength says (RFC 4055 §3.1).
+    pub fn verify_pss_with_salt_len<H: Hash>(
+        &self,
+        message: &[u8],
+        signature: &[u8],
+        salt_len: usize,
+    ) -> Result<(), Error> {
+        self.verify_pss_salt::<H>(message, signature, Some(salt_len))
+    }
+
+    /// RSASSA-PSS-VERIFY with hash `H`, accepting any salt length (read from
+    /// the signature, as OpenSSL's `rsa_pss_saltlen:auto` does). For
+    /// checking a signature on its own (`padlock rsa verify`); a protocol
+    /// that fixes the salt length must use [`RsaPublicKey::verify_pss`] or
+    /// [`RsaPublicKey::verify_pss_with_salt_len`].
+    pub fn verify_pss_any_salt_len<H: Hash>(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
+        self.verify_pss_salt::<H>(message, signature, None)
+    }
+
+    /// RSASSA-PSS-VERIFY with the salt length given, or any if `None`.
+    fn verify_pss_salt<H: Hash>(
+        &self,
+        message: &[u8],
+        signature: &[u8],
+        salt_len: Option<usize>,
+    ) -> Result<(), Error> {
         let em_bits = self.bits() - 1;
         let em = self.raw_public(signature).map_err(|_| Error::Verification)?;
         // Step 2c: EM is emLen = ceil(emBits / 8) bytes; when emBits is a
         // multiple of 8 the raw result has one leading zero byte more.
         let em_len = em_bits.div_ceil(8);
         let (extra, em) = em.split_at(em.len() - em_len);
-        if extra.iter().any(|&b| b != 0) || !padding::emsa_pss_verify::<H>(message, em, em_bits) {
+        if extra.iter().any(|&b| b != 0) || !padding::emsa_pss_verify::<H>(message, em, em_bits, salt_len) {
             return Err(Error::Verification);
         }
         Ok(())

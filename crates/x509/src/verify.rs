@@ -367,9 +367,8 @@ pub fn verify_signature(cert: &Certificate, issuer: &Certificate) -> Result<(), 
                 HashAlgorithm::Sha512 => key.verify_pkcs1v15::<Sha512>(tbs, signature),
             }
         }
-        SignatureAlgorithm::RsaPss { hash, mgf1_hash, .. } => {
-            // padlock-rsa uses one hash for the message and MGF1, and
-            // accepts any salt length.
+        SignatureAlgorithm::RsaPss { hash, mgf1_hash, salt_len } => {
+            // padlock-rsa uses one hash for the message and MGF1.
             if hash != mgf1_hash {
                 return Err(Error::UnsupportedSignature(format!(
                     "RSASSA-PSS with {} and MGF1 with {}",
@@ -377,7 +376,10 @@ pub fn verify_signature(cert: &Certificate, issuer: &Certificate) -> Result<(), 
                     mgf1_hash.name()
                 )));
             }
-            verify_pss(&key(issuer)?, *hash, tbs, signature)
+            // RFC 4055 §3.1: the salt is as long as saltLength says (a
+            // length beyond usize cannot fit in any signature).
+            let salt_len = usize::try_from(*salt_len).unwrap_or(usize::MAX);
+            verify_pss(&key(issuer)?, *hash, salt_len, tbs, signature)
         }
         other => return Err(Error::UnsupportedSignature(other.name())),
     };
@@ -387,18 +389,20 @@ pub fn verify_signature(cert: &Certificate, issuer: &Certificate) -> Result<(), 
     })
 }
 
-/// RSASSA-PSS-VERIFY (RFC 8017 §8.1.2) with `hash` for the message and MGF1.
+/// RSASSA-PSS-VERIFY (RFC 8017 §8.1.2) with `hash` for the message and
+/// MGF1, and a salt of exactly `salt_len` bytes.
 fn verify_pss(
     key: &padlock_rsa::RsaPublicKey,
     hash: HashAlgorithm,
+    salt_len: usize,
     tbs: &[u8],
     signature: &[u8],
 ) -> Result<(), padlock_rsa::Error> {
     match hash {
-        HashAlgorithm::Sha1 => key.verify_pss::<Sha1>(tbs, signature),
-        HashAlgorithm::Sha256 => key.verify_pss::<Sha256>(tbs, signature),
-        HashAlgorithm::Sha384 => key.verify_pss::<Sha384>(tbs, signature),
-        HashAlgorithm::Sha512 => key.verify_pss::<Sha512>(tbs, signature),
+        HashAlgorithm::Sha1 => key.verify_pss_with_salt_len::<Sha1>(tbs, signature, salt_len),
+        HashAlgorithm::Sha256 => key.verify_pss_with_salt_len::<Sha256>(tbs, signature, salt_len),
+        HashAlgorithm::Sha384 => key.verify_pss_with_salt_len::<Sha384>(tbs, signature, salt_len),
+        HashAlgorithm::Sha512 => key.verify_pss_with_salt_len::<Sha512>(tbs, signature, salt_len),
     }
 }
 

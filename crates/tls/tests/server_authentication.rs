@@ -1,27 +1,32 @@
-//! What the client requires of the server's certificate beyond the chain
-//! and the name (issue 14, defect 5): extendedKeyUsage, if present, must
-//! include serverAuth (RFC 5280 §4.2.1.12), and keyUsage, if present, the
-//! bit the key exchange needs (§4.2.1.3): digitalSignature when the server
-//! signs (TLS 1.3, RFC 8446 §4.4.2.2; TLS 1.2 ECDHE and DHE, RFC 5246
-//! §7.4.2), keyEncipherment for TLS 1.2 RSA key transport (RFC 5246 §7.4.2).
-//! A refusal is a bad_certificate alert.
+//! What the client requires of the server's certificate and signatures
+//! beyond the chain and the name (issue 14):
 //!
-//! The certificates are the builder's, with one extension value changed in
-//! the leaf's tbsCertificate and the leaf signed again by its CA.
+//! - extendedKeyUsage, if present, must include serverAuth (RFC 5280
+//!   §4.2.1.12), and keyUsage, if present, the bit the key exchange needs
+//!   (§4.2.1.3): digitalSignature when the server signs (TLS 1.3, RFC 8446
+//!   §4.4.2.2; TLS 1.2 ECDHE and DHE, RFC 5246 §7.4.2), keyEncipherment for
+//!   TLS 1.2 RSA key transport (RFC 5246 §7.4.2). A refusal is a
+//!   bad_certificate alert (defect 5). The certificates are the builder's,
+//!   with one extension value changed in the leaf's tbsCertificate and the
+//!   leaf signed again by its CA.
+//! - an rsa_pss_rsae_* signature has a salt as long as the hash (RFC 8446
+//!   §4.2.3): a ServerKeyExchange signed again with a 0- or 20-byte salt
+//!   is a decrypt_error (defect 11).
 
 mod common;
 
+use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 use common::*;
 use padlock_der::{BitString, Writer, oids};
 use padlock_rsa::RsaPrivateKey;
-use padlock_sha::Sha256;
+use padlock_sha::{Hash, Sha256, Sha384, Sha512};
 use padlock_tls::alert::AlertDescription;
 use padlock_tls::messages::version::{TLS12, TLS13};
 use padlock_tls::suites::{self, CipherSuite};
 use padlock_tls::trace::Side;
-use padlock_tls::{ClientConfig, Error, ServerConfig};
+use padlock_tls::{ClientConfig, Error, ServerConfig, SignatureScheme};
 use padlock_x509::{Certificate, CertificateBuilder};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -164,4 +169,90 @@ fn an_insecure_client_checks_nothing() {
     let client_only = changed_leaf(SERVER_AUTH, CLIENT_AUTH);
     let server = ServerConfig::new(vec![client_only], f.key.clone());
     connect(client, server, 15);
+}
+
+#[test]
+fn pss_signatures_must_have_a_salt_as_long_as_the_hash() {
+    // RFC 8446 §4.2.3, for every rsa_pss_rsae_* scheme: salts of 0 and 20
+    // bytes (and the longest that fits) are refused, the hash length accepted.
+    let key = &pki().key;
+    let mut rng = StdRng::seed_from_u64(11);
+    let message = b"signed content";
+    let schemes = [
+        (SignatureScheme::RsaPssRsaeSha256, Sha256::OUTPUT_LEN),
+        (SignatureScheme::RsaPssRsaeSha384, Sha384::OUTPUT_LEN),
+        (SignatureScheme::RsaPssRsaeSha512, Sha512::OUTPUT_LEN),
+    ];
+    for (scheme, h_len) in schemes {
+        let longest = key.public_key().size() - h_len - 2;
+        for salt_len in [0, 20, h_len, longest] {
+            let signature = match scheme {
+                SignatureScheme::RsaPssRsaeSha256 => {
+                    key.sign_pss_with_salt_len::<Sha256, _>(message, salt_len, &mut rng)
+                }
+                SignatureScheme::RsaPssRsaeSha384 => {
+                    key.sign_pss_with_salt_len::<Sha384, _>(message, salt_len, &mut rng)
+                }
+                _ => key.sign_pss_with_salt_len::<Sha512, _>(message, salt_len, &mut rng),
+            }
+            .expect("signs");
+            let verified = scheme.verify(key.public_key(), message, &signature);
+            assert_eq!(verified, salt_len == h_len, "{} with a {salt_len}-byte salt", scheme.name());
+        }
+    }
+}
+
+#[test]
+fn a_server_key_exchange_with_another_salt_length_is_refused() {
+    // A man in the middle with the server's key signs the TLS 1.2
+    // ServerKeyExchange again, with rsa_pss_rsae_sha256 and a salt of
+    // `salt_len` bytes: only the hash length (32) is accepted.
+    for salt_len in [0, 20, 32] {
+        let mut client = client_config();
+        client.versions = vec![TLS12];
+        client.cipher_suites = vec![suites::ECDHE_RSA_AES_128_GCM_SHA256];
+        client.signature_schemes = vec![SignatureScheme::RsaPssRsaeSha256];
+        let client_random = RefCell::new(Vec::new());
+        let mut to_server = |flight: usize, bytes: Vec<u8>| {
+            if flight == 0 {
+                // ClientHello: legacy_version (2 bytes), then the random.
+                edit_plaintext(&bytes, 1, &mut |body| *client_random.borrow_mut() = body[2..34].to_vec());
+            }
+            bytes
+        };
+        let mut to_client = |flight: usize, bytes: Vec<u8>| {
+            if flight > 0 {
+                return bytes;
+            }
+            let mut signed = client_random.borrow().clone();
+            let bytes = edit_plaintext(&bytes, 2, &mut |body| signed.extend_from_slice(&body[2..34]));
+            edit_plaintext(&bytes, 12, &mut |body| resign_server_key_exchange(body, &mut signed, salt_len))
+        };
+        let result = run_with_mitm(client, server_config(), 16, &mut to_server, &mut to_client);
+        let (side, error, alert) = result.err().expect("the man in the middle is caught");
+        let refused_signature = error.to_string().contains("ServerKeyExchange signature does not verify");
+        if salt_len == 32 {
+            // The signature verifies; the changed transcript is caught later
+            // (the keys differ: the extended master secret hashes it).
+            assert!(!refused_signature, "re-signed with the hash length: {error}");
+        } else {
+            assert_eq!(side, Side::Client);
+            assert!(refused_signature && matches!(error, Error::DecryptError(_)), "{error:?}");
+            assert_eq!(plaintext_alert(&alert), Some(51), "decrypt_error on the wire");
+        }
+    }
+}
+
+/// Signs an ECDHE ServerKeyExchange body again: `signed` holds both
+/// randoms; the params (curve_type, named_curve, the 32-byte x25519 key
+/// with its length byte) follow, then the scheme, the length and the
+/// signature, whose length stays the same.
+fn resign_server_key_exchange(body: &mut [u8], signed: &mut Vec<u8>, salt_len: usize) {
+    const PARAMS: usize = 1 + 2 + 1 + 32;
+    assert_eq!(body[PARAMS..PARAMS + 2], [0x08, 0x04], "rsa_pss_rsae_sha256");
+    signed.extend_from_slice(&body[..PARAMS]);
+    let mut rng = StdRng::seed_from_u64(salt_len as u64);
+    let signature = pki().key.sign_pss_with_salt_len::<Sha256, _>(signed, salt_len, &mut rng).expect("signs");
+    assert_eq!(body.len(), PARAMS + 4 + signature.len());
+    body[PARAMS + 4..].copy_from_slice(&signature);
 }
