@@ -18,6 +18,10 @@
 //!   (RFC 8017 Appendix A.1), PKCS #8 (RFC 5208), SubjectPublicKeyInfo
 //!   (RFC 5280 §4.1.2.7), DER or PEM — with [`read_key`] for any of them.
 //!
+//! Every secret the key hands out — a decrypted message, the TLS premaster
+//! secret, the decrypted block they came from, the private numbers for key
+//! files — is in a [`zeroize::Zeroizing`] buffer, wiped when dropped.
+//!
 //! The arithmetic is `padlock-bigint`'s, constant time; the hashes are
 //! `padlock-sha`'s, chosen by type (`sign_pss::<Sha256>`); DER and PEM are
 //! `padlock-der`'s.

@@ -84,17 +84,17 @@ pub(crate) fn eme_pkcs1_v15_decode(em: &[u8]) -> (usize, Choice) {
 }
 
 /// RFC 5246 §7.4.7.1, the countermeasure to Bleichenbacher's attack on TLS
-/// RSA key transport: given the decrypted EM of the ClientKeyExchange, returns
-/// the premaster secret if EM is valid PKCS#1 v1.5 padding around exactly 48
-/// bytes that start with the client's offered version, and otherwise
-/// `random` — without any branch or index on which case it was. The caller
-/// carries on with whatever comes back; a wrong premaster secret surfaces
-/// only later, as a Finished message that does not verify, exactly as if the
-/// client had made a mistake.
-pub(crate) fn tls_premaster_or_random(em: &[u8], client_version: [u8; 2], random: &[u8; 48]) -> [u8; 48] {
-    let mut out = *random;
+/// RSA key transport: given the decrypted EM of the ClientKeyExchange and
+/// `out` holding a random value, puts the premaster secret in `out` if EM is
+/// valid PKCS#1 v1.5 padding around exactly 48 bytes that start with the
+/// client's offered version, and otherwise leaves the random value — without
+/// any branch or index on which case it was. The caller carries on with
+/// whatever `out` holds; a wrong premaster secret surfaces only later, as a
+/// Finished message that does not verify, exactly as if the client had made
+/// a mistake.
+pub(crate) fn tls_premaster_or_random(em: &[u8], client_version: [u8; 2], out: &mut [u8; 48]) {
     if em.len() < 11 + 48 {
-        return out; // the modulus length is public
+        return; // the modulus length is public
     }
     let (start, mut valid) = eme_pkcs1_v15_decode(em);
     // A 48-byte message starts at a fixed place, so the candidate premaster
@@ -105,7 +105,6 @@ pub(crate) fn tls_premaster_or_random(em: &[u8], client_version: [u8; 2], random
     for (o, &m) in out.iter_mut().zip(&em[at..]) {
         o.conditional_assign(&m, valid);
     }
-    out
 }
 
 /// RFC 8017 §7.1.1 step 2: EME-OAEP encoding with hash `H` (also MGF1's)
@@ -342,20 +341,25 @@ mod tests {
     fn tls_premaster_countermeasure() {
         let mut rng = StdRng::seed_from_u64(4);
         let random = [0x77u8; 48];
+        let premaster_or_random = |em: &[u8], version: [u8; 2]| {
+            let mut out = random;
+            tls_premaster_or_random(em, version, &mut out);
+            out
+        };
         let mut premaster = [0x42u8; 48];
         premaster[..2].copy_from_slice(&[3, 3]);
         let em = eme_pkcs1_v15_encode(&premaster, 256, &mut rng).expect("fits");
-        assert_eq!(tls_premaster_or_random(&em, [3, 3], &random), premaster);
+        assert_eq!(premaster_or_random(&em, [3, 3]), premaster);
         // Wrong version, wrong length, bad padding: the random value, every time.
-        assert_eq!(tls_premaster_or_random(&em, [3, 1], &random), random);
+        assert_eq!(premaster_or_random(&em, [3, 1]), random);
         let short = eme_pkcs1_v15_encode(&premaster[..47], 256, &mut rng).expect("fits");
-        assert_eq!(tls_premaster_or_random(&short, [3, 3], &random), random);
+        assert_eq!(premaster_or_random(&short, [3, 3]), random);
         let long = eme_pkcs1_v15_encode(&[3u8; 49], 256, &mut rng).expect("fits");
-        assert_eq!(tls_premaster_or_random(&long, [3, 3], &random), random);
+        assert_eq!(premaster_or_random(&long, [3, 3]), random);
         let mut bad = em.clone();
         bad[1] = 1;
-        assert_eq!(tls_premaster_or_random(&bad, [3, 3], &random), random);
-        assert_eq!(tls_premaster_or_random(&em[..40], [3, 3], &random), random);
+        assert_eq!(premaster_or_random(&bad, [3, 3]), random);
+        assert_eq!(premaster_or_random(&em[..40], [3, 3]), random);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 use padlock_sha::Hash;
 use rand_core::CryptoRng;
+use zeroize::Zeroizing;
 
 use crate::key::{RsaPrivateKey, RsaPublicKey};
 use crate::padding;
@@ -106,10 +107,10 @@ impl RsaPrivateKey {
         &self,
         ciphertext: &[u8],
         rng: &mut R,
-    ) -> Result<Vec<u8>, DecryptError> {
+    ) -> Result<Zeroizing<Vec<u8>>, DecryptError> {
         let em = self.raw_private(ciphertext, rng).map_err(|_| DecryptError)?;
         let (start, valid) = padding::eme_pkcs1_v15_decode(&em);
-        if bool::from(valid) { Ok(em[start..].to_vec()) } else { Err(DecryptError) }
+        if bool::from(valid) { Ok(Zeroizing::new(em[start..].to_vec())) } else { Err(DecryptError) }
     }
 
     /// RFC 8017 §7.1.2 RSAES-OAEP-DECRYPT with hash `H` and `label`; constant
@@ -119,10 +120,10 @@ impl RsaPrivateKey {
         ciphertext: &[u8],
         label: &[u8],
         rng: &mut R,
-    ) -> Result<Vec<u8>, DecryptError> {
+    ) -> Result<Zeroizing<Vec<u8>>, DecryptError> {
         let mut em = self.raw_private(ciphertext, rng).map_err(|_| DecryptError)?;
         let (start, valid) = padding::eme_oaep_decode::<H>(&mut em, label);
-        if bool::from(valid) { Ok(em[start..].to_vec()) } else { Err(DecryptError) }
+        if bool::from(valid) { Ok(Zeroizing::new(em[start..].to_vec())) } else { Err(DecryptError) }
     }
 
     /// TLS 1.2 RSA key transport (RFC 5246 §7.4.7.1): decrypts the
@@ -130,20 +131,23 @@ impl RsaPrivateKey {
     /// if the padding, the length and the version (`client_version`, as the
     /// client offered it) are right, and otherwise a random value drawn
     /// beforehand — with no branch on which it was. A malformed ciphertext
-    /// length also gives the random value.
+    /// length also gives the random value. The premaster secret, and the
+    /// decrypted block it came from, are wiped when dropped.
     pub fn decrypt_tls_premaster<R: CryptoRng + ?Sized>(
         &self,
         ciphertext: &[u8],
         client_version: [u8; 2],
         rng: &mut R,
-    ) -> [u8; 48] {
-        let mut random = [0u8; 48];
-        rng.fill_bytes(&mut random);
-        match self.raw_private(ciphertext, rng) {
-            Ok(em) => padding::tls_premaster_or_random(&em, client_version, &random),
-            // The ciphertext length and range are public facts about it.
-            Err(_) => random,
+    ) -> Zeroizing<[u8; 48]> {
+        // The random value, drawn before decrypting.
+        let mut premaster = Zeroizing::new([0u8; 48]);
+        rng.fill_bytes(&mut *premaster);
+        // The ciphertext length and range are public facts about it: if they
+        // are wrong, the random value stays.
+        if let Ok(em) = self.raw_private(ciphertext, rng) {
+            padding::tls_premaster_or_random(&em, client_version, &mut premaster);
         }
+        premaster
     }
 
     /// RFC 8017 §8.2.1 RSASSA-PKCS1-V1_5-SIGN with hash `H`.
@@ -154,7 +158,8 @@ impl RsaPrivateKey {
     ) -> Result<Vec<u8>, Error> {
         let em = padding::emsa_pkcs1_v15_encode::<H>(message, self.public_key().size())
             .ok_or(Error::MessageTooLong)?;
-        self.raw_private(&em, rng)
+        // A signature is public: out of its wiping buffer.
+        self.raw_private(&em, rng).map(|signature| signature.to_vec())
     }
 
     /// RFC 8017 §8.1.1 RSASSA-PSS-SIGN with hash `H` (for MGF1 too) and a
@@ -186,6 +191,7 @@ impl RsaPrivateKey {
         let k = self.public_key().size();
         let mut padded = vec![0u8; k - em.len()];
         padded.extend_from_slice(em);
-        self.raw_private(&padded, rng)
+        // A signature is public: out of its wiping buffer.
+        self.raw_private(&padded, rng).map(|signature| signature.to_vec())
     }
 }

@@ -220,9 +220,12 @@ fn we_decrypt_openssl_ciphertexts() {
         encrypt(&["-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", &md, "-pkeyopt", &mgf1])
     };
     let (oaep_sha256, oaep_sha1, pkcs1) = (oaep("sha256"), oaep("sha1"), encrypt(&[]));
-    assert_eq!(key.decrypt_oaep::<Sha256, _>(&oaep_sha256, b"", &mut rng).expect("OAEP-SHA-256"), MESSAGE);
-    assert_eq!(key.decrypt_oaep::<Sha1, _>(&oaep_sha1, b"", &mut rng).expect("OAEP-SHA-1"), MESSAGE);
-    assert_eq!(key.decrypt_pkcs1v15(&pkcs1, &mut rng).expect("PKCS#1 v1.5"), MESSAGE);
+    assert_eq!(
+        key.decrypt_oaep::<Sha256, _>(&oaep_sha256, b"", &mut rng).expect("OAEP-SHA-256")[..],
+        MESSAGE[..]
+    );
+    assert_eq!(key.decrypt_oaep::<Sha1, _>(&oaep_sha1, b"", &mut rng).expect("OAEP-SHA-1")[..], MESSAGE[..]);
+    assert_eq!(key.decrypt_pkcs1v15(&pkcs1, &mut rng).expect("PKCS#1 v1.5")[..], MESSAGE[..]);
 
     // Tampered ciphertexts, a wrong hash, a wrong label, the wrong scheme.
     for at in [0, 128, 255] {
