@@ -108,7 +108,7 @@ fn fetch(args: &Args) -> Result<(), Failed> {
         eprintln!(
             "connected to {authority}: {}, {}, group {}",
             negotiated.version_name(),
-            negotiated.suite.name,
+            negotiated.suite.name(),
             negotiated.group.as_deref().unwrap_or("none (RSA key transport)")
         );
     }
@@ -140,7 +140,7 @@ fn config(args: &Args, host: &str) -> Result<ClientConfig, Failed> {
     let mut config = ClientConfig::new(host, anchors);
     config.verify_certificate = !args.insecure;
     if let Some(version) = args.tls {
-        config.versions = vec![version.code()];
+        config.versions = vec![version.protocol()];
     }
     if !args.suite.is_empty() {
         config.cipher_suites = args.suite.iter().map(|name| suite(name)).collect::<Result<_, _>>()?;
@@ -235,7 +235,7 @@ fn connect(host: &str, port: u16) -> Result<TcpStream, String> {
 /// what failed.
 fn handshake_failure(error: &Error) -> String {
     match error {
-        Error::BadCertificate(_) | Error::UnknownCa(_) => {
+        Error::Certificate(_) | Error::UnsupportedCertificate(_) => {
             format!("the server's certificate was refused: {error}")
         }
         other => format!("handshake failed: {other}"),

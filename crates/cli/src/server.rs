@@ -28,7 +28,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use padlock_der::{Time, pem};
 use padlock_rsa::{RsaKey, RsaPrivateKey};
-use padlock_tls::messages::version::{TLS12, TLS13};
 use padlock_tls::{CipherSuite, Connection, NamedGroup, Negotiated, ServerConfig, Stream};
 use padlock_x509::Certificate;
 use rand::SeedableRng;
@@ -102,10 +101,10 @@ pub(crate) enum TlsVersion {
 
 impl TlsVersion {
     /// The version's code point on the wire.
-    pub(crate) fn code(self) -> u16 {
+    pub(crate) fn protocol(self) -> padlock_tls::ProtocolVersion {
         match self {
-            TlsVersion::Tls12 => TLS12,
-            TlsVersion::Tls13 => TLS13,
+            TlsVersion::Tls12 => padlock_tls::ProtocolVersion::Tls12,
+            TlsVersion::Tls13 => padlock_tls::ProtocolVersion::Tls13,
         }
     }
 }
@@ -162,7 +161,7 @@ fn config(args: &Args) -> Result<ServerConfig, Failed> {
     };
     let mut config = ServerConfig::new(chain, key);
     if let Some(version) = args.tls {
-        config.versions = vec![version.code()];
+        config.versions = vec![version.protocol()];
     }
     if !args.suites.is_empty() {
         config.cipher_suites = args.suites.iter().map(|name| suite(name)).collect::<Result<_, _>>()?;
@@ -216,8 +215,9 @@ fn throwaway_identity(ca_out: &Path) -> Result<(Vec<Certificate>, Arc<RsaPrivate
     let not_before =
         Time::from_unix_seconds(seconds).map_err(|_| Failed::new("the system clock is out of range"))?;
     let localhost = [IpAddr::V4(Ipv4Addr::LOCALHOST)];
-    let pki = padlock_tls::pki::throwaway(2048, &["localhost"], &localhost, not_before, &mut rand::rng())
-        .map_err(|error| Failed::new(format_args!("making a throw-away certificate: {error}")))?;
+    let pki =
+        padlock_x509::throwaway::throwaway(2048, &["localhost"], &localhost, not_before, &mut rand::rng())
+            .map_err(|error| Failed::new(format_args!("making a throw-away certificate: {error}")))?;
     fs::write(ca_out, pem::encode("CERTIFICATE", pki.ca.der()))
         .map_err(|error| Failed::about(ca_out, report::os_message(&error)))?;
     eprintln!(
@@ -230,7 +230,7 @@ fn throwaway_identity(ca_out: &Path) -> Result<(Vec<Certificate>, Arc<RsaPrivate
 /// The suite named `name`, or an error listing those we have.
 pub(crate) fn suite(name: &str) -> Result<CipherSuite, Failed> {
     CipherSuite::by_name(name).ok_or_else(|| {
-        let known: Vec<&str> = padlock_tls::suites::ALL_SUITES.iter().map(|s| s.name).collect();
+        let known: Vec<&str> = padlock_tls::suites::ALL_SUITES.iter().map(|s| s.name()).collect();
         Failed::new(format_args!("unknown cipher suite {name}; known: {}", known.join(", ")))
     })
 }
@@ -306,7 +306,7 @@ fn exchange(config: Arc<ServerConfig>, socket: TcpStream) -> Result<(), String> 
         method,
         target,
         negotiated.version_name(),
-        negotiated.suite.name,
+        negotiated.suite.name(),
         negotiated.group.as_deref().unwrap_or("no group"),
     );
     Ok(())
@@ -343,9 +343,9 @@ fn page(target: &str, negotiated: &Negotiated) -> String {
          <li>Extended master secret: {}</li>\n</ul>\n</body>\n</html>\n",
         escape_html(target),
         negotiated.version_name(),
-        negotiated.suite.name,
+        negotiated.suite.name(),
         group,
-        if negotiated.version == TLS13 {
+        if negotiated.version == padlock_tls::ProtocolVersion::Tls13 {
             "n/a (TLS 1.3)"
         } else if negotiated.extended_master_secret {
             "yes"

@@ -53,6 +53,7 @@ mod error;
 mod extensions;
 mod hostname;
 mod name;
+pub mod throwaway;
 mod usage;
 mod verify;
 
