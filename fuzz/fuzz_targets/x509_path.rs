@@ -22,8 +22,8 @@ use libfuzzer_sys::fuzz_target;
 use padlock_der::Time;
 use padlock_rsa::RsaPrivateKey;
 use padlock_x509::{
-    Certificate, CertificateBuilder, MAX_CANDIDATES, MAX_SIGNATURE_CHECKS, verify_path_with_work,
-    verify_signature,
+    Certificate, CertificateBuilder, MAX_CANDIDATES, MAX_SIGNATURE_CHECKS, PATH_BUDGET,
+    verify_path_with_budget, verify_signature,
 };
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -108,7 +108,7 @@ fuzz_target!(|input: Input| {
     }
     let days = i64::from(input.days % 4000);
     let Ok(now) = Time::from_unix_seconds(start().unix_seconds() + days * 86_400 + 60) else { return };
-    let (result, work) = verify_path_with_work(&pool.leaf, &sent, &anchors, now);
+    let (result, work) = verify_path_with_budget(&pool.leaf, &sent, &anchors, now, PATH_BUDGET);
     assert!(work.signature_checks <= MAX_SIGNATURE_CHECKS, "{work:?}");
     assert!(work.candidates <= MAX_CANDIDATES, "{work:?}");
     match result {

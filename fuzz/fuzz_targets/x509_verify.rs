@@ -12,7 +12,8 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use padlock_der::Time;
 use padlock_x509::{
-    Certificate, MAX_CANDIDATES, MAX_SIGNATURE_CHECKS, verify_chain, verify_path_with_work, verify_signature,
+    Certificate, MAX_CANDIDATES, MAX_SIGNATURE_CHECKS, PATH_BUDGET, verify_chain, verify_path_with_budget,
+    verify_signature,
 };
 
 /// The real chain: a self-signed CA and a leaf for example.org and
@@ -59,7 +60,7 @@ fuzz_target!(|input: Input| {
         return;
     };
     // Path building stays within its budget (issue 14, defect 2).
-    let (_, work) = verify_path_with_work(&leaf, &intermediates, &anchors, now);
+    let (_, work) = verify_path_with_budget(&leaf, &intermediates, &anchors, now, PATH_BUDGET);
     assert!(work.signature_checks <= MAX_SIGNATURE_CHECKS && work.candidates <= MAX_CANDIDATES, "{work:?}");
     let Ok(path) = verify_chain(&leaf, &intermediates, &anchors, &host, now) else { return };
     assert_eq!(path[0].der(), leaf.der(), "the path starts at the leaf");

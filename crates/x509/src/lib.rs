@@ -67,6 +67,6 @@ pub use hostname::verify_hostname;
 pub use name::{Attribute, AttributeValue, Name, escape_value};
 pub use usage::{ServerKeyUse, check_server_usage};
 pub use verify::{
-    MAX_CANDIDATES, MAX_CANDIDATES_PER_STEP, MAX_INTERMEDIATES, MAX_SIGNATURE_CHECKS, PathWork, verify_chain,
-    verify_path, verify_path_with_work, verify_signature,
+    MAX_CANDIDATES, MAX_CANDIDATES_PER_STEP, MAX_INTERMEDIATES, MAX_SIGNATURE_CHECKS, PATH_BUDGET, PathWork,
+    verify_chain, verify_path, verify_path_with_budget, verify_signature,
 };

@@ -49,7 +49,8 @@ pub const MAX_CANDIDATES: usize = 200;
 /// certificate at one place in the path, in the order the server sent them.
 pub const MAX_CANDIDATES_PER_STEP: usize = 10;
 
-/// How much work a path search did: what the limits above bound.
+/// How much work a path search did, or may do: signatures checked and
+/// issuer candidates tried.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PathWork {
     /// Signatures checked (a certificate under one issuer key at most once).
@@ -57,6 +58,11 @@ pub struct PathWork {
     /// Issuer candidates tried.
     pub candidates: usize,
 }
+
+/// The budget of every verification: [`MAX_SIGNATURE_CHECKS`] and
+/// [`MAX_CANDIDATES`].
+pub const PATH_BUDGET: PathWork =
+    PathWork { signature_checks: MAX_SIGNATURE_CHECKS, candidates: MAX_CANDIDATES };
 
 /// Verifies that `leaf`, with the `intermediates` the server sent (in any
 /// order), chains to one of `anchors` at time `now` and is valid for
@@ -83,16 +89,18 @@ pub fn verify_path<'a>(
     anchors: &'a [Certificate],
     now: Time,
 ) -> Result<Vec<&'a Certificate>, Error> {
-    verify_path_with_work(leaf, intermediates, anchors, now).0
+    verify_path_with_budget(leaf, intermediates, anchors, now, PATH_BUDGET).0
 }
 
-/// [`verify_path`], also returning how much work the search did (for tests
-/// and fuzzing, which check it stays within the limits).
-pub fn verify_path_with_work<'a>(
+/// [`verify_path`] within `budget` (normally [`PATH_BUDGET`]), also
+/// returning how much work the search did: tests and fuzzing check it stays
+/// within the budget.
+pub fn verify_path_with_budget<'a>(
     leaf: &'a Certificate,
     intermediates: &'a [Certificate],
     anchors: &'a [Certificate],
     now: Time,
+    budget: PathWork,
 ) -> (Result<Vec<&'a Certificate>, Error>, PathWork) {
     let checked = check_validity(leaf, now).and_then(|()| check_critical_extensions(leaf));
     if let Err(error) = checked {
@@ -102,7 +110,15 @@ pub fn verify_path_with_work<'a>(
     if let Some(anchor) = anchors.iter().find(|a| a.der() == leaf.der()) {
         return (Ok(vec![anchor]), PathWork::default());
     }
-    let mut search = Search::new(intermediates, anchors, now);
+    let mut search = Search {
+        intermediates,
+        anchors,
+        now,
+        limits: budget,
+        work: PathWork::default(),
+        signatures: HashMap::new(),
+        dead_ends: Vec::new(),
+    };
     let mut path = vec![leaf];
     let result = search.extend(&mut path).map(|()| path).map_err(|failure| failure.error);
     (result, search.work)
@@ -113,7 +129,7 @@ pub fn verify_path_with_work<'a>(
 /// Certificates sent to us can be made so that many of them could issue
 /// one another (the same name and key, each self-signed): a search that
 /// tries every order explores about n^8 paths. So the search counts its
-/// work and stops at [`MAX_SIGNATURE_CHECKS`] and [`MAX_CANDIDATES`], tries
+/// work and stops at its budget ([`PATH_BUDGET`]), tries
 /// at most [`MAX_CANDIDATES_PER_STEP`] intermediates at each step, checks
 /// a signature under a given key once, and does not search again from a
 /// certificate that already led nowhere.
@@ -121,8 +137,7 @@ struct Search<'a> {
     intermediates: &'a [Certificate],
     anchors: &'a [Certificate],
     now: Time,
-    /// The budget: [`MAX_SIGNATURE_CHECKS`] and [`MAX_CANDIDATES`] (unit
-    /// tests lower them).
+    /// The budget.
     limits: PathWork,
     work: PathWork,
     /// Signature checks done, by (certificate, issuer's public key), both
@@ -160,19 +175,6 @@ struct Failure {
 }
 
 impl<'a> Search<'a> {
-    /// A search with the full budget and nothing remembered yet.
-    fn new(intermediates: &'a [Certificate], anchors: &'a [Certificate], now: Time) -> Search<'a> {
-        Search {
-            intermediates,
-            anchors,
-            now,
-            limits: PathWork { signature_checks: MAX_SIGNATURE_CHECKS, candidates: MAX_CANDIDATES },
-            work: PathWork::default(),
-            signatures: HashMap::new(),
-            dead_ends: Vec::new(),
-        }
-    }
-
     /// Extends `path` (whose last certificate still needs an issuer) to a
     /// trust anchor, depth first: the anchors first, then the
     /// intermediates. On failure, the first error met.
@@ -403,113 +405,5 @@ fn verify_pss(
         HashAlgorithm::Sha256 => key.verify_pss_with_salt_len::<Sha256>(tbs, signature, salt_len),
         HashAlgorithm::Sha384 => key.verify_pss_with_salt_len::<Sha384>(tbs, signature, salt_len),
         HashAlgorithm::Sha512 => key.verify_pss_with_salt_len::<Sha512>(tbs, signature, salt_len),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::OnceLock;
-
-    use padlock_rsa::RsaPrivateKey;
-    use rand::SeedableRng;
-    use rand::rngs::StdRng;
-
-    use super::*;
-    use crate::builder::CertificateBuilder;
-
-    fn start() -> Time {
-        Time::new(2026, 1, 1, 0, 0, 0).expect("a valid time")
-    }
-
-    fn now() -> Time {
-        Time::new(2026, 2, 1, 0, 0, 0).expect("a valid time")
-    }
-
-    /// Four 1024-bit keys, made once.
-    fn keys() -> &'static [RsaPrivateKey] {
-        static KEYS: OnceLock<Vec<RsaPrivateKey>> = OnceLock::new();
-        KEYS.get_or_init(|| {
-            let mut rng = StdRng::seed_from_u64(5280);
-            (0..4).map(|_| RsaPrivateKey::generate(1024, &mut rng, &mut |_| {}).expect("keygen")).collect()
-        })
-    }
-
-    /// A leaf signed by `key`, and `n` self-signed CAs named "Evil" holding
-    /// `key`: each could issue the leaf and every other one.
-    fn decoys(n: usize) -> (Certificate, Vec<Certificate>) {
-        let mut rng = StdRng::seed_from_u64(1);
-        let key = &keys()[0];
-        let evil: Vec<Certificate> = (0..n)
-            .map(|_| CertificateBuilder::ca("Evil", start()).self_signed(key, &mut rng).expect("a CA"))
-            .collect();
-        let leaf = CertificateBuilder::leaf("example.org", start())
-            .signed_by(keys()[1].public_key(), &evil[0], key, &mut rng)
-            .expect("a leaf");
-        (leaf, evil)
-    }
-
-    /// Runs a search with the given limits.
-    fn search(
-        leaf: &Certificate,
-        intermediates: &[Certificate],
-        limits: PathWork,
-    ) -> (Result<(), Error>, PathWork) {
-        let mut search = Search::new(intermediates, &[], now());
-        search.limits = limits;
-        let result = search.extend(&mut vec![leaf]).map_err(|failure| failure.error);
-        (result, search.work)
-    }
-
-    #[test]
-    fn the_search_stops_at_its_signature_budget() {
-        let (leaf, evil) = decoys(6);
-        let limits = PathWork { signature_checks: 3, candidates: MAX_CANDIDATES };
-        let (result, work) = search(&leaf, &evil, limits);
-        assert_eq!(result, Err(Error::PathBudgetExhausted { signature_checks: 3, candidates: 4 }));
-        assert_eq!(work, PathWork { signature_checks: 3, candidates: 4 });
-    }
-
-    #[test]
-    fn the_search_stops_at_its_candidate_budget() {
-        let (leaf, evil) = decoys(6);
-        let limits = PathWork { signature_checks: MAX_SIGNATURE_CHECKS, candidates: 7 };
-        let (result, work) = search(&leaf, &evil, limits);
-        assert_eq!(result, Err(Error::PathBudgetExhausted { signature_checks: 6, candidates: 7 }));
-        assert_eq!(work.candidates, 7);
-    }
-
-    #[test]
-    fn a_certificate_is_checked_once_under_one_key() {
-        // Six certificates with one key: at most one check for each of them
-        // and the leaf, however often the search meets them.
-        let (leaf, evil) = decoys(6);
-        let (result, work) = verify_path_with_work(&leaf, &evil, &[], now());
-        assert!(matches!(result, Err(Error::UnknownIssuer(_) | Error::PathBudgetExhausted { .. })));
-        assert!(work.signature_checks <= 7, "{work:?}");
-        assert!(work.candidates > 7, "{work:?}");
-    }
-
-    #[test]
-    fn a_dead_end_is_not_searched_twice() {
-        // leaf <- X1 or X2 <- Y, and Y's issuer "Z" is sent only as three
-        // non-CA certificates: Y is a dead end, reached twice.
-        let mut rng = StdRng::seed_from_u64(2);
-        let [kx, ky, kz, kl] = [0, 1, 2, 3].map(|i| &keys()[i]);
-        let z = CertificateBuilder::ca("Z", start()).self_signed(kz, &mut rng).expect("a CA");
-        let y = CertificateBuilder::ca("Y", start()).signed_by(ky.public_key(), &z, kz, &mut rng).expect("Y");
-        let x =
-            |rng: &mut StdRng| CertificateBuilder::ca("X", start()).signed_by(kx.public_key(), &y, ky, rng);
-        let (x1, x2) = (x(&mut rng).expect("X1"), x(&mut rng).expect("X2"));
-        let leaf = CertificateBuilder::leaf("example.org", start())
-            .signed_by(kl.public_key(), &x1, kx, &mut rng)
-            .expect("a leaf");
-        let not_ca = |rng: &mut StdRng| {
-            CertificateBuilder::leaf("Z", start()).signed_by(kz.public_key(), &z, kz, rng).expect("Z")
-        };
-        let sent = vec![x1, x2, y, not_ca(&mut rng), not_ca(&mut rng), not_ca(&mut rng)];
-        let (result, work) = verify_path_with_work(&leaf, &sent, &[], now());
-        assert!(matches!(result, Err(Error::NotACa(_))), "{result:?}");
-        // X1, Y, the three Zs; then X2 and Y again, but not the Zs.
-        assert_eq!(work.candidates, 7, "{work:?}");
     }
 }

@@ -8,9 +8,9 @@
 //! deep: nine such certificates took about 10 s, fifteen kept a client busy
 //! for minutes. Now the search stops at `MAX_SIGNATURE_CHECKS` signature
 //! checks and `MAX_CANDIDATES` candidates, with
-//! `Error::PathBudgetExhausted`; [`verify_path_with_work`] reports the
+//! `Error::PathBudgetExhausted`; [`verify_path_with_budget`] reports the
 //! counts, which is what these tests assert (the time bound is a generous
-//! second check).
+//! second check), and takes a smaller budget to show where it stops.
 //!
 //! The honest cases: a cross-signed root reached through a dead end (the
 //! self-signed root the server also sent), an expired intermediate beside
@@ -24,8 +24,8 @@ use padlock_der::{BitString, Time, Writer, oids};
 use padlock_rsa::RsaPrivateKey;
 use padlock_sha::Sha256;
 use padlock_x509::{
-    Certificate, CertificateBuilder, Error, MAX_CANDIDATES, MAX_SIGNATURE_CHECKS, Profile, verify_path,
-    verify_path_with_work,
+    Certificate, CertificateBuilder, Error, MAX_CANDIDATES, MAX_SIGNATURE_CHECKS, PATH_BUDGET, PathWork,
+    Profile, verify_path, verify_path_with_budget,
 };
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -90,7 +90,7 @@ fn bounded(
     anchors: &[Certificate],
 ) -> Result<usize, Error> {
     let started = Instant::now();
-    let (result, work) = verify_path_with_work(leaf, intermediates, anchors, now());
+    let (result, work) = verify_path_with_budget(leaf, intermediates, anchors, now(), PATH_BUDGET);
     let elapsed = started.elapsed();
     let n = intermediates.len();
     assert!(work.signature_checks <= MAX_SIGNATURE_CHECKS, "{n} certificates: {work:?}");
@@ -131,7 +131,8 @@ fn certificates_without_key_identifiers_under_many_keys_cost_bounded_signature_c
     let evil = root("Evil", &k[0], &mut rng);
     let leaf = leaf_signed_by(&k[1], &evil, &k[0]);
     let anchor = root("Padlock Test Root", &k[1], &mut rng);
-    let (result, work) = verify_path_with_work(&leaf, &mesh, std::slice::from_ref(&anchor), now());
+    let (result, work) =
+        verify_path_with_budget(&leaf, &mesh, std::slice::from_ref(&anchor), now(), PATH_BUDGET);
     assert!(result.is_err(), "{result:?}");
     assert!(work.signature_checks > 50 && work.signature_checks <= MAX_SIGNATURE_CHECKS, "{work:?}");
     bounded(&leaf, &mesh, std::slice::from_ref(&anchor)).unwrap_err();
@@ -263,4 +264,62 @@ fn the_real_intermediate_is_found_among_decoys() {
     let path = verify_path(&leaf, &sent, anchors, now()).expect("verifies");
     assert_eq!(names(&[path[0], path[path.len() - 1]]), names(&[&leaf, &anchor]));
     assert!(bounded(&leaf, &sent, anchors).is_ok());
+}
+
+/// A leaf signed by key 0, and `n` self-signed CAs named "Evil" holding key
+/// 0: each could issue the leaf and every other one.
+fn decoys(n: usize) -> (Certificate, Vec<Certificate>) {
+    let mut rng = StdRng::seed_from_u64(1);
+    let evil: Vec<Certificate> = (0..n).map(|_| root("Evil", &keys()[0], &mut rng)).collect();
+    (leaf_signed_by(&keys()[1], &evil[0], &keys()[0]), evil)
+}
+
+#[test]
+fn the_search_stops_at_its_signature_budget() {
+    let (leaf, evil) = decoys(6);
+    let budget = PathWork { signature_checks: 3, candidates: MAX_CANDIDATES };
+    let (result, work) = verify_path_with_budget(&leaf, &evil, &[], now(), budget);
+    assert_eq!(result, Err(Error::PathBudgetExhausted { signature_checks: 3, candidates: 4 }));
+    assert_eq!(work, PathWork { signature_checks: 3, candidates: 4 });
+}
+
+#[test]
+fn the_search_stops_at_its_candidate_budget() {
+    let (leaf, evil) = decoys(6);
+    let budget = PathWork { signature_checks: MAX_SIGNATURE_CHECKS, candidates: 7 };
+    let (result, work) = verify_path_with_budget(&leaf, &evil, &[], now(), budget);
+    assert_eq!(result, Err(Error::PathBudgetExhausted { signature_checks: 6, candidates: 7 }));
+    assert_eq!(work.candidates, 7);
+}
+
+#[test]
+fn a_certificate_is_checked_once_under_one_key() {
+    // Six certificates with one key: at most one check for each of them and
+    // the leaf, however often the search meets them.
+    let (leaf, evil) = decoys(6);
+    let (result, work) = verify_path_with_budget(&leaf, &evil, &[], now(), PATH_BUDGET);
+    assert!(matches!(result, Err(Error::UnknownIssuer(_) | Error::PathBudgetExhausted { .. })), "{result:?}");
+    assert!(work.signature_checks <= 7, "{work:?}");
+    assert!(work.candidates > 7, "{work:?}");
+}
+
+#[test]
+fn a_dead_end_is_not_searched_twice() {
+    // leaf <- X1 or X2 <- Y, and Y's issuer "Z" is sent only as three non-CA
+    // certificates: Y is a dead end, reached twice.
+    let mut rng = StdRng::seed_from_u64(2);
+    let [kx, ky, kz, kl] = [0, 1, 2, 3].map(|i| &keys()[i]);
+    let z = root("Z", kz, &mut rng);
+    let y = ca_signed_by("Y", ky, &z, kz);
+    let x = |rng: &mut StdRng| CertificateBuilder::ca("X", start()).signed_by(kx.public_key(), &y, ky, rng);
+    let (x1, x2) = (x(&mut rng).expect("X1"), x(&mut rng).expect("X2"));
+    let leaf = leaf_signed_by(kl, &x1, kx);
+    let not_ca = |rng: &mut StdRng| {
+        CertificateBuilder::leaf("Z", start()).signed_by(kz.public_key(), &z, kz, rng).expect("Z")
+    };
+    let sent = vec![x1, x2, y, not_ca(&mut rng), not_ca(&mut rng), not_ca(&mut rng)];
+    let (result, work) = verify_path_with_budget(&leaf, &sent, &[], now(), PATH_BUDGET);
+    assert!(matches!(result, Err(Error::NotACa(_))), "{result:?}");
+    // X1, Y, the three Zs; then X2 and Y again, but not the Zs.
+    assert_eq!(work.candidates, 7, "{work:?}");
 }
