@@ -241,7 +241,8 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode, Failed> {
     Ok(status)
 }
 
-/// Whether `signature` verifies with hash `H` (RFC 8017 §8.2.2 or §8.1.2).
+/// Whether `signature` verifies with hash `H` (RFC 8017 §8.2.2 or §8.1.2;
+/// PSS with any salt length, as `openssl dgst -verify` accepts by default).
 fn verify_with<H: Hash>(
     key: &RsaPublicKey,
     scheme: SignatureScheme,
@@ -250,7 +251,7 @@ fn verify_with<H: Hash>(
 ) -> bool {
     match scheme {
         SignatureScheme::Pkcs1 => key.verify_pkcs1v15::<H>(message, signature).is_ok(),
-        SignatureScheme::Pss => key.verify_pss::<H>(message, signature).is_ok(),
+        SignatureScheme::Pss => key.verify_pss_any_salt_len::<H>(message, signature).is_ok(),
     }
 }
 

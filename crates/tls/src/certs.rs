@@ -14,11 +14,13 @@ use crate::sign::VerifyingKey;
 use crate::trace::{Check, Event};
 
 /// Checks the server's Certificate message against the client's trust
-/// anchors, name and clock; returns the leaf's public key.
+/// anchors, name and clock, and that the leaf allows its key to be used as
+/// `key_use` says; returns the leaf's public key.
 pub(crate) fn verify_server_certificates(
     certificate: CertificateMessage,
     config: &ClientConfig,
     core: &Core,
+    key_use: padlock_x509::ServerKeyUse,
 ) -> Result<VerifyingKey, Error> {
     let mut chain = Vec::with_capacity(certificate.entries.len());
     for (der, _) in &certificate.entries {
@@ -42,7 +44,9 @@ pub(crate) fn verify_server_certificates(
     }
     let now = now_or(config.now)?;
     let host = &config.server_name;
-    match padlock_x509::verify_chain(leaf, intermediates, &config.trust_anchors, host, now) {
+    // RFC 5280 §4.2.1.12, §4.2.1.3: serverAuth, and the keyUsage the key exchange needs.
+    let usage = |path| padlock_x509::check_server_usage(leaf, key_use).map(|()| path);
+    match padlock_x509::verify_chain(leaf, intermediates, &config.trust_anchors, host, now).and_then(usage) {
         Ok(path) => {
             core.emit(|| Event::Check {
                 check: Check::CertificatePath(path.iter().map(|c| c.subject.to_string()).collect()),

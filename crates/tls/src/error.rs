@@ -128,6 +128,8 @@ pub fn certificate_alert(error: &padlock_x509::Error) -> AlertDescription {
         X::UnknownIssuer(_) => AlertDescription::UnknownCa,
         X::Expired { .. } | X::NotYetValid { .. } => AlertDescription::CertificateExpired,
         X::UnsupportedSignature(_) | X::UnsupportedKey { .. } => AlertDescription::UnsupportedCertificate,
+        // Not meant for a TLS server, or not for this key exchange (as OpenSSL answers).
+        X::NotForTlsServers { .. } | X::KeyUsageForbids { .. } => AlertDescription::UnsupportedCertificate,
         _ => AlertDescription::BadCertificate,
     }
 }

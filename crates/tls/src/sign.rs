@@ -114,6 +114,7 @@ impl SignatureScheme {
             SignatureScheme::RsaPkcs1Sha256 => key.verify_pkcs1v15::<Sha256>(message, signature),
             SignatureScheme::RsaPkcs1Sha384 => key.verify_pkcs1v15::<Sha384>(message, signature),
             SignatureScheme::RsaPkcs1Sha512 => key.verify_pkcs1v15::<Sha512>(message, signature),
+            // RFC 8446 §4.2.3: the salt is as long as the hash; `verify_pss` requires that.
             SignatureScheme::RsaPssRsaeSha256 => key.verify_pss::<Sha256>(message, signature),
             SignatureScheme::RsaPssRsaeSha384 => key.verify_pss::<Sha384>(message, signature),
             SignatureScheme::RsaPssRsaeSha512 => key.verify_pss::<Sha512>(message, signature),

@@ -90,7 +90,12 @@ impl State for ExpectCertificate {
         let message = expect_message(&*self, input, HandshakeType::Certificate)?;
         let mut state = self.0;
         let certificate = CertificateMessage::decode(&message.body, ProtocolVersion::Tls12)?;
-        let key = verify_server_certificates(certificate, &state.hello.config, core)?;
+        // RFC 5246 §7.4.2: keyEncipherment for RSA key transport, digitalSignature for (EC)DHE.
+        let key_use = match state.kx {
+            KeyExchangeAlgorithm::Rsa => padlock_x509::ServerKeyUse::Encrypt,
+            _ => padlock_x509::ServerKeyUse::Sign,
+        };
+        let key = verify_server_certificates(certificate, &state.hello.config, core, key_use)?;
         state.hello.transcript.add(&message.raw);
         if state.kx == KeyExchangeAlgorithm::Rsa {
             Ok(Box::new(ExpectServerHelloDone {

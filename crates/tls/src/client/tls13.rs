@@ -231,7 +231,12 @@ impl State for ExpectCertificate {
         if certificate.context.as_ref().is_some_and(|c| !c.is_empty()) {
             return Err(Error::IllegalParameter("a server Certificate with a request context"));
         }
-        let key = verify_server_certificates(certificate, &state.hello.config, core)?;
+        let key = verify_server_certificates(
+            certificate,
+            &state.hello.config,
+            core,
+            padlock_x509::ServerKeyUse::Sign,
+        )?;
         state.hello.transcript.add(&message.raw);
         Ok(Box::new(ExpectCertificateVerify { state, key }))
     }
