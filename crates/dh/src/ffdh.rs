@@ -23,6 +23,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
 use crate::groups::{ALL, Group};
+use crate::lab::{Switch, Switches};
 
 /// What can go wrong in a finite-field exchange.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -131,14 +132,22 @@ impl PrivateKey {
     /// refuses `Z = 1`. Consumes the private key: an ephemeral exponent is
     /// used once.
     pub fn agree(self, peer: &PublicKey) -> Result<SharedSecret, Error> {
+        self.agree_with(peer, Switches::NONE)
+    }
+
+    /// [`agree`](Self::agree), obeying the labs' `switches` ([`crate::lab`]).
+    pub fn agree_with(self, peer: &PublicKey, switches: Switches) -> Result<SharedSecret, Error> {
         if peer.group != self.group {
             return Err(Error::InvalidPublicValue);
         }
         let modulus = modulus(&self.group)?;
-        let y = peer.check_range(modulus)?;
+        let skip_checks = switches.is_on(Switch::SkipPeerChecks);
+        // LAB SWITCH: SkipPeerChecks — any Y is taken (reduced mod p), even 0, 1 or p - 1.
+        let y = if skip_checks { peer.unchecked(modulus)? } else { peer.check_range(modulus)? };
         let z = modulus.pow(&y, &self.x);
         let one = Uint::from_u64(1).resize(modulus.limbs()).expect("fits");
-        if bool::from(z.ct_eq(&one)) {
+        // LAB SWITCH: SkipPeerChecks — Z = 1 is kept, as if it were a secret.
+        if bool::from(z.ct_eq(&one)) && !skip_checks {
             return Err(Error::SharedSecretIsOne);
         }
         Ok(SharedSecret { padded: z.to_be_bytes(self.group.p.len()).expect("below p") })
@@ -177,6 +186,12 @@ impl PublicKey {
             return Err(Error::InvalidPublicValue);
         }
         Ok(y)
+    }
+
+    /// The value reduced mod p, unchecked: for [`Switch::SkipPeerChecks`] only.
+    fn unchecked(&self, modulus: &Modulus) -> Result<Uint, Error> {
+        let y = Uint::from_be_bytes_padded(&self.y, modulus.limbs()).map_err(|_| Error::InvalidLength)?;
+        Ok(modulus.reduce(&y))
     }
 
     /// The full check of SP 800-56A §5.6.2.3.1 step 2 for safe-prime groups:

@@ -17,7 +17,10 @@
 //!   group 14 — on `padlock-bigint`'s constant-time exponentiation, with
 //!   the peer-value checks of SP 800-56A and both TLS encodings of the
 //!   shared secret.
+//! - [`lab`]: the switch the labs flip to skip the peer-value checks
+//!   (feature `lab-switches` only; off everywhere else).
 
 pub mod ffdh;
 pub mod groups;
+pub mod lab;
 pub mod x25519;

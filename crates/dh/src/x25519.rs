@@ -44,6 +44,8 @@ use rand_core::CryptoRng;
 use subtle::{Choice, ConstantTimeEq};
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
+use crate::lab::{Switch, Switches};
+
 /// The length of scalars, u-coordinates, keys and shared secrets, in bytes.
 pub const KEY_LEN: usize = 32;
 
@@ -167,11 +169,22 @@ impl PrivateKey {
     /// §7.4.2 requires it of TLS 1.3 ("MUST check whether the computed
     /// Diffie-Hellman shared secret is the all-zero value and abort").
     pub fn diffie_hellman(self, peer: &PublicKey) -> Result<SharedSecret, AllZeroError> {
+        self.diffie_hellman_with(peer, Switches::NONE)
+    }
+
+    /// [`diffie_hellman`](Self::diffie_hellman), obeying the labs'
+    /// `switches` ([`crate::lab`]).
+    pub fn diffie_hellman_with(
+        self,
+        peer: &PublicKey,
+        switches: Switches,
+    ) -> Result<SharedSecret, AllZeroError> {
         let secret = SharedSecret(x25519(&self.0, &peer.0));
         // RFC 7748 §6.1: the comparison is constant time. The branch on its
         // result reveals only whether the peer's key has small order, which
         // depends on nothing secret.
-        if bool::from(secret.0.ct_eq(&[0u8; 32])) {
+        // LAB SWITCH: SkipPeerChecks — an all-zero secret is let through.
+        if bool::from(secret.0.ct_eq(&[0u8; 32])) && !switches.is_on(Switch::SkipPeerChecks) {
             return Err(AllZeroError);
         }
         Ok(secret)

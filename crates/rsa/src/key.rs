@@ -24,6 +24,7 @@ use zeroize::{Zeroize, Zeroizing};
 use std::sync::{Mutex, PoisonError};
 
 use crate::Error;
+use crate::lab::{Switch, Switches};
 
 /// How many private operations share one chain of blinding pairs.
 pub(crate) const BLINDING_REFRESH: u32 = 32;
@@ -54,6 +55,8 @@ pub struct RsaPrivateKey {
     qinv: Uint,
     /// The current blinding pair, shared by threads using the key.
     blinding: Mutex<Option<Blinding>>,
+    /// The labs' switches ([`crate::lab`]): none, except in a lab.
+    switches: Switches,
 }
 
 /// A blinding pair `(r^e mod n, r^-1 mod n)` and how often it has been used.
@@ -212,7 +215,17 @@ impl RsaPrivateKey {
         let qinv = Option::<Uint>::from(pm.inv(&pm.reduce(q)))
             .ok_or(Error::InvalidKey("q is not invertible mod p"))?;
         let d = d.resize(public.n.limbs()).map_err(|_| Error::InvalidKey("d is larger than n"))?;
-        let key = RsaPrivateKey { public, d, p: pm, q: qm, dp, dq, qinv, blinding: Mutex::new(None) };
+        let key = RsaPrivateKey {
+            public,
+            d,
+            p: pm,
+            q: qm,
+            dp,
+            dq,
+            qinv,
+            blinding: Mutex::new(None),
+            switches: Switches::NONE,
+        };
         key.check_consistency()?;
         Ok(key)
     }
@@ -234,6 +247,19 @@ impl RsaPrivateKey {
     /// The public half.
     pub fn public_key(&self) -> &RsaPublicKey {
         &self.public
+    }
+
+    /// The labs' switches this key obeys: [`Switches::NONE`] for every key
+    /// made by this crate.
+    pub fn lab_switches(&self) -> Switches {
+        self.switches
+    }
+
+    /// Makes this key obey the labs' `switches` ([`crate::lab`]): for the
+    /// labs only, with the feature `lab-switches`.
+    #[cfg(feature = "lab-switches")]
+    pub fn set_lab_switches(&mut self, switches: Switches) {
+        self.switches = switches;
     }
 
     /// The private exponent `d`, big-endian on `k` bytes (secret: for key
@@ -269,11 +295,16 @@ impl RsaPrivateKey {
         let (r_e, r_inv) = self.next_blinding(rng);
         let blinded = n.mul(&c, &r_e);
         let mut m_blinded = self.raw_private_unblinded(&blinded);
+        // LAB SWITCH: CorruptCrtHalf — a glitch in the half mod p: adding q leaves the result right mod q only.
+        if self.switches.is_on(Switch::CorruptCrtHalf) {
+            m_blinded = n.add(&m_blinded, &n.reduce(self.q.as_uint()));
+        }
         let mut m = n.mul(&m_blinded, &r_inv);
         m_blinded.zeroize();
         // The fault check: m^e must give back c.
         let back = n.pow_vartime(&m, &self.public.e.to_be_bytes());
-        if !bool::from(back.ct_eq(&c)) {
+        // LAB SWITCH: SkipFaultCheck — a wrong result leaves unchecked.
+        if !bool::from(back.ct_eq(&c)) && !self.switches.is_on(Switch::SkipFaultCheck) {
             m.zeroize();
             return Err(Error::Fault);
         }

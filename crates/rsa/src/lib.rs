@@ -17,6 +17,8 @@
 //! - `keyfile`: key files as OpenSSL reads and writes them — PKCS #1
 //!   (RFC 8017 Appendix A.1), PKCS #8 (RFC 5208), SubjectPublicKeyInfo
 //!   (RFC 5280 §4.1.2.7), DER or PEM — with [`read_key`] for any of them.
+//! - [`lab`]: the switches the labs flip to skip the fault check and
+//!   simulate a fault (feature `lab-switches` only; off everywhere else).
 //!
 //! Every secret the key hands out — a decrypted message, the TLS premaster
 //! secret, the decrypted block they came from, the private numbers for key
@@ -41,6 +43,7 @@
 
 mod key;
 mod keyfile;
+pub mod lab;
 mod padding;
 mod schemes;
 

@@ -3,6 +3,7 @@
 use padlock_der::Time;
 use padlock_x509::Certificate;
 
+use crate::lab::Switches;
 use crate::messages::ProtocolVersion;
 use crate::sign::{SignatureScheme, SigningKey};
 use crate::suites::{ALL_SUITES, CipherSuite, NamedGroup};
@@ -36,6 +37,8 @@ pub struct ClientConfig {
     pub trace: Option<TraceSink>,
     /// The NSS key-log sink.
     pub key_log: Option<KeyLogSink>,
+    /// The labs' switches ([`crate::lab`]): [`Switches::NONE`], except in a lab.
+    pub switches: Switches,
 }
 
 impl ClientConfig {
@@ -56,6 +59,7 @@ impl ClientConfig {
             now: None,
             trace: None,
             key_log: None,
+            switches: Switches::NONE,
         }
     }
 }
@@ -90,6 +94,8 @@ pub struct ServerConfig {
     pub trace: Option<TraceSink>,
     /// The NSS key-log sink.
     pub key_log: Option<KeyLogSink>,
+    /// The labs' switches ([`crate::lab`]): [`Switches::NONE`], except in a lab.
+    pub switches: Switches,
 }
 
 impl ServerConfig {
@@ -106,6 +112,7 @@ impl ServerConfig {
             require_extended_master_secret: false,
             trace: None,
             key_log: None,
+            switches: Switches::NONE,
         }
     }
 }

@@ -17,6 +17,7 @@ use crate::Error;
 use crate::alert::{AlertDescription, AlertLevel};
 use crate::config::{ClientConfig, ServerConfig};
 use crate::key_schedule::SecretKind;
+use crate::lab::Switches;
 use crate::messages::{HandshakeType, MAX_HANDSHAKE_LEN, ProtocolVersion, frame};
 use crate::record::{ContentType, Deframer, HalfConn, MAX_PLAINTEXT_LEN, Record};
 use crate::suites::CipherSuite;
@@ -138,6 +139,8 @@ pub(crate) struct Core {
     /// A TLS 1.3 server whose client offered 0-RTT data, which we never
     /// accept: how many bytes of records we may still skip (RFC 8446 §4.2.10).
     pub(crate) early_data_budget: Option<usize>,
+    /// The configuration's lab switches ([`crate::lab`]): none, except in a lab.
+    pub(crate) switches: Switches,
 }
 
 /// How many records in a row may advance nothing — warning alerts, empty
@@ -183,6 +186,7 @@ impl Core {
             idle_records: 0,
             seen_ccs: false,
             early_data_budget: None,
+            switches: Switches::NONE,
         }
     }
 
@@ -277,7 +281,7 @@ impl Core {
         match direction {
             Direction::Write => {
                 self.flush_handshake()?;
-                self.write = half;
+                self.write = half.obeying(self.switches);
             }
             Direction::Read => {
                 if !self.handshake_in.is_empty() {
@@ -318,6 +322,7 @@ impl Connection {
     /// A client connection; the ClientHello is queued at once.
     pub fn client(config: Arc<ClientConfig>, rng: Box<dyn CryptoRng + Send>) -> Result<Connection, Error> {
         let mut core = Core::new(Side::Client, rng, config.trace.clone(), config.key_log.clone());
+        core.switches = config.switches;
         let state = crate::client::start(config, &mut core)?;
         core.flush_handshake()?;
         Ok(Connection { core, state: Some(state), failed: None })
@@ -325,7 +330,8 @@ impl Connection {
 
     /// A server connection, waiting for a ClientHello.
     pub fn server(config: Arc<ServerConfig>, rng: Box<dyn CryptoRng + Send>) -> Connection {
-        let core = Core::new(Side::Server, rng, config.trace.clone(), config.key_log.clone());
+        let mut core = Core::new(Side::Server, rng, config.trace.clone(), config.key_log.clone());
+        core.switches = config.switches;
         let state = crate::server::start(config);
         Connection { core, state: Some(state), failed: None }
     }

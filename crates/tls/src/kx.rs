@@ -13,6 +13,7 @@ use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
 use crate::Error;
+use crate::lab::Switches;
 use crate::messages::ProtocolVersion;
 use crate::suites::NamedGroup;
 
@@ -74,15 +75,22 @@ impl EphemeralKey {
     /// `1 < Y < p - 1` (RFC 8446 §4.2.8.1, RFC 7919 §5.1), and in TLS 1.3
     /// that Y is exactly as long as p. The TLS 1.2 form strips leading
     /// zeros (RFC 5246 §8.1.2); TLS 1.3 keeps them (RFC 8446 §7.4.1).
-    pub(crate) fn agree(self, peer: &[u8], version: ProtocolVersion) -> Result<Zeroizing<Vec<u8>>, Error> {
+    /// The checks are padlock-dh's, which the labs' `switches` can skip.
+    pub(crate) fn agree(
+        self,
+        peer: &[u8],
+        version: ProtocolVersion,
+        switches: Switches,
+    ) -> Result<Zeroizing<Vec<u8>>, Error> {
         let tls13 = version == ProtocolVersion::Tls13;
         match self.private {
             Private::X25519(key) => {
                 let bytes: [u8; 32] = peer
                     .try_into()
                     .map_err(|_| Error::IllegalParameter("an X25519 share that is not 32 bytes"))?;
+                // LAB SWITCH: SkipKeyShareChecks — padlock-dh lets an all-zero secret through.
                 let shared = key
-                    .diffie_hellman(&x25519::PublicKey::from_bytes(bytes))
+                    .diffie_hellman_with(&x25519::PublicKey::from_bytes(bytes), switches.dh())
                     .map_err(|_| Error::IllegalParameter("an X25519 share of low order (all-zero secret)"))?;
                 Ok(Zeroizing::new(shared.as_bytes().to_vec()))
             }
@@ -93,8 +101,9 @@ impl EphemeralKey {
                 }
                 let public = ffdh::PublicKey::from_bytes(&group, peer)
                     .map_err(|_| Error::IllegalParameter("an FFDHE share longer than p"))?;
-                let shared =
-                    key.agree(&public).map_err(|_| Error::IllegalParameter("an FFDHE share out of range"))?;
+                // LAB SWITCH: SkipKeyShareChecks — padlock-dh takes Y = 0, 1, p - 1 and keeps Z = 1.
+                let shared = (key.agree_with(&public, switches.dh()))
+                    .map_err(|_| Error::IllegalParameter("an FFDHE share out of range"))?;
                 let bytes = if tls13 { shared.tls13_bytes() } else { shared.tls12_bytes() };
                 Ok(Zeroizing::new(bytes.to_vec()))
             }

@@ -27,7 +27,9 @@
 //! - [`config`]: what each side offers, trusts and holds;
 //! - `stream`: the blocking adapter;
 //! - [`trace`]: the typed events a connection emits, and the NSS key log;
-//! - [`alert`] and [`error`]: what goes wrong and the alert it sends.
+//! - [`alert`] and [`error`]: what goes wrong and the alert it sends;
+//! - [`lab`]: the switches the labs flip to make Padlock vulnerable on
+//!   purpose (off in every configuration but the labs').
 //!
 //! The import picture has no loops: `conn` knows only the state trait;
 //! `client` and `server` use the shared modules and `traffic`, never each
@@ -44,6 +46,7 @@ mod handshake;
 pub mod key_schedule;
 mod keys;
 mod kx;
+pub mod lab;
 pub mod messages;
 pub mod record;
 pub mod registry;

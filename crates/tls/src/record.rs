@@ -37,6 +37,7 @@ use padlock_aes::{Aead, AesGcm};
 use zeroize::Zeroize;
 
 use crate::Error;
+use crate::lab::{Switch, Switches};
 
 /// The type of a record's content (RFC 5246 §6.2.1, RFC 8446 §5.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -207,6 +208,8 @@ pub struct HalfConn {
     seq: u64,
     /// The header version of plaintext records.
     plaintext_version: [u8; 2],
+    /// The lab switches ([`crate::lab`]) this state obeys: none, except in a lab.
+    switches: Switches,
 }
 
 /// The protection a `HalfConn` applies.
@@ -222,14 +225,24 @@ enum Cipher {
 impl HalfConn {
     /// No protection: the state before keys are installed.
     pub fn plaintext() -> HalfConn {
-        HalfConn { cipher: Cipher::Plaintext, seq: 0, plaintext_version: TLS12_VERSION }
+        HalfConn {
+            cipher: Cipher::Plaintext,
+            seq: 0,
+            plaintext_version: TLS12_VERSION,
+            switches: Switches::NONE,
+        }
     }
 
     /// TLS 1.2 AES-GCM with a 16- or 32-byte `key` and the 4-byte implicit
     /// `salt` of the key block (RFC 5288 §3: nonce = salt(4) || explicit(8)).
     pub fn tls12_gcm(key: &[u8], salt: [u8; 4]) -> Result<HalfConn, Error> {
         let aead = new_aead(key)?;
-        Ok(HalfConn { cipher: Cipher::Tls12Gcm { aead, salt }, seq: 0, plaintext_version: TLS12_VERSION })
+        Ok(HalfConn {
+            cipher: Cipher::Tls12Gcm { aead, salt },
+            seq: 0,
+            plaintext_version: TLS12_VERSION,
+            switches: Switches::NONE,
+        })
     }
 
     /// TLS 1.3 AES-GCM with a 16- or 32-byte traffic `key` and its 12-byte
@@ -237,7 +250,19 @@ impl HalfConn {
     /// big-endian bytes left-padded to 12).
     pub fn tls13_gcm(key: &[u8], iv: [u8; NONCE_LEN]) -> Result<HalfConn, Error> {
         let aead = new_aead(key)?;
-        Ok(HalfConn { cipher: Cipher::Tls13Gcm { aead, iv }, seq: 0, plaintext_version: TLS12_VERSION })
+        Ok(HalfConn {
+            cipher: Cipher::Tls13Gcm { aead, iv },
+            seq: 0,
+            plaintext_version: TLS12_VERSION,
+            switches: Switches::NONE,
+        })
+    }
+
+    /// This state, obeying the labs' `switches` (the connection sets them
+    /// on each write state it installs).
+    pub(crate) fn obeying(mut self, switches: Switches) -> HalfConn {
+        self.switches = switches;
+        self
     }
 
     /// Whether records are encrypted and authenticated.
@@ -296,7 +321,11 @@ impl HalfConn {
                 record.extend_from_slice(payload);
                 record
             }
-            Cipher::Tls12Gcm { aead, salt } => seal_tls12(aead, salt, self.seq, content_type, payload)?,
+            Cipher::Tls12Gcm { aead, salt } => {
+                // LAB SWITCH: RepeatGcmNonce — explicit nonce 0 on every record, not the sequence number.
+                let explicit = if self.switches.is_on(Switch::RepeatGcmNonce) { 0 } else { self.seq };
+                seal_tls12(aead, salt, self.seq, explicit, content_type, payload)?
+            }
             Cipher::Tls13Gcm { aead, iv } => seal_tls13(aead, iv, self.seq, content_type, payload)?,
         };
         self.seq = next_seq;
@@ -394,13 +423,14 @@ fn seal_tls12(
     aead: &AesGcm,
     salt: &[u8; 4],
     seq: u64,
+    explicit: u64,
     content_type: ContentType,
     payload: &[u8],
 ) -> Result<Vec<u8>, Error> {
     // RFC 5288 §3: the explicit nonce is ours to choose; the sequence number
     // never repeats under one key, so it is a safe choice (and Go's, and
-    // OpenSSL's).
-    let explicit_nonce = seq.to_be_bytes();
+    // OpenSSL's): `explicit` is `seq`, except under a lab switch.
+    let explicit_nonce = explicit.to_be_bytes();
     let nonce = tls12_nonce(salt, &explicit_nonce);
     let aad = tls12_additional_data(seq, content_type.to_u8(), TLS12_VERSION, payload.len());
     let fragment_len = EXPLICIT_NONCE_LEN + payload.len() + TAG_LEN;

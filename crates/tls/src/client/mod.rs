@@ -11,6 +11,7 @@ use crate::config::ClientConfig;
 use crate::conn::{Core, Input, State, expect_message};
 use crate::handshake::Transcript;
 use crate::kx::EphemeralKey;
+use crate::lab::Switch;
 use crate::messages::version::{TLS10, TLS12};
 use crate::messages::{
     ClientHello, DOWNGRADE_TLS12, Extensions, HandshakeType, KeyShare, ProtocolVersion, ServerHello, ext,
@@ -256,7 +257,12 @@ fn check_downgrade(hello: &Hello, core: &Core, server_hello: &ServerHello) -> Re
     }
     let passed = server_hello.random.last_chunk::<8>() != Some(&DOWNGRADE_TLS12);
     core.emit(|| Event::Check { check: Check::DowngradeSentinel, passed });
-    if passed { Ok(()) } else { Err(Error::Downgrade) }
+    // LAB SWITCH: IgnoreDowngradeSentinel — the sentinel is seen, and ignored.
+    if passed || hello.config.switches.is_on(Switch::IgnoreDowngradeSentinel) {
+        Ok(())
+    } else {
+        Err(Error::Downgrade)
+    }
 }
 
 /// The version the ServerHello selects (RFC 8446 §4.2.1), if we offered it.

@@ -289,7 +289,7 @@ fn client_key_exchange(
         group: ours.group(),
         bytes: public.clone(),
     });
-    Ok((ours.agree(&server_public, ProtocolVersion::Tls12)?, public))
+    Ok((ours.agree(&server_public, ProtocolVersion::Tls12, core.switches)?, public))
 }
 
 /// RFC 5246 §7.4.7.1: the premaster secret is client_version (the version

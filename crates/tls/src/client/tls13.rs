@@ -62,7 +62,7 @@ pub(super) fn server_hello(
         group: Some(group),
         bytes: share.key_exchange.clone(),
     });
-    let shared = key.agree(&share.key_exchange, ProtocolVersion::Tls13)?;
+    let shared = key.agree(&share.key_exchange, ProtocolVersion::Tls13, core.switches)?;
     core.emit(|| Event::KeyExchange {
         value: KeyExchangeValue::SharedSecret,
         group: Some(group),

@@ -18,6 +18,7 @@ use crate::key_schedule::SecretKind;
 use crate::key_schedule::tls12::{KeyBlock, MasterSecret};
 use crate::keys::install12;
 use crate::kx::EphemeralKey;
+use crate::lab::Switch;
 use crate::messages::{
     CertificateMessage, ClientHello, DOWNGRADE_TLS12, DigitallySigned, Extensions, HandshakeType,
     KeyExchangeAlgorithm, ProtocolVersion, ServerHello, ServerKeyExchange, ServerKeyExchangeParams,
@@ -280,6 +281,12 @@ fn premaster_secret(
             .key
             .rsa()
             .ok_or_else(|| Error::Internal("RSA key transport without an RSA key".into()))?;
+        // LAB SWITCH: RsaPaddingOracle — a bad padding gets its own alert, decrypt_error: an oracle.
+        if state.config.switches.is_on(Switch::RsaPaddingOracle)
+            && rsa.decrypt_pkcs1v15(value, &mut *core.rng).is_err()
+        {
+            return Err(Error::DecryptError("the ClientKeyExchange is not PKCS#1 v1.5 padded"));
+        }
         // RFC 5246 §7.4.7.1: a wrong padding or version gives a random
         // premaster, with no branch and no distinct error, so the Finished
         // check fails the same way (Bleichenbacher).
@@ -291,7 +298,7 @@ fn premaster_secret(
         group: key.group(),
         bytes: value.to_vec(),
     });
-    key.agree(value, ProtocolVersion::Tls12)
+    key.agree(value, ProtocolVersion::Tls12, core.switches)
 }
 
 struct ExpectChangeCipherSpec {

@@ -210,7 +210,7 @@ fn server_flight(
         group: Some(group),
         bytes: public.clone(),
     });
-    let shared = key.agree(client_share, ProtocolVersion::Tls13)?;
+    let shared = key.agree(client_share, ProtocolVersion::Tls13, core.switches)?;
     core.emit(|| Event::KeyExchange {
         value: KeyExchangeValue::SharedSecret,
         group: Some(group),
