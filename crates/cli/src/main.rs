@@ -23,6 +23,8 @@
 //!   and `Failed`, the error every subcommand stops with.
 //! - `files` (`files.rs`): key files read and output written, for every subcommand.
 //! - `tls_args` (`tls_args.rs`): the TLS flags `server` and `client` share.
+//! - `lab` (`lab.rs`): famous attacks against Padlock switched to be
+//!   vulnerable on purpose (padlock-labs), narrated.
 
 use std::process::ExitCode;
 
@@ -37,6 +39,7 @@ mod digest;
 mod escape;
 mod files;
 mod keygen;
+mod lab;
 mod narrate;
 mod report;
 mod rsa;
@@ -108,6 +111,13 @@ enum Command {
     /// the host and 1, with the reason, when not.
     #[command(verbatim_doc_comment)]
     Cert(cert::Args),
+    /// Labs: famous attacks that really work against Padlock switched to be vulnerable on purpose.
+    ///
+    /// `padlock lab list` names them; `padlock lab run NAME` runs one against
+    /// a server or client on 127.0.0.1 with one decision flipped, narrated;
+    /// `--fixed` runs it against the real code. docs/labs/ has a chapter each.
+    #[command(verbatim_doc_comment)]
+    Lab(lab::Args),
 }
 
 fn main() -> ExitCode {
@@ -123,5 +133,6 @@ fn main() -> ExitCode {
         Command::Rsa(args) => rsa::run(&args),
         Command::Dh(args) => dh::run(&args),
         Command::Cert(args) => cert::run(&args),
+        Command::Lab(args) => lab::run(&args),
     }
 }

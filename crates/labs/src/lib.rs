@@ -1,0 +1,111 @@
+//! Labs: famous attacks that really work against Padlock switched to be
+//! vulnerable on purpose — and fail against the real code.
+//!
+//! Each lab turns one lab switch on (the switches live in padlock-tls,
+//! padlock-rsa and padlock-dh, one line each, marked `// LAB SWITCH:`; see
+//! `padlock_tls::lab` for why no normal server or client can turn one on),
+//! starts a server or client on 127.0.0.1, runs an attack that is our own
+//! code against it, and tells what happens as [`report::Note`]s. With
+//! [`Params::fixed`] the same attack runs against the real, unswitched code
+//! and fails. `padlock lab run NAME` narrates a lab; docs/labs/ has a
+//! chapter for each, and `exercises` a function for the student to fix.
+//!
+//! Constant time: no — nothing here is. This crate is the attacker (and a
+//! few deliberately vulnerable copies of real code, in `exercises`); it is
+//! never reached from `padlock server`, `client` or `demo`.
+//!
+//! Organisation:
+//! - [`report`]: the notes a lab sends as it runs;
+//! - `net`: servers, raw TLS records and men in the middle on 127.0.0.1;
+//! - [`nat`]: the attacker's big-integer arithmetic;
+//! - one module per lab, each with its attack: [`bleichenbacher`];
+//! - [`exercises`]: the vulnerable functions students rewrite, the
+//!   reference solutions (the real code), and the checks that tell one
+//!   from the other.
+
+pub mod bleichenbacher;
+mod common;
+pub mod exercises;
+pub mod nat;
+pub(crate) mod net;
+pub mod report;
+
+use std::time::Instant;
+
+use report::Report;
+
+/// How a lab runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Params {
+    /// Every random choice (keys, secrets, nonces) comes from this seed, so a
+    /// run is reproducible: the same queries, the same recovered secret.
+    pub seed: u64,
+    /// Run against the real code (no switch on): the attack must fail.
+    pub fixed: bool,
+    /// Lab-sized (2048-bit RSA and the like) or test-sized parameters.
+    pub scale: Scale,
+}
+
+/// The size of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    /// What `padlock lab run` uses: real key sizes.
+    Lab,
+    /// Smaller keys and fewer measurements, for the test suite.
+    Test,
+}
+
+/// What a run found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// Whether the attack got the secret (or forgery, or request) it was after.
+    pub attack_succeeded: bool,
+    /// Oracle queries, connections or measurements the attack made.
+    pub queries: u64,
+    /// Wall-clock seconds, end to end.
+    pub seconds: f64,
+}
+
+/// A lab: its name on the command line, a title, and how to run it.
+pub struct Lab {
+    /// The name `padlock lab run` takes (`bleichenbacher`).
+    pub name: &'static str,
+    /// A one-line title.
+    pub title: &'static str,
+    /// The switch it turns on, as its `// LAB SWITCH:` name.
+    pub switch: &'static str,
+    /// The docs chapter, under docs/labs/.
+    pub chapter: &'static str,
+    run: fn(&Params, &mut Report<'_>) -> Result<Outcome, String>,
+}
+
+impl Lab {
+    /// Runs the lab; the outcome's time is measured here.
+    pub fn run(&self, params: &Params, report: &mut Report<'_>) -> Result<Outcome, String> {
+        let start = Instant::now();
+        report.note(report::Note::Start {
+            lab: self.name,
+            title: self.title,
+            seed: params.seed,
+            fixed: params.fixed,
+            switch: self.switch,
+        });
+        let mut outcome = (self.run)(params, report)?;
+        outcome.seconds = start.elapsed().as_secs_f64();
+        Ok(outcome)
+    }
+}
+
+/// Every lab, in the order of the course.
+pub const LABS: &[Lab] = &[Lab {
+    name: "bleichenbacher",
+    title: "Bleichenbacher's oracle (ROBOT): decrypt a recorded TLS 1.2 session",
+    switch: "RsaPaddingOracle",
+    chapter: "bleichenbacher.md",
+    run: bleichenbacher::run,
+}];
+
+/// The lab called `name`.
+pub fn lab(name: &str) -> Option<&'static Lab> {
+    LABS.iter().find(|lab| lab.name == name)
+}

@@ -1,0 +1,29 @@
+//! The exercises as shipped: each stub falls to its lab's attack, and each
+//! reference solution (the real Padlock code) resists it. If you have fixed
+//! a stub in crates/labs/src/exercises/, its proof here fails — as it
+//! should: this guards the stub as shipped (run `tests/exercises.rs` for
+//! yours: `cargo test -p padlock-labs --test exercises -- --ignored`).
+
+use padlock_labs::exercises::{Verdict, bleichenbacher};
+
+fn stub_falls(verdict: Verdict) {
+    println!("{verdict:?}");
+    assert!(
+        matches!(verdict, Verdict::Vulnerable(_)),
+        "the shipped stub should fall to the attack (fixed it already? then this is expected): {verdict:?}"
+    );
+}
+
+fn reference_resists(verdict: Verdict) {
+    assert!(verdict.resists(), "the reference solution should resist: {verdict:?}");
+}
+
+#[test]
+fn bleichenbacher_stub_falls() {
+    stub_falls(bleichenbacher::check(bleichenbacher::exercise, 60_000));
+}
+
+#[test]
+fn bleichenbacher_reference_resists() {
+    reference_resists(bleichenbacher::check(bleichenbacher::reference, 60_000));
+}
