@@ -244,8 +244,8 @@ impl Printer {
         let color = self.color();
         let same = recovered == truth;
         let lines = [
-            format!("  {what}, recovered: {}", paint(color, Tone::Value, &hex(recovered))),
-            format!("  {what}, the truth: {}", paint(color, Tone::Value, &hex(truth))),
+            format!("  {what}, recovered: {}", paint(color, Tone::Value, &text_or_hex(recovered))),
+            format!("  {what}, the truth: {}", paint(color, Tone::Value, &text_or_hex(truth))),
             format!(
                 "  the same: {}",
                 if same { paint(color, Tone::Bad, "yes") } else { paint(color, Tone::Good, "no") }
@@ -322,6 +322,15 @@ fn json(note: &Note) -> String {
             ("attack_succeeded", Json::Bool(*attack_succeeded)),
             ("text", s(text)),
         ]),
+    }
+}
+
+/// Printable ASCII as a quoted string, anything else as hex.
+fn text_or_hex(bytes: &[u8]) -> String {
+    if !bytes.is_empty() && bytes.iter().all(|b| (0x20..0x7f).contains(b)) {
+        format!("\"{}\"", String::from_utf8_lossy(bytes))
+    } else {
+        hex(bytes)
     }
 }
 

@@ -28,6 +28,7 @@ mod common;
 pub mod exercises;
 pub mod nat;
 pub(crate) mod net;
+pub mod padding_oracle;
 pub mod report;
 
 use std::time::Instant;
@@ -97,13 +98,22 @@ impl Lab {
 }
 
 /// Every lab, in the order of the course.
-pub const LABS: &[Lab] = &[Lab {
-    name: "bleichenbacher",
-    title: "Bleichenbacher's oracle (ROBOT): decrypt a recorded TLS 1.2 session",
-    switch: "RsaPaddingOracle",
-    chapter: "bleichenbacher.md",
-    run: bleichenbacher::run,
-}];
+pub const LABS: &[Lab] = &[
+    Lab {
+        name: "bleichenbacher",
+        title: "Bleichenbacher's oracle (ROBOT): decrypt a recorded TLS 1.2 session",
+        switch: "RsaPaddingOracle",
+        chapter: "bleichenbacher.md",
+        run: bleichenbacher::run,
+    },
+    Lab {
+        name: "padding-oracle",
+        title: "Vaudenay's CBC padding oracle: decrypt a cookie a byte at a time",
+        switch: "DecryptBeforeMac",
+        chapter: "padding-oracle.md",
+        run: padding_oracle::run,
+    },
+];
 
 /// The lab called `name`.
 pub fn lab(name: &str) -> Option<&'static Lab> {

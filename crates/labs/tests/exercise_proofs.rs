@@ -4,7 +4,7 @@
 //! should: this guards the stub as shipped (run `tests/exercises.rs` for
 //! yours: `cargo test -p padlock-labs --test exercises -- --ignored`).
 
-use padlock_labs::exercises::{Verdict, bleichenbacher};
+use padlock_labs::exercises::{Verdict, bleichenbacher, padding_oracle};
 
 fn stub_falls(verdict: Verdict) {
     println!("{verdict:?}");
@@ -26,4 +26,14 @@ fn bleichenbacher_stub_falls() {
 #[test]
 fn bleichenbacher_reference_resists() {
     reference_resists(bleichenbacher::check(bleichenbacher::reference, 60_000));
+}
+
+#[test]
+fn padding_oracle_stub_falls() {
+    stub_falls(padding_oracle::check(padding_oracle::exercise));
+}
+
+#[test]
+fn padding_oracle_reference_resists() {
+    reference_resists(padding_oracle::check(padding_oracle::reference));
 }

@@ -89,7 +89,9 @@ pub fn check(server: KeyTransport, budget: u64) -> Verdict {
     match call(&c0, 6) {
         Ok(got) if got[..] == premaster[..] => {}
         Ok(_) => {
-            return Verdict::Broken("a correct ClientKeyExchange no longer gives its premaster secret".into());
+            return Verdict::Broken(
+                "a correct ClientKeyExchange no longer gives its premaster secret".into(),
+            );
         }
         Err(alert) => return Verdict::Broken(format!("a correct ClientKeyExchange gets {}", alert.name())),
     }
