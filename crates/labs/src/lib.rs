@@ -26,6 +26,8 @@
 pub mod bleichenbacher;
 mod common;
 pub mod exercises;
+pub mod gcm_nonce;
+pub mod gf128;
 pub mod nat;
 pub(crate) mod net;
 pub mod padding_oracle;
@@ -112,6 +114,13 @@ pub const LABS: &[Lab] = &[
         switch: "DecryptBeforeMac",
         chapter: "padding-oracle.md",
         run: padding_oracle::run,
+    },
+    Lab {
+        name: "gcm-nonce",
+        title: "AES-GCM with a repeated nonce: recover the GHASH key, forge a record (the forbidden attack)",
+        switch: "RepeatGcmNonce",
+        chapter: "gcm-nonce.md",
+        run: gcm_nonce::run,
     },
 ];
 

@@ -4,7 +4,7 @@
 //! should: this guards the stub as shipped (run `tests/exercises.rs` for
 //! yours: `cargo test -p padlock-labs --test exercises -- --ignored`).
 
-use padlock_labs::exercises::{Verdict, bleichenbacher, padding_oracle};
+use padlock_labs::exercises::{Verdict, bleichenbacher, gcm_nonce, padding_oracle};
 
 fn stub_falls(verdict: Verdict) {
     println!("{verdict:?}");
@@ -36,4 +36,14 @@ fn padding_oracle_stub_falls() {
 #[test]
 fn padding_oracle_reference_resists() {
     reference_resists(padding_oracle::check(padding_oracle::reference));
+}
+
+#[test]
+fn gcm_nonce_stub_falls() {
+    stub_falls(gcm_nonce::check(gcm_nonce::exercise));
+}
+
+#[test]
+fn gcm_nonce_reference_resists() {
+    reference_resists(gcm_nonce::check(gcm_nonce::reference));
 }
