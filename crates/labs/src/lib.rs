@@ -25,6 +25,7 @@
 
 pub mod bleichenbacher;
 mod common;
+pub mod crt_fault;
 pub mod exercises;
 pub mod gcm_nonce;
 pub mod gf128;
@@ -121,6 +122,13 @@ pub const LABS: &[Lab] = &[
         switch: "RepeatGcmNonce",
         chapter: "gcm-nonce.md",
         run: gcm_nonce::run,
+    },
+    Lab {
+        name: "crt-fault",
+        title: "RSA-CRT fault: one faulty signature factors the modulus (Lenstra's gcd)",
+        switch: "SkipFaultCheck",
+        chapter: "crt-fault.md",
+        run: crt_fault::run,
     },
 ];
 

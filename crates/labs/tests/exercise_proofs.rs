@@ -4,7 +4,7 @@
 //! should: this guards the stub as shipped (run `tests/exercises.rs` for
 //! yours: `cargo test -p padlock-labs --test exercises -- --ignored`).
 
-use padlock_labs::exercises::{Verdict, bleichenbacher, gcm_nonce, padding_oracle};
+use padlock_labs::exercises::{Verdict, bleichenbacher, crt_fault, gcm_nonce, padding_oracle};
 
 fn stub_falls(verdict: Verdict) {
     println!("{verdict:?}");
@@ -46,4 +46,14 @@ fn gcm_nonce_stub_falls() {
 #[test]
 fn gcm_nonce_reference_resists() {
     reference_resists(gcm_nonce::check(gcm_nonce::reference));
+}
+
+#[test]
+fn crt_fault_stub_falls() {
+    stub_falls(crt_fault::check(crt_fault::exercise));
+}
+
+#[test]
+fn crt_fault_reference_resists() {
+    reference_resists(crt_fault::check(crt_fault::reference));
 }

@@ -7,7 +7,7 @@
 //! cargo test -p padlock-labs --test exercises -- --ignored bleichenbacher
 //! ```
 
-use padlock_labs::exercises::{Verdict, bleichenbacher, gcm_nonce, padding_oracle};
+use padlock_labs::exercises::{Verdict, bleichenbacher, crt_fault, gcm_nonce, padding_oracle};
 
 fn assert_resists(verdict: Verdict) {
     match verdict {
@@ -33,4 +33,10 @@ fn padding_oracle() {
 #[ignore = "fails until you fix crates/labs/src/exercises/gcm_nonce.rs"]
 fn gcm_nonce() {
     assert_resists(gcm_nonce::check(gcm_nonce::exercise));
+}
+
+#[test]
+#[ignore = "fails until you fix crates/labs/src/exercises/crt_fault.rs"]
+fn crt_fault() {
+    assert_resists(crt_fault::check(crt_fault::exercise));
 }

@@ -18,6 +18,7 @@
 //! guards the stub as shipped.)
 
 pub mod bleichenbacher;
+pub mod crt_fault;
 pub mod gcm_nonce;
 pub mod padding_oracle;
 
