@@ -7,10 +7,12 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use padlock_der::Time;
+use padlock_rsa::RsaPrivateKey;
 use padlock_tls::messages::HandshakeType;
 use padlock_tls::trace::{Event, Side, TraceSink};
 use padlock_tls::{ClientConfig, Connection, Stream};
 use padlock_x509::throwaway::Pki;
+use padlock_x509::{Certificate, CertificateBuilder};
 
 use crate::net::{self, Direction, HANDSHAKE, RawRecord};
 
@@ -27,8 +29,35 @@ pub(crate) fn pki(bits: usize, names: &[&str], seed: u64) -> Result<Pki, String>
     padlock_x509::throwaway::throwaway(bits, names, &[], clock().0, &mut net::rng(seed, 1000))
 }
 
+/// A leaf certificate and its key.
+pub(crate) type Leaf = (Certificate, Arc<RsaPrivateKey>);
+
+/// A CA and a leaf for each of `names` (each with its own key), `bits`-bit
+/// RSA keys, from `seed`.
+pub(crate) fn ca_and_leaves(
+    bits: usize,
+    names: &[&str],
+    seed: u64,
+) -> Result<(Certificate, Vec<Leaf>), String> {
+    let mut rng = net::rng(seed, 1001);
+    let not_before = clock().0;
+    let ca_key = RsaPrivateKey::generate(bits, &mut rng, &mut |_| {}).map_err(|e| e.to_string())?;
+    let ca = CertificateBuilder::ca("Padlock labs CA", not_before)
+        .self_signed(&ca_key, &mut rng)
+        .map_err(|e| e.to_string())?;
+    let mut leaves = Vec::new();
+    for name in names {
+        let key = RsaPrivateKey::generate(bits, &mut rng, &mut |_| {}).map_err(|e| e.to_string())?;
+        let mut builder = CertificateBuilder::leaf(name, not_before);
+        builder.dns_names = vec![name.to_string()];
+        let leaf = builder.signed_by(key.public_key(), &ca, &ca_key, &mut rng).map_err(|e| e.to_string())?;
+        leaves.push((leaf, Arc::new(key)));
+    }
+    Ok((ca, leaves))
+}
+
 /// A client configuration for `host` trusting `ca`, on the labs' clock.
-pub(crate) fn client_config(host: &str, ca: &padlock_x509::Certificate) -> ClientConfig {
+pub(crate) fn client_config(host: &str, ca: &Certificate) -> ClientConfig {
     let mut config = ClientConfig::new(host, vec![ca.clone()]);
     config.now = Some(clock().1);
     config

@@ -29,6 +29,7 @@ pub mod crt_fault;
 pub mod exercises;
 pub mod gcm_nonce;
 pub mod gf128;
+pub mod hostname;
 pub mod nat;
 pub(crate) mod net;
 pub mod padding_oracle;
@@ -129,6 +130,13 @@ pub const LABS: &[Lab] = &[
         switch: "SkipFaultCheck",
         chapter: "crt-fault.md",
         run: crt_fault::run,
+    },
+    Lab {
+        name: "hostname",
+        title: "No hostname check: a man in the middle with a valid certificate for another name",
+        switch: "SkipHostnameCheck",
+        chapter: "hostname.md",
+        run: hostname::run,
     },
 ];
 

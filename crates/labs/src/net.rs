@@ -17,7 +17,7 @@ use rand::rngs::StdRng;
 pub(crate) const TIMEOUT: Duration = Duration::from_secs(20);
 
 /// What a server does with a connection once the handshake is over.
-pub(crate) type App = fn(&mut Stream<TcpStream>) -> io::Result<()>;
+pub(crate) type App = Arc<dyn Fn(&mut Stream<TcpStream>) -> io::Result<()> + Send + Sync>;
 
 /// A TLS server on 127.0.0.1, serving connections in worker threads until
 /// dropped. Connection `i` gets an RNG seeded from `(seed, i)`.
@@ -30,7 +30,13 @@ pub(crate) struct Server {
 impl Server {
     /// Starts `workers` threads serving `config`, each connection then
     /// handed to `app`.
-    pub(crate) fn start(config: ServerConfig, seed: u64, workers: usize, app: App) -> Result<Server, String> {
+    pub(crate) fn start(
+        config: ServerConfig,
+        seed: u64,
+        workers: usize,
+        app: impl Fn(&mut Stream<TcpStream>) -> io::Result<()> + Send + Sync + 'static,
+    ) -> Result<Server, String> {
+        let app: App = Arc::new(app);
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(|e| format!("listen: {e}"))?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         let config = Arc::new(config);
@@ -39,14 +45,14 @@ impl Server {
         let mut handles = Vec::new();
         for _ in 0..workers.max(1) {
             let listener = listener.try_clone().map_err(|e| e.to_string())?;
-            let (config, stop, counter) = (config.clone(), stop.clone(), counter.clone());
+            let (config, stop, counter, app) = (config.clone(), stop.clone(), counter.clone(), app.clone());
             handles.push(std::thread::spawn(move || {
                 while let Ok((tcp, _)) = listener.accept() {
                     if stop.load(Ordering::SeqCst) {
                         return;
                     }
                     let index = counter.fetch_add(1, Ordering::SeqCst);
-                    serve_one(tcp, &config, seed_for(seed, index), app);
+                    serve_one(tcp, &config, seed_for(seed, index), &app);
                 }
             }));
         }
@@ -89,7 +95,7 @@ pub(crate) fn random_bytes(seed: u64, index: u64, len: usize) -> Vec<u8> {
     bytes
 }
 
-fn serve_one(tcp: TcpStream, config: &Arc<ServerConfig>, seed: u64, app: App) {
+fn serve_one(tcp: TcpStream, config: &Arc<ServerConfig>, seed: u64, app: &App) {
     let _ = tcp.set_read_timeout(Some(TIMEOUT));
     let _ = tcp.set_nodelay(true);
     let conn = Connection::server(config.clone(), Box::new(StdRng::seed_from_u64(seed)));

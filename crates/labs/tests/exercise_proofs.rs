@@ -4,7 +4,7 @@
 //! should: this guards the stub as shipped (run `tests/exercises.rs` for
 //! yours: `cargo test -p padlock-labs --test exercises -- --ignored`).
 
-use padlock_labs::exercises::{Verdict, bleichenbacher, crt_fault, gcm_nonce, padding_oracle};
+use padlock_labs::exercises::{Verdict, bleichenbacher, crt_fault, gcm_nonce, hostname, padding_oracle};
 
 fn stub_falls(verdict: Verdict) {
     println!("{verdict:?}");
@@ -56,4 +56,14 @@ fn crt_fault_stub_falls() {
 #[test]
 fn crt_fault_reference_resists() {
     reference_resists(crt_fault::check(crt_fault::reference));
+}
+
+#[test]
+fn hostname_stub_falls() {
+    stub_falls(hostname::check(hostname::exercise));
+}
+
+#[test]
+fn hostname_reference_resists() {
+    reference_resists(hostname::check(hostname::reference));
 }

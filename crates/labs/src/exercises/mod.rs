@@ -20,6 +20,7 @@
 pub mod bleichenbacher;
 pub mod crt_fault;
 pub mod gcm_nonce;
+pub mod hostname;
 pub mod padding_oracle;
 
 /// What a check found.
