@@ -26,6 +26,7 @@
 pub mod bleichenbacher;
 mod common;
 pub mod crt_fault;
+pub mod downgrade;
 pub mod exercises;
 pub mod gcm_nonce;
 pub mod gf128;
@@ -137,6 +138,13 @@ pub const LABS: &[Lab] = &[
         switch: "SkipHostnameCheck",
         chapter: "hostname.md",
         run: hostname::run,
+    },
+    Lab {
+        name: "downgrade",
+        title: "Downgrade: a man in the middle strips TLS 1.3 from the ClientHello",
+        switch: "IgnoreDowngradeSentinel",
+        chapter: "downgrade.md",
+        run: downgrade::run,
     },
 ];
 

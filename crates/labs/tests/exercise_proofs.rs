@@ -4,7 +4,9 @@
 //! should: this guards the stub as shipped (run `tests/exercises.rs` for
 //! yours: `cargo test -p padlock-labs --test exercises -- --ignored`).
 
-use padlock_labs::exercises::{Verdict, bleichenbacher, crt_fault, gcm_nonce, hostname, padding_oracle};
+use padlock_labs::exercises::{
+    Verdict, bleichenbacher, crt_fault, downgrade, gcm_nonce, hostname, padding_oracle,
+};
 
 fn stub_falls(verdict: Verdict) {
     println!("{verdict:?}");
@@ -66,4 +68,14 @@ fn hostname_stub_falls() {
 #[test]
 fn hostname_reference_resists() {
     reference_resists(hostname::check(hostname::reference));
+}
+
+#[test]
+fn downgrade_stub_falls() {
+    stub_falls(downgrade::check(downgrade::exercise));
+}
+
+#[test]
+fn downgrade_reference_resists() {
+    reference_resists(downgrade::check(downgrade::reference));
 }

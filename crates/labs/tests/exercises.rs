@@ -7,7 +7,9 @@
 //! cargo test -p padlock-labs --test exercises -- --ignored bleichenbacher
 //! ```
 
-use padlock_labs::exercises::{Verdict, bleichenbacher, crt_fault, gcm_nonce, hostname, padding_oracle};
+use padlock_labs::exercises::{
+    Verdict, bleichenbacher, crt_fault, downgrade, gcm_nonce, hostname, padding_oracle,
+};
 
 fn assert_resists(verdict: Verdict) {
     match verdict {
@@ -45,4 +47,10 @@ fn crt_fault() {
 #[ignore = "fails until you fix crates/labs/src/exercises/hostname.rs"]
 fn hostname() {
     assert_resists(hostname::check(hostname::exercise));
+}
+
+#[test]
+#[ignore = "fails until you fix crates/labs/src/exercises/downgrade.rs"]
+fn downgrade() {
+    assert_resists(downgrade::check(downgrade::exercise));
 }

@@ -19,6 +19,7 @@
 
 pub mod bleichenbacher;
 pub mod crt_fault;
+pub mod downgrade;
 pub mod gcm_nonce;
 pub mod hostname;
 pub mod padding_oracle;
