@@ -31,6 +31,7 @@ pub mod exercises;
 pub mod gcm_nonce;
 pub mod gf128;
 pub mod hostname;
+pub mod invalid_share;
 pub mod nat;
 pub(crate) mod net;
 pub mod padding_oracle;
@@ -145,6 +146,13 @@ pub const LABS: &[Lab] = &[
         switch: "IgnoreDowngradeSentinel",
         chapter: "downgrade.md",
         run: downgrade::run,
+    },
+    Lab {
+        name: "invalid-share",
+        title: "Invalid key shares: a low-order point, Y = 1 or p - 1 give a secret the attacker knows",
+        switch: "SkipKeyShareChecks",
+        chapter: "invalid-share.md",
+        run: invalid_share::run,
     },
 ];
 

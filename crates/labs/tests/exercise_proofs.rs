@@ -5,7 +5,7 @@
 //! yours: `cargo test -p padlock-labs --test exercises -- --ignored`).
 
 use padlock_labs::exercises::{
-    Verdict, bleichenbacher, crt_fault, downgrade, gcm_nonce, hostname, padding_oracle,
+    Verdict, bleichenbacher, crt_fault, downgrade, gcm_nonce, hostname, invalid_share, padding_oracle,
 };
 
 fn stub_falls(verdict: Verdict) {
@@ -78,4 +78,14 @@ fn downgrade_stub_falls() {
 #[test]
 fn downgrade_reference_resists() {
     reference_resists(downgrade::check(downgrade::reference));
+}
+
+#[test]
+fn invalid_share_stub_falls() {
+    stub_falls(invalid_share::check(invalid_share::exercise));
+}
+
+#[test]
+fn invalid_share_reference_resists() {
+    reference_resists(invalid_share::check(invalid_share::reference));
 }

@@ -8,7 +8,7 @@
 //! ```
 
 use padlock_labs::exercises::{
-    Verdict, bleichenbacher, crt_fault, downgrade, gcm_nonce, hostname, padding_oracle,
+    Verdict, bleichenbacher, crt_fault, downgrade, gcm_nonce, hostname, invalid_share, padding_oracle,
 };
 
 fn assert_resists(verdict: Verdict) {
@@ -53,4 +53,10 @@ fn hostname() {
 #[ignore = "fails until you fix crates/labs/src/exercises/downgrade.rs"]
 fn downgrade() {
     assert_resists(downgrade::check(downgrade::exercise));
+}
+
+#[test]
+#[ignore = "fails until you fix crates/labs/src/exercises/invalid_share.rs"]
+fn invalid_share() {
+    assert_resists(invalid_share::check(invalid_share::exercise));
 }

@@ -22,6 +22,7 @@ pub mod crt_fault;
 pub mod downgrade;
 pub mod gcm_nonce;
 pub mod hostname;
+pub mod invalid_share;
 pub mod padding_oracle;
 
 /// What a check found.
