@@ -45,11 +45,22 @@ fn acvp_keygen() {
     assert!(vectors.len() >= 3, "at least one case per parameter set");
 }
 
+/// An encapsulation case: `ek` and `m` in, `c` and `k` out. A case may give
+/// the test case's `dk` instead of `ek`: then ek is taken from inside dk, and
+/// c is also decapsulated.
 fn encapsulation<P: ParameterSet>(v: &Block) {
-    let ek = EncapsulationKey::<P>::from_bytes(&v.hex("ek")).expect("ACVP keys pass the modulus check");
+    let dk = v.opt("dk").map(|_| DecapsulationKey::<P>::from_bytes(&v.hex("dk")).expect("passes §7.3"));
+    let ek_bytes = match &dk {
+        Some(dk) => dk.encapsulation_key().as_bytes().to_vec(),
+        None => v.hex("ek"),
+    };
+    let ek = EncapsulationKey::<P>::from_bytes(&ek_bytes).expect("ACVP keys pass the modulus check");
     let (c, k) = ek.encapsulate_deterministic(&seed(v, "m"));
     assert_eq!(hex(c.as_bytes()), hex(&v.hex("c")), "{} c", v.source);
     assert_eq!(hex(k.as_bytes()), hex(&v.hex("k")), "{} k", v.source);
+    if let Some(dk) = dk {
+        assert_eq!(hex(dk.decapsulate(&c).as_bytes()), hex(&v.hex("k")), "{} decapsulation", v.source);
+    }
 }
 
 #[test]
