@@ -3,7 +3,9 @@
 //! message, and decapsulation of valid and modified ciphertexts, so that
 //! implicit rejection is exercised. All three parameter sets.
 
-use padlock_mlkem::{Ciphertext, DecapsulationKey, EncapsulationKey, MlKem512, MlKem768, MlKem1024, ParameterSet};
+use padlock_mlkem::{
+    Ciphertext, DecapsulationKey, EncapsulationKey, MlKem512, MlKem768, MlKem1024, ParameterSet,
+};
 use padlock_testkit::{Block, hex};
 
 fn read_vectors(path: &str) -> Vec<Block> {
