@@ -40,7 +40,9 @@ macro_rules! bench_parameter_set {
             seed[32..].copy_from_slice(&z);
 
             let mut group = c.benchmark_group(concat!($label, "/keygen"));
-            group.bench_function("padlock", |b| b.iter(|| DecapsulationKey::<$ours>::from_seed(black_box(&d), &z)));
+            group.bench_function("padlock", |b| {
+                b.iter(|| DecapsulationKey::<$ours>::from_seed(black_box(&d), &z))
+            });
             group.bench_function("ml-kem", |b| {
                 b.iter(|| ml_kem::DecapsulationKey::<$theirs>::from_seed(black_box(seed.into())))
             });
