@@ -59,8 +59,8 @@ pub(crate) fn keygen<P: ParameterSet>(d: &[u8; 32], ek: &mut [u8], dk: &mut [u8]
     let (t_bytes, rho_out) = ek.split_at_mut(384 * k);
     for i in 0..k {
         let mut t_i = e[i].clone();
-        for j in 0..k {
-            multiply_ntts_add(&mut t_i, &sample_ntt(&rho, j as u8, i as u8), &s[j]);
+        for (j, s_j) in s.iter().enumerate().take(k) {
+            multiply_ntts_add(&mut t_i, &sample_ntt(&rho, j as u8, i as u8), s_j);
         }
         // Step 19: ek_PKE = ByteEncode_12(t̂) ‖ ρ.
         t_i.byte_encode(12, &mut t_bytes[384 * i..384 * (i + 1)]);
@@ -108,8 +108,8 @@ pub(crate) fn encrypt<P: ParameterSet>(ek: &[u8], m: &[u8; 32], r: &[u8; 32], c:
     let u_len = 32 * P::DU as usize;
     for i in 0..k {
         let mut u_i = Poly::ZERO;
-        for j in 0..k {
-            multiply_ntts_add(&mut u_i, &sample_ntt(&rho, i as u8, j as u8), &y[j]);
+        for (j, y_j) in y.iter().enumerate().take(k) {
+            multiply_ntts_add(&mut u_i, &sample_ntt(&rho, i as u8, j as u8), y_j);
         }
         inverse_ntt(&mut u_i);
         u_i.add_assign(&e1[i]);

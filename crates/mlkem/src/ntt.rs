@@ -104,8 +104,8 @@ pub(crate) fn inverse_ntt(f: &mut Poly) {
 /// FIPS 203 Algorithm 11, MultiplyNTTs(f̂, ĝ): the product in the NTT domain,
 /// added to `h` (so sums of products, as in Â ∘ ŝ, need no extra pass).
 pub(crate) fn multiply_ntts_add(h: &mut Poly, f: &Poly, g: &Poly) {
-    for i in 0..128 {
-        let (c0, c1) = base_case_multiply(f.0[2 * i], f.0[2 * i + 1], g.0[2 * i], g.0[2 * i + 1], GAMMAS[i]);
+    for (i, &gamma) in GAMMAS.iter().enumerate() {
+        let (c0, c1) = base_case_multiply(f.0[2 * i], f.0[2 * i + 1], g.0[2 * i], g.0[2 * i + 1], gamma);
         h.0[2 * i] = add(h.0[2 * i], c0);
         h.0[2 * i + 1] = add(h.0[2 * i + 1], c1);
     }

@@ -68,7 +68,7 @@ fn modulus_check<P: ParameterSet>(seed: u64, position: usize) {
     let set = |value: u16| {
         let mut bytes = ek.as_bytes().to_vec();
         let at = coefficient / 2 * 3;
-        if coefficient % 2 == 0 {
+        if coefficient.is_multiple_of(2) {
             bytes[at] = value as u8;
             bytes[at + 1] = (bytes[at + 1] & 0xf0) | (value >> 8) as u8;
         } else {

@@ -112,7 +112,7 @@ mod tests {
 
     /// FIPS 202 Algorithm 5: `rc(t)`, one output bit of an LFSR.
     fn rc_bit(t: usize) -> u64 {
-        if t % 255 == 0 {
+        if t.is_multiple_of(255) {
             return 1;
         }
         // R = 10000000, as bits R[0] .. R[7]; stored with R[i] in bit i.

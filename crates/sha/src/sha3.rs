@@ -63,7 +63,7 @@ struct Sponge {
 
 impl Sponge {
     fn new(rate: usize) -> Sponge {
-        debug_assert!(rate % 8 == 0 && rate < 200);
+        debug_assert!(rate.is_multiple_of(8) && rate < 200);
         Sponge { state: [0; 25], rate, position: 0 }
     }
 
