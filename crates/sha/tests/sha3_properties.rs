@@ -2,23 +2,13 @@
 //! squeezing in pieces equals squeezing at once, and everything equals
 //! RustCrypto's `sha3` crate (a test oracle only), HMAC included.
 
+mod common;
+
+use common::split_at_points;
 use padlock_sha::hmac::hmac;
 use padlock_sha::{Hash, Sha3_224, Sha3_256, Sha3_384, Sha3_512, Shake128, Shake256};
 use proptest::prelude::*;
 use sha3::digest::{Digest, ExtendableOutput, Update, XofReader as _};
-
-/// Splits `data` at the given points (taken modulo its length, sorted).
-fn split_at_points<'a>(data: &'a [u8], points: &[usize]) -> Vec<&'a [u8]> {
-    let mut cuts: Vec<usize> = points.iter().map(|p| p % (data.len() + 1)).collect();
-    cuts.sort_unstable();
-    let mut parts = Vec::new();
-    let mut start = 0;
-    for cut in cuts.into_iter().chain([data.len()]) {
-        parts.push(&data[start..cut]);
-        start = cut;
-    }
-    parts
-}
 
 fn streamed<H: Hash>(parts: &[&[u8]]) -> Vec<u8> {
     let mut hasher = H::new();
