@@ -20,6 +20,9 @@
 //! - `kem`: ML-KEM with implicit rejection (§6, Algorithms 16-21), the input
 //!   checks of §7, and the public types.
 //! - [`params`]: the parameter sets (§8), one generic code path for all three.
+//! - `avx2`: the NTT, its inverse and the base-case products on AVX2 (x86-64),
+//!   the crate's only `unsafe`; [`Backend`] says which runs, chosen once at
+//!   run time (`PADLOCK_BACKEND=portable` forces the portable code).
 //!
 //! SHA3-256 (H), SHA3-512 (G), SHAKE128 (XOF) and SHAKE256 (PRF, J) come from
 //! `padlock-sha`.
@@ -52,6 +55,8 @@
 //! selection masked with `subtle`. The one variable-time step, rejection
 //! sampling of the matrix, works on public data. Each module says why.
 
+mod avx2;
+mod backend;
 mod field;
 mod kem;
 mod kpke;
@@ -60,6 +65,7 @@ pub mod params;
 mod poly;
 mod sample;
 
+pub use backend::Backend;
 pub use kem::{Ciphertext, DecapsulationKey, EncapsulationKey, Error, SharedSecret};
 pub use params::{MlKem512, MlKem768, MlKem1024, ParameterSet};
 

@@ -16,6 +16,7 @@
 //! "butterflies" each. FIPS 203 stores matrix A and the secret vectors in this
 //! form so that most products are done without transforming at all.
 
+use crate::Backend;
 use crate::field::{add, mul, pow_mod_q, sub};
 use crate::poly::Poly;
 
@@ -58,8 +59,33 @@ const fn bit_rev7(r: u32) -> u32 {
     (r & 0x7f).reverse_bits() >> 25
 }
 
-/// FIPS 203 Algorithm 9, NTT(f): from R_q to the NTT domain, in place.
+/// FIPS 203 Algorithm 9, NTT(f): from R_q to the NTT domain, in place, on
+/// the preferred backend.
 pub(crate) fn ntt(f: &mut Poly) {
+    match Backend::preferred() {
+        Backend::Avx2 => crate::avx2::ntt(f),
+        Backend::Portable => ntt_portable(f),
+    }
+}
+
+/// FIPS 203 Algorithm 10, NTT^-1(f̂), in place, on the preferred backend.
+pub(crate) fn inverse_ntt(f: &mut Poly) {
+    match Backend::preferred() {
+        Backend::Avx2 => crate::avx2::inverse_ntt(f),
+        Backend::Portable => inverse_ntt_portable(f),
+    }
+}
+
+/// FIPS 203 Algorithm 11, `h += f̂ ∘ ĝ`, on the preferred backend.
+pub(crate) fn multiply_ntts_add(h: &mut Poly, f: &Poly, g: &Poly) {
+    match Backend::preferred() {
+        Backend::Avx2 => crate::avx2::multiply_ntts_add(h, f, g),
+        Backend::Portable => multiply_ntts_add_portable(h, f, g),
+    }
+}
+
+/// FIPS 203 Algorithm 9 in portable Rust.
+pub(crate) fn ntt_portable(f: &mut Poly) {
     let f = &mut f.0;
     let mut i = 1;
     let mut len = 128;
@@ -78,8 +104,9 @@ pub(crate) fn ntt(f: &mut Poly) {
     }
 }
 
-/// FIPS 203 Algorithm 10, NTT^-1(f̂): back from the NTT domain, in place.
-pub(crate) fn inverse_ntt(f: &mut Poly) {
+/// FIPS 203 Algorithm 10, NTT^-1(f̂): back from the NTT domain, in place,
+/// in portable Rust.
+pub(crate) fn inverse_ntt_portable(f: &mut Poly) {
     let f = &mut f.0;
     let mut i = 127;
     let mut len = 2;
@@ -102,8 +129,9 @@ pub(crate) fn inverse_ntt(f: &mut Poly) {
 }
 
 /// FIPS 203 Algorithm 11, MultiplyNTTs(f̂, ĝ): the product in the NTT domain,
-/// added to `h` (so sums of products, as in Â ∘ ŝ, need no extra pass).
-pub(crate) fn multiply_ntts_add(h: &mut Poly, f: &Poly, g: &Poly) {
+/// added to `h` (so sums of products, as in Â ∘ ŝ, need no extra pass), in
+/// portable Rust.
+pub(crate) fn multiply_ntts_add_portable(h: &mut Poly, f: &Poly, g: &Poly) {
     for (i, &gamma) in GAMMAS.iter().enumerate() {
         let (c0, c1) = base_case_multiply(f.0[2 * i], f.0[2 * i + 1], g.0[2 * i], g.0[2 * i + 1], gamma);
         h.0[2 * i] = add(h.0[2 * i], c0);

@@ -112,3 +112,46 @@ fn acvp_decapsulation_with_implicit_rejection() {
     assert_eq!(vectors.len(), 8, "512: 4 cases; 768: 2; 1024: 2");
     assert_eq!(modified, 5, "modified ciphertexts (3, 1, 1) exercise implicit rejection in every set");
 }
+
+/// The vectors above run on the preferred backend (AVX2 where the CPU has
+/// it). Run them again in a child process with the portable backend forced,
+/// so that every vector passes through every backend.
+#[test]
+fn vectors_on_forced_portable_backend() {
+    if std::env::var_os("PADLOCK_BACKEND").is_some() {
+        return; // we are the child, or the whole run is already forced
+    }
+    let output = std::process::Command::new(std::env::current_exe().expect("test binary path"))
+        .env("PADLOCK_BACKEND", "portable")
+        .args([
+            "--exact",
+            "acvp_keygen",
+            "acvp_encapsulation",
+            "acvp_decapsulation_with_implicit_rejection",
+            "preferred_backend_honours_env",
+            "--test-threads=1",
+        ])
+        .output()
+        .expect("run the test binary again");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "child run failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("4 passed"), "the child ran other tests than expected:\n{stdout}");
+}
+
+#[test]
+fn preferred_backend_honours_env() {
+    use padlock_mlkem::Backend;
+    if std::env::var("PADLOCK_BACKEND").is_ok_and(|v| v == "portable") {
+        assert_eq!(Backend::preferred(), Backend::Portable);
+    } else if Backend::Avx2.is_available() {
+        assert_eq!(Backend::preferred(), Backend::Avx2);
+    } else {
+        assert_eq!(Backend::preferred(), Backend::Portable);
+    }
+    assert_eq!(Backend::available().next(), Some(Backend::Portable));
+    assert_eq!(Backend::Avx2.name(), "avx2");
+}
