@@ -44,7 +44,7 @@ fn acvp_keygen() {
             other => panic!("{}: unknown parameter set {other}", v.source),
         });
     }
-    assert_eq!(vectors.len(), 3, "512: tcId 1; 768: tcId 26; 1024: tcId 51");
+    assert_eq!(vectors.len(), 6, "512: tcId 1, 2, 3; 768: tcId 26, 27; 1024: tcId 51");
 }
 
 /// An encapsulation case: `ek` and `m` in, `c` and `k` out. A case may give
@@ -76,7 +76,7 @@ fn acvp_encapsulation() {
             other => panic!("{}: unknown parameter set {other}", v.source),
         });
     }
-    assert_eq!(vectors.len(), 3, "one case per parameter set");
+    assert_eq!(vectors.len(), 4, "512: tcId 1, 2; 768: tcId 26; 1024: tcId 51");
 }
 
 /// A decapsulation case: the group's key `dk` and one ciphertext `c`. The
@@ -109,7 +109,7 @@ fn acvp_decapsulation_with_implicit_rejection() {
             other => panic!("{}: unknown parameter set {other}", v.source),
         }
     }
-    assert_eq!(vectors.len(), 8, "512: 4 cases; 768: 2; 1024: 2");
+    assert_eq!(vectors.len(), 11, "512: 6 cases; 768: 3; 1024: 2");
     assert_eq!(modified, 5, "modified ciphertexts (3, 1, 1) exercise implicit rejection in every set");
 }
 
