@@ -118,8 +118,21 @@ impl Sponge {
             }
             let take = (self.rate - self.position).min(out.len());
             let (now, rest) = out.split_at_mut(take);
-            for (i, byte) in now.iter_mut().enumerate() {
-                *byte = self.byte(self.position + i);
+            if self.position.is_multiple_of(8) {
+                // Lane-aligned: whole lanes at once, then any bytes left.
+                let first_lane = self.position / 8;
+                let mut lanes = now.chunks_exact_mut(8);
+                for (bytes, lane) in (&mut lanes).zip(&self.state[first_lane..]) {
+                    bytes.copy_from_slice(&lane.to_le_bytes());
+                }
+                let done = take - lanes.into_remainder().len();
+                for (i, byte) in now[done..].iter_mut().enumerate() {
+                    *byte = self.byte(self.position + done + i);
+                }
+            } else {
+                for (i, byte) in now.iter_mut().enumerate() {
+                    *byte = self.byte(self.position + i);
+                }
             }
             self.position += take;
             out = rest;
