@@ -1,18 +1,433 @@
-//! placeholder
+//! The AVX2 backend (x86-64): ChaCha20 eight blocks at a time, and Poly1305
+//! four blocks at a time.
+//!
+//! Constant time: yes. Both algorithms run the same vector additions, XORs,
+//! shifts, shuffles and 32x32 -> 64-bit multiplications (`vpmuludq`, whose
+//! timing does not depend on its operands) whatever the data; no branch or
+//! memory index depends on a secret.
+//!
+//! **ChaCha20.** A 256-bit register holds eight 32-bit lanes, so word `i` of
+//! eight consecutive blocks fits in one register: sixteen registers hold
+//! eight whole states, and the quarter round of RFC 8439 §2.1 runs on all
+//! eight at once, unchanged ("vertical" vectorisation). Rotations by 16 and
+//! 8 bits are byte shuffles; by 12 and 7, two shifts and an OR. At the end
+//! the words are transposed back into eight 64-byte blocks of keystream.
+//!
+//! **Poly1305.** The sequential rule `acc = (acc + m_i) * r` is split four
+//! ways (Goll and Gueron, "Vectorization of Poly1305 message authentication
+//! code", 2015): lane `j` accumulates blocks `j, j + 4, j + 8, ...`,
+//! multiplying by `r^4` between them, and the last four blocks are
+//! multiplied by `r^4, r^3, r^2, r` so that after summing the lanes every
+//! block carries the power of `r` the sequential rule gives it:
+//!
+//! ```text
+//! acc_after = acc * r^n + m_1 * r^n + m_2 * r^(n-1) + ... + m_n * r
+//! ```
+//!
+//! `vpmuludq` multiplies 32-bit halves into 64 bits, so numbers are held in
+//! five limbs of 26 bits, one register per limb, one lane per accumulator.
+//! Limb bounds are stated beside the multiplication.
+//!
+//! This module holds the crate's only `unsafe`: calling functions compiled
+//! for AVX2 (after checking the CPU has it) and unaligned vector loads and
+//! stores. Property tests check it against the portable backend.
+
 #![allow(unsafe_code)]
-pub(crate) fn is_available() -> bool {
-    false
-}
+
+use zeroize::Zeroize;
+
+use crate::poly1305::{self, Limbs};
+
+/// Poly1305 bytes per vector step: four 16-byte blocks, one per lane.
 pub(crate) const POLY_STRIDE: usize = 64;
-pub(crate) struct Powers;
+
+const MASK26: u64 = (1 << 26) - 1;
+
+/// Whether this CPU has AVX2. Asked once per process.
+pub(crate) fn is_available() -> bool {
+    static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *AVAILABLE.get_or_init(|| {
+        #[cfg(target_arch = "x86_64")]
+        {
+            std::arch::is_x86_feature_detected!("avx2")
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    })
+}
+
+/// ChaCha20 keystream XORed into `data`, from the block counter in
+/// `state[12]` on (see `chacha20::xor_keystream`).
+///
+/// Panics if the CPU lacks AVX2: callers only choose this backend after
+/// [`is_available`] said yes, so reaching the panic is a broken invariant.
+pub(crate) fn xor_keystream(state: &[u32; 16], data: &mut [u8]) {
+    assert!(is_available(), "AVX2 backend used on a CPU without AVX2");
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: the assertion above checked that the CPU supports AVX2, the
+    // only feature `x86::xor_keystream` is compiled for.
+    unsafe {
+        x86::xor_keystream(state, data)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (state, data);
+}
+
+/// `r, r^2, r^3, r^4` in 26-bit limbs, for the four-way Poly1305. Secret:
+/// wiped on drop.
+pub(crate) struct Powers {
+    /// `limbs[i][j]`: limb `i` of `r^(4 - j)`, so lane `j` of the last step
+    /// multiplies by `r^4, r^3, r^2, r` for `j = 0, 1, 2, 3`. Lane 0 is `r^4`,
+    /// which every earlier step uses in all lanes.
+    limbs: [[u64; 4]; 5],
+}
+
 impl Powers {
-    pub(crate) fn new(_r: &crate::poly1305::Limbs) -> Powers {
-        Powers
+    /// The powers of the clamped `r`, computed with the portable arithmetic.
+    pub(crate) fn new(r: &Limbs) -> Powers {
+        let r2 = poly1305::mul(r, r);
+        let r3 = poly1305::mul(&r2, r);
+        let r4 = poly1305::mul(&r2, &r2);
+        let mut limbs = [[0u64; 4]; 5];
+        for (lane, power) in [r4, r3, r2, *r].iter().enumerate() {
+            let split = to_radix26(&poly1305::reduce_fully_limbs(power));
+            for (limb, value) in limbs.iter_mut().zip(split) {
+                debug_assert!(value <= MASK26, "a fully reduced power has 26-bit limbs");
+                limb[lane] = value;
+            }
+        }
+        Powers { limbs }
     }
 }
-pub(crate) fn poly1305_blocks(_h: &mut crate::poly1305::Limbs, _p: &Powers, _d: &[u8]) {
-    unreachable!()
+
+impl Drop for Powers {
+    fn drop(&mut self) {
+        self.limbs.zeroize();
+    }
 }
-pub(crate) fn xor_keystream(_s: &[u32; 16], _d: &mut [u8]) {
-    unreachable!()
+
+/// Poly1305 over whole groups of four blocks (`data.len()` a multiple of
+/// 64, each block with its 2^128 bit), updating the portable accumulator
+/// `h`. Panics if the CPU lacks AVX2 (a broken invariant, as above).
+pub(crate) fn poly1305_blocks(h: &mut Limbs, powers: &Powers, data: &[u8]) {
+    assert!(is_available(), "AVX2 backend used on a CPU without AVX2");
+    assert!(data.len().is_multiple_of(POLY_STRIDE), "whole groups of four blocks");
+    if data.is_empty() {
+        return;
+    }
+    let mut lanes = [[0u64; 4]; 5];
+    for (lane, limb) in lanes.iter_mut().zip(to_radix26(h)) {
+        lane[0] = limb;
+    }
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: the assertion above checked that the CPU supports AVX2, the
+    // only feature `x86::poly1305_groups` is compiled for.
+    unsafe {
+        x86::poly1305_groups(&mut lanes, &powers.limbs, data)
+    };
+    *h = from_radix26_lanes(&lanes);
+    lanes.zeroize();
+}
+
+/// Splits 44-bit limbs (within the stored bounds of `poly1305::Limbs`) into
+/// five 26-bit limbs of the same value. The pieces are added, not ORed, so
+/// that the spare bits of `h1` land in limb 3 without loss: every result is
+/// below `2^26 + 2^10`.
+fn to_radix26(h: &Limbs) -> [u64; 5] {
+    let [h0, h1, h2] = *h;
+    [
+        h0 & MASK26,
+        (h0 >> 26) + ((h1 & 0xff) << 18),
+        (h1 >> 8) & MASK26,
+        (h1 >> 34) + ((h2 & 0xffff) << 10),
+        h2 >> 16,
+    ]
+}
+
+/// Sums the four lanes and carries the result back into 44-bit limbs
+/// within the stored bounds (`h0, h1 < 2^44 + 2^6`, `h2 < 2^42`).
+fn from_radix26_lanes(lanes: &[[u64; 4]; 5]) -> Limbs {
+    // Each lane's limbs are below 2^27 (see `x86::mul`), so sums are below 2^29.
+    let mut t = lanes.map(|limb| limb.iter().sum::<u64>());
+    for i in 0..4 {
+        t[i + 1] += t[i] >> 26;
+        t[i] &= MASK26;
+    }
+    // 2^130 = 5 (mod p): what is above limb 4's 26 bits comes back times 5.
+    t[0] += (t[4] >> 26) * 5;
+    t[4] &= MASK26;
+    t[1] += t[0] >> 26;
+    t[0] &= MASK26;
+    // Now t0, t2, t3, t4 < 2^26 and t1 <= 2^26: regroup 26 + 18 | 8 + 26 + 10 | 16 + 26 bits.
+    let low = t[0] + (t[1] << 26);
+    let mid = (low >> 44) + (t[2] << 8) + (t[3] << 34);
+    let high = (mid >> 44) + (t[4] << 16);
+    let mut h = [low & ((1 << 44) - 1), mid & ((1 << 44) - 1), high];
+    // `high` may hold a carry at 2^42: fold it back once more.
+    h[0] += (h[2] >> 42) * 5;
+    h[2] &= (1 << 42) - 1;
+    h[1] += h[0] >> 44;
+    h[0] &= (1 << 44) - 1;
+    debug_assert!(h[1] < (1 << 44) + (1 << 6));
+    h
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use std::arch::x86_64::{
+        __m256i, _mm256_add_epi32, _mm256_add_epi64, _mm256_and_si256, _mm256_loadu_si256, _mm256_mul_epu32,
+        _mm256_or_si256, _mm256_permute2x128_si256, _mm256_permute4x64_epi64, _mm256_set1_epi32,
+        _mm256_set1_epi64x, _mm256_setr_epi8, _mm256_setr_epi32, _mm256_shuffle_epi8, _mm256_slli_epi32,
+        _mm256_slli_epi64, _mm256_srli_epi32, _mm256_srli_epi64, _mm256_storeu_si256, _mm256_unpackhi_epi32,
+        _mm256_unpackhi_epi64, _mm256_unpacklo_epi32, _mm256_unpacklo_epi64, _mm256_xor_si256,
+    };
+
+    use zeroize::Zeroize;
+
+    /// Eight ChaCha20 blocks: 512 bytes.
+    const STRIDE: usize = 8 * 64;
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn xor_keystream(state: &[u32; 16], data: &mut [u8]) {
+        let mut counter = state[12];
+        let mut chunks = data.chunks_exact_mut(STRIDE);
+        for chunk in &mut chunks {
+            xor_blocks(&eight_blocks(state, counter), chunk);
+            counter = counter.wrapping_add(8);
+        }
+        // The tail: eight blocks into a buffer, of which only the first
+        // `tail.len()` bytes are used (the caller made sure the counter does
+        // not pass 2^32 - 1 in those; the blocks after may wrap, unused).
+        let tail = chunks.into_remainder();
+        if !tail.is_empty() {
+            let mut buffer = [0u8; STRIDE];
+            buffer[..tail.len()].copy_from_slice(tail);
+            xor_blocks(&eight_blocks(state, counter), &mut buffer);
+            tail.copy_from_slice(&buffer[..tail.len()]);
+            buffer.zeroize();
+        }
+    }
+
+    /// RFC 8439 §2.3 on eight states at once: lane `j` of register `i` is
+    /// word `i` of the block with counter `counter + j`.
+    #[target_feature(enable = "avx2")]
+    fn eight_blocks(state: &[u32; 16], counter: u32) -> [__m256i; 16] {
+        let mut initial = [_mm256_set1_epi32(0); 16];
+        for (v, &word) in initial.iter_mut().zip(state) {
+            *v = _mm256_set1_epi32(word as i32);
+        }
+        let lane_offsets = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        initial[12] = _mm256_add_epi32(_mm256_set1_epi32(counter as i32), lane_offsets);
+        let mut x = initial;
+        for _ in 0..10 {
+            // §2.3: a column round, then a diagonal round.
+            quarter_round(&mut x, 0, 4, 8, 12);
+            quarter_round(&mut x, 1, 5, 9, 13);
+            quarter_round(&mut x, 2, 6, 10, 14);
+            quarter_round(&mut x, 3, 7, 11, 15);
+            quarter_round(&mut x, 0, 5, 10, 15);
+            quarter_round(&mut x, 1, 6, 11, 12);
+            quarter_round(&mut x, 2, 7, 8, 13);
+            quarter_round(&mut x, 3, 4, 9, 14);
+        }
+        for (v, i) in x.iter_mut().zip(initial) {
+            *v = _mm256_add_epi32(*v, i);
+        }
+        x
+    }
+
+    /// §2.1 on eight lanes.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn quarter_round(x: &mut [__m256i; 16], a: usize, b: usize, c: usize, d: usize) {
+        // Byte shuffles that rotate each 32-bit lane left by 16 and by 8.
+        let rot16 = _mm256_setr_epi8(
+            2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14,
+            15, 12, 13,
+        );
+        let rot8 = _mm256_setr_epi8(
+            3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15,
+            12, 13, 14,
+        );
+        x[a] = _mm256_add_epi32(x[a], x[b]);
+        x[d] = _mm256_shuffle_epi8(_mm256_xor_si256(x[d], x[a]), rot16);
+        x[c] = _mm256_add_epi32(x[c], x[d]);
+        let t = _mm256_xor_si256(x[b], x[c]);
+        x[b] = _mm256_or_si256(_mm256_slli_epi32::<12>(t), _mm256_srli_epi32::<20>(t));
+        x[a] = _mm256_add_epi32(x[a], x[b]);
+        x[d] = _mm256_shuffle_epi8(_mm256_xor_si256(x[d], x[a]), rot8);
+        x[c] = _mm256_add_epi32(x[c], x[d]);
+        let t = _mm256_xor_si256(x[b], x[c]);
+        x[b] = _mm256_or_si256(_mm256_slli_epi32::<7>(t), _mm256_srli_epi32::<25>(t));
+    }
+
+    /// XORs eight blocks of keystream, held word-sliced, into 512 bytes.
+    #[target_feature(enable = "avx2")]
+    fn xor_blocks(x: &[__m256i; 16], data: &mut [u8]) {
+        debug_assert_eq!(data.len(), STRIDE);
+        for half in 0..2 {
+            let words: &[__m256i; 8] = x[half * 8..half * 8 + 8].try_into().expect("eight words");
+            for (block, row) in transpose(words).into_iter().enumerate() {
+                let at = block * 64 + half * 32;
+                let bytes = &mut data[at..at + 32];
+                store(bytes, _mm256_xor_si256(load(bytes), row));
+            }
+        }
+    }
+
+    /// Eight registers of eight lanes, transposed: out `b` holds lane `b` of
+    /// each input in order, that is eight consecutive words of block `b`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn transpose(v: &[__m256i; 8]) -> [__m256i; 8] {
+        // Interleave 32-bit words, then 64-bit pairs: each 128-bit half now
+        // holds four words of one block (blocks b and b + 4 share a register).
+        let t0 = _mm256_unpacklo_epi32(v[0], v[1]);
+        let t1 = _mm256_unpackhi_epi32(v[0], v[1]);
+        let t2 = _mm256_unpacklo_epi32(v[2], v[3]);
+        let t3 = _mm256_unpackhi_epi32(v[2], v[3]);
+        let t4 = _mm256_unpacklo_epi32(v[4], v[5]);
+        let t5 = _mm256_unpackhi_epi32(v[4], v[5]);
+        let t6 = _mm256_unpacklo_epi32(v[6], v[7]);
+        let t7 = _mm256_unpackhi_epi32(v[6], v[7]);
+        let u = [
+            _mm256_unpacklo_epi64(t0, t2), // words 0-3 of blocks 0 | 4
+            _mm256_unpackhi_epi64(t0, t2), // blocks 1 | 5
+            _mm256_unpacklo_epi64(t1, t3), // blocks 2 | 6
+            _mm256_unpackhi_epi64(t1, t3), // blocks 3 | 7
+            _mm256_unpacklo_epi64(t4, t6), // words 4-7 of blocks 0 | 4
+            _mm256_unpackhi_epi64(t4, t6),
+            _mm256_unpacklo_epi64(t5, t7),
+            _mm256_unpackhi_epi64(t5, t7),
+        ];
+        // Join the halves: low halves give blocks 0-3, high halves 4-7.
+        [
+            _mm256_permute2x128_si256::<0x20>(u[0], u[4]),
+            _mm256_permute2x128_si256::<0x20>(u[1], u[5]),
+            _mm256_permute2x128_si256::<0x20>(u[2], u[6]),
+            _mm256_permute2x128_si256::<0x20>(u[3], u[7]),
+            _mm256_permute2x128_si256::<0x31>(u[0], u[4]),
+            _mm256_permute2x128_si256::<0x31>(u[1], u[5]),
+            _mm256_permute2x128_si256::<0x31>(u[2], u[6]),
+            _mm256_permute2x128_si256::<0x31>(u[3], u[7]),
+        ]
+    }
+
+    /// Four-way Poly1305 over `data` (whole groups of four blocks). `lanes`
+    /// holds the four accumulators in 26-bit limbs (`lanes[limb][lane]`);
+    /// `powers[limb][lane]` is `r^4, r^3, r^2, r` by lane.
+    #[target_feature(enable = "avx2")]
+    pub(super) fn poly1305_groups(lanes: &mut [[u64; 4]; 5], powers: &[[u64; 4]; 5], data: &[u8]) {
+        let mut h = lanes.map(|limb| load_u64x4(&limb));
+        // r^4 in every lane for all but the last group; the mixed powers for it.
+        let r4 = powers.map(|limb| _mm256_set1_epi64x(limb[0] as i64));
+        let mixed = powers.map(|limb| load_u64x4(&limb));
+        let groups = data.len() / 64;
+        for (i, group) in data.chunks_exact(64).enumerate() {
+            let m = message_limbs(group);
+            for (hi, mi) in h.iter_mut().zip(m) {
+                *hi = _mm256_add_epi64(*hi, mi);
+            }
+            h = mul(&h, if i + 1 == groups { &mixed } else { &r4 });
+        }
+        for (limb, v) in lanes.iter_mut().zip(h) {
+            store_u64x4(limb, v);
+        }
+    }
+
+    /// Four message blocks, block `j` into lane `j`, as 26-bit limbs with
+    /// the 2^128 bit set (at 2^24 of limb 4).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn message_limbs(group: &[u8]) -> [__m256i; 5] {
+        let (a, b) = (load(&group[..32]), load(&group[32..]));
+        // a = [lo0, hi0, lo1, hi1], b = [lo2, hi2, lo3, hi3] (64-bit lanes).
+        // Unpacking gives [lo0, lo2, lo1, lo3]; 0b11_01_10_00 puts lanes in order.
+        let lo = _mm256_permute4x64_epi64::<0b11_01_10_00>(_mm256_unpacklo_epi64(a, b));
+        let hi = _mm256_permute4x64_epi64::<0b11_01_10_00>(_mm256_unpackhi_epi64(a, b));
+        let mask = _mm256_set1_epi64x(super::MASK26 as i64);
+        [
+            _mm256_and_si256(lo, mask),
+            _mm256_and_si256(_mm256_srli_epi64::<26>(lo), mask),
+            _mm256_and_si256(_mm256_or_si256(_mm256_srli_epi64::<52>(lo), _mm256_slli_epi64::<12>(hi)), mask),
+            _mm256_and_si256(_mm256_srli_epi64::<14>(hi), mask),
+            _mm256_or_si256(_mm256_srli_epi64::<40>(hi), _mm256_set1_epi64x(1 << 24)),
+        ]
+    }
+
+    /// `h * r mod p` lane by lane, partly reduced.
+    ///
+    /// Bounds: `h` limbs below 2^27 + 2^10 (an accumulator below 2^26 + 2^10
+    /// plus a message limb below 2^26), `r` limbs below 2^26, so `5 * r`
+    /// below 2^28.33; each product is below 2^55.4 and each sum of five below
+    /// 2^58, within the 64-bit lanes. The carries leave limbs 0, 2, 3 below
+    /// 2^26, limb 1 below 2^26 + 2^9 and limb 4 below 2^26 + 2^7; `vpmuludq`
+    /// reads only the low 32 bits of each lane, which these fit.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn mul(h: &[__m256i; 5], r: &[__m256i; 5]) -> [__m256i; 5] {
+        // 2^130 = 5 (mod p): limb products at 2^130 and above fold back times 5.
+        let five = |v: __m256i| _mm256_add_epi64(v, _mm256_slli_epi64::<2>(v));
+        let s = [r[0], five(r[1]), five(r[2]), five(r[3]), five(r[4])];
+        let m = |a, b| _mm256_mul_epu32(a, b);
+        let add = |a, b| _mm256_add_epi64(a, b);
+        let d0 =
+            add(add(add(m(h[0], r[0]), m(h[1], s[4])), add(m(h[2], s[3]), m(h[3], s[2]))), m(h[4], s[1]));
+        let d1 =
+            add(add(add(m(h[0], r[1]), m(h[1], r[0])), add(m(h[2], s[4]), m(h[3], s[3]))), m(h[4], s[2]));
+        let d2 =
+            add(add(add(m(h[0], r[2]), m(h[1], r[1])), add(m(h[2], r[0]), m(h[3], s[4]))), m(h[4], s[3]));
+        let d3 =
+            add(add(add(m(h[0], r[3]), m(h[1], r[2])), add(m(h[2], r[1]), m(h[3], r[0]))), m(h[4], s[4]));
+        let d4 =
+            add(add(add(m(h[0], r[4]), m(h[1], r[3])), add(m(h[2], r[2]), m(h[3], r[1]))), m(h[4], r[0]));
+        // Carry in two interleaved chains (0 -> 1 -> 2 -> 3 -> 4, 3 -> 4 -> 0 -> 1).
+        let mask = _mm256_set1_epi64x(super::MASK26 as i64);
+        let carry = |v: __m256i| _mm256_srli_epi64::<26>(v);
+        let low = |v: __m256i| _mm256_and_si256(v, mask);
+        let d1 = add(d1, carry(d0));
+        let d4 = add(d4, carry(d3));
+        let (d0, d3) = (low(d0), low(d3));
+        let d2 = add(d2, carry(d1));
+        let d0 = add(d0, five(carry(d4)));
+        let (d1, d4) = (low(d1), low(d4));
+        let d3 = add(d3, carry(d2));
+        let d1 = add(d1, carry(d0));
+        let (d2, d0) = (low(d2), low(d0));
+        let d4 = add(d4, carry(d3));
+        let d3 = low(d3);
+        [d0, d1, d2, d3, d4]
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn load(bytes: &[u8]) -> __m256i {
+        assert!(bytes.len() >= 32);
+        // SAFETY: the slice holds at least 32 bytes; `loadu` has no alignment requirement.
+        unsafe { _mm256_loadu_si256(bytes.as_ptr().cast()) }
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn store(bytes: &mut [u8], v: __m256i) {
+        assert!(bytes.len() >= 32);
+        // SAFETY: the slice holds at least 32 bytes; `storeu` has no alignment requirement.
+        unsafe { _mm256_storeu_si256(bytes.as_mut_ptr().cast(), v) }
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn load_u64x4(words: &[u64; 4]) -> __m256i {
+        // SAFETY: four u64 are 32 bytes; `loadu` has no alignment requirement.
+        unsafe { _mm256_loadu_si256(words.as_ptr().cast()) }
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn store_u64x4(words: &mut [u64; 4], v: __m256i) {
+        // SAFETY: four u64 are 32 bytes; `storeu` has no alignment requirement.
+        unsafe { _mm256_storeu_si256(words.as_mut_ptr().cast(), v) }
+    }
 }

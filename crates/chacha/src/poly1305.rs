@@ -225,22 +225,31 @@ pub(crate) fn mul(a: &Limbs, b: &Limbs) -> Limbs {
 }
 
 /// `h mod p`, fully reduced, as a 128-bit number (only the low 128 bits of
-/// the 130-bit result matter for the tag). Constant time: the choice between
-/// `h` and `h - p` is a masked select.
+/// the 130-bit result matter for the tag).
 pub(crate) fn reduce_fully(h: &Limbs) -> u128 {
-    // Carry everything so that h < 2^130 + (a little): limbs 44, 44, 42 bits.
+    let [h0, h1, h2] = reduce_fully_limbs(h);
+    u128::from(h0) | (u128::from(h1) << 44) | (u128::from(h2) << 88)
+}
+
+/// `h mod p`, fully reduced, in limbs of exactly 44, 44 and 42 bits.
+/// Constant time: the choice between `h` and `h - p` is a masked select.
+pub(crate) fn reduce_fully_limbs(h: &Limbs) -> Limbs {
+    // Carry twice around. The first pass can leave h1 = 2^44 only when the
+    // fold into h0 carried; the second pass then starts from h1 = 0 and ends
+    // with every limb within its width, so h < 2^130.
     let [mut h0, mut h1, mut h2] = *h;
-    h2 += h1 >> 44;
-    h1 &= MASK44;
-    h0 += (h2 >> 42) * 5;
-    h2 &= MASK42;
-    h1 += h0 >> 44;
-    h0 &= MASK44;
-    h2 += h1 >> 44;
-    h1 &= MASK44;
-    h0 += (h2 >> 42) * 5;
-    h2 &= MASK42;
-    debug_assert!(h0 < 1 << 45 && h1 < 1 << 44 && h2 < 1 << 42);
+    for _ in 0..2 {
+        h2 += h1 >> 44;
+        h1 &= MASK44;
+        h0 += (h2 >> 42) * 5;
+        h2 &= MASK42;
+        h1 += h0 >> 44;
+        h0 &= MASK44;
+    }
+    debug_assert!(
+        h0 < 1 << 44 && h1 < 1 << 44 && h2 < 1 << 42,
+        "two passes leave every limb within its width"
+    );
     // g = h + 5 - 2^130: non-negative exactly when h >= p.
     let mut g0 = h0 + 5;
     let mut g1 = h1 + (g0 >> 44);
@@ -249,12 +258,11 @@ pub(crate) fn reduce_fully(h: &Limbs) -> u128 {
     g1 &= MASK44;
     // The top bit of g2 is set when g went negative, that is when h < p.
     let h_is_reduced = Choice::from((g2 >> 63) as u8);
-    let h0 = u64::conditional_select(&g0, &h0, h_is_reduced);
-    let h1 = u64::conditional_select(&g1, &h1, h_is_reduced);
-    let h2 = u64::conditional_select(&(g2 & MASK42), &h2, h_is_reduced);
-    // h0 may still hold one bit above 44 (when h0 + 5 did not carry into g):
-    // add instead of OR.
-    u128::from(h0) + (u128::from(h1) << 44) + (u128::from(h2) << 88)
+    [
+        u64::conditional_select(&g0, &h0, h_is_reduced),
+        u64::conditional_select(&g1, &h1, h_is_reduced),
+        u64::conditional_select(&(g2 & MASK42), &h2, h_is_reduced),
+    ]
 }
 
 /// Little-endian 64-bit words of `N * 8` bytes.
