@@ -75,36 +75,47 @@ pub(crate) fn xor_keystream(state: &[u32; 16], data: &mut [u8]) {
     let _ = (state, data);
 }
 
-/// `r, r^2, r^3, r^4` in 26-bit limbs, for the four-way Poly1305. Secret:
-/// wiped on drop.
+/// `r^1 .. r^8` in 26-bit limbs, for the four-way Poly1305. Secret: wiped
+/// on drop.
 pub(crate) struct Powers {
-    /// `limbs[i][j]`: limb `i` of `r^(4 - j)`, so lane `j` of the last step
-    /// multiplies by `r^4, r^3, r^2, r` for `j = 0, 1, 2, 3`. Lane 0 is `r^4`,
-    /// which every earlier step uses in all lanes.
-    limbs: [[u64; 4]; 5],
+    /// `low[i][j]`: limb `i` of `r^(4 - j)`: lane `j` of a last group of
+    /// four blocks multiplies by `r^4, r^3, r^2, r`. Lane 0, `r^4`, is also
+    /// the step between groups.
+    low: [[u64; 4]; 5],
+    /// `high[i][j]`: limb `i` of `r^(8 - j)`: `r^8, r^7, r^6, r^5` for the
+    /// group before the last. Lane 0, `r^8`, is also the step between pairs
+    /// of groups.
+    high: [[u64; 4]; 5],
 }
 
 impl Powers {
     /// The powers of the clamped `r`, computed with the portable arithmetic.
     pub(crate) fn new(r: &Limbs) -> Powers {
-        let r2 = poly1305::mul(r, r);
-        let r3 = poly1305::mul(&r2, r);
-        let r4 = poly1305::mul(&r2, &r2);
-        let mut limbs = [[0u64; 4]; 5];
-        for (lane, power) in [r4, r3, r2, *r].iter().enumerate() {
-            let split = to_radix26(&poly1305::reduce_fully_limbs(power));
-            for (limb, value) in limbs.iter_mut().zip(split) {
-                debug_assert!(value <= MASK26, "a fully reduced power has 26-bit limbs");
-                limb[lane] = value;
-            }
+        let mut powers = [*r; 8];
+        for k in 1..8 {
+            powers[k] = poly1305::mul(&powers[k - 1], r);
         }
-        Powers { limbs }
+        let split = |exponents: [usize; 4]| {
+            let mut limbs = [[0u64; 4]; 5];
+            for (lane, e) in exponents.into_iter().enumerate() {
+                let power = to_radix26(&poly1305::reduce_fully_limbs(&powers[e - 1]));
+                for (limb, value) in limbs.iter_mut().zip(power) {
+                    debug_assert!(value <= MASK26, "a fully reduced power has 26-bit limbs");
+                    limb[lane] = value;
+                }
+            }
+            limbs
+        };
+        let (low, high) = (split([4, 3, 2, 1]), split([8, 7, 6, 5]));
+        powers.zeroize();
+        Powers { low, high }
     }
 }
 
 impl Drop for Powers {
     fn drop(&mut self) {
-        self.limbs.zeroize();
+        self.low.zeroize();
+        self.high.zeroize();
     }
 }
 
@@ -125,7 +136,7 @@ pub(crate) fn poly1305_blocks(h: &mut Limbs, powers: &Powers, data: &[u8]) {
     // SAFETY: the assertion above checked that the CPU supports AVX2, the
     // only feature `x86::poly1305_groups` is compiled for.
     unsafe {
-        x86::poly1305_groups(&mut lanes, &powers.limbs, data)
+        x86::poly1305_groups(&mut lanes, powers, data)
     };
     *h = from_radix26_lanes(&lanes);
     lanes.zeroize();
@@ -223,14 +234,8 @@ mod x86 {
         let mut x = initial;
         for _ in 0..10 {
             // §2.3: a column round, then a diagonal round.
-            quarter_round(&mut x, 0, 4, 8, 12);
-            quarter_round(&mut x, 1, 5, 9, 13);
-            quarter_round(&mut x, 2, 6, 10, 14);
-            quarter_round(&mut x, 3, 7, 11, 15);
-            quarter_round(&mut x, 0, 5, 10, 15);
-            quarter_round(&mut x, 1, 6, 11, 12);
-            quarter_round(&mut x, 2, 7, 8, 13);
-            quarter_round(&mut x, 3, 4, 9, 14);
+            round(&mut x, [0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11], [12, 13, 14, 15]);
+            round(&mut x, [0, 1, 2, 3], [5, 6, 7, 4], [10, 11, 8, 9], [15, 12, 13, 14]);
         }
         for (v, i) in x.iter_mut().zip(initial) {
             *v = _mm256_add_epi32(*v, i);
@@ -238,10 +243,13 @@ mod x86 {
         x
     }
 
-    /// §2.1 on eight lanes.
+    /// Four quarter rounds (§2.1) on eight lanes: `QUARTERROUND(a[i], b[i],
+    /// c[i], d[i])` for `i = 0..4`. The four are independent, so each line of
+    /// the quarter round is done for all four before the next: the CPU gets
+    /// four independent operations at every step instead of one chain.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn quarter_round(x: &mut [__m256i; 16], a: usize, b: usize, c: usize, d: usize) {
+    fn round(x: &mut [__m256i; 16], a: [usize; 4], b: [usize; 4], c: [usize; 4], d: [usize; 4]) {
         // Byte shuffles that rotate each 32-bit lane left by 16 and by 8.
         let rot16 = _mm256_setr_epi8(
             2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14,
@@ -251,16 +259,28 @@ mod x86 {
             3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15,
             12, 13, 14,
         );
-        x[a] = _mm256_add_epi32(x[a], x[b]);
-        x[d] = _mm256_shuffle_epi8(_mm256_xor_si256(x[d], x[a]), rot16);
-        x[c] = _mm256_add_epi32(x[c], x[d]);
-        let t = _mm256_xor_si256(x[b], x[c]);
-        x[b] = _mm256_or_si256(_mm256_slli_epi32::<12>(t), _mm256_srli_epi32::<20>(t));
-        x[a] = _mm256_add_epi32(x[a], x[b]);
-        x[d] = _mm256_shuffle_epi8(_mm256_xor_si256(x[d], x[a]), rot8);
-        x[c] = _mm256_add_epi32(x[c], x[d]);
-        let t = _mm256_xor_si256(x[b], x[c]);
-        x[b] = _mm256_or_si256(_mm256_slli_epi32::<7>(t), _mm256_srli_epi32::<25>(t));
+        for i in 0..4 {
+            // a += b; d ^= a; d <<<= 16;
+            x[a[i]] = _mm256_add_epi32(x[a[i]], x[b[i]]);
+            x[d[i]] = _mm256_shuffle_epi8(_mm256_xor_si256(x[d[i]], x[a[i]]), rot16);
+        }
+        for i in 0..4 {
+            // c += d; b ^= c; b <<<= 12;
+            x[c[i]] = _mm256_add_epi32(x[c[i]], x[d[i]]);
+            let t = _mm256_xor_si256(x[b[i]], x[c[i]]);
+            x[b[i]] = _mm256_or_si256(_mm256_slli_epi32::<12>(t), _mm256_srli_epi32::<20>(t));
+        }
+        for i in 0..4 {
+            // a += b; d ^= a; d <<<= 8;
+            x[a[i]] = _mm256_add_epi32(x[a[i]], x[b[i]]);
+            x[d[i]] = _mm256_shuffle_epi8(_mm256_xor_si256(x[d[i]], x[a[i]]), rot8);
+        }
+        for i in 0..4 {
+            // c += d; b ^= c; b <<<= 7;
+            x[c[i]] = _mm256_add_epi32(x[c[i]], x[d[i]]);
+            let t = _mm256_xor_si256(x[b[i]], x[c[i]]);
+            x[b[i]] = _mm256_or_si256(_mm256_slli_epi32::<7>(t), _mm256_srli_epi32::<25>(t));
+        }
     }
 
     /// XORs eight blocks of keystream, held word-sliced, into 512 bytes.
@@ -316,25 +336,52 @@ mod x86 {
     }
 
     /// Four-way Poly1305 over `data` (whole groups of four blocks). `lanes`
-    /// holds the four accumulators in 26-bit limbs (`lanes[limb][lane]`);
-    /// `powers[limb][lane]` is `r^4, r^3, r^2, r` by lane.
+    /// holds the four accumulators in 26-bit limbs (`lanes[limb][lane]`).
+    ///
+    /// Groups go two at a time: `h = (h + m_a) * r^8 + m_b * r^4`, two
+    /// independent products and one carry chain per 128 bytes, so the chain
+    /// from one step to the next (the multiply and the carries) is paid half
+    /// as often. The last pair multiplies by `r^8..r^5` and `r^4..r`, so
+    /// that each block ends with the power of `r` the sequential rule gives
+    /// it; an odd group goes first, alone, times `r^4` (or `r^4..r` if it is
+    /// the only one).
     #[target_feature(enable = "avx2")]
-    pub(super) fn poly1305_groups(lanes: &mut [[u64; 4]; 5], powers: &[[u64; 4]; 5], data: &[u8]) {
+    pub(super) fn poly1305_groups(lanes: &mut [[u64; 4]; 5], powers: &super::Powers, data: &[u8]) {
         let mut h = lanes.map(|limb| load_u64x4(&limb));
-        // r^4 in every lane for all but the last group; the mixed powers for it.
-        let r4 = powers.map(|limb| _mm256_set1_epi64x(limb[0] as i64));
-        let mixed = powers.map(|limb| load_u64x4(&limb));
+        let r4 = powers.low.map(|limb| _mm256_set1_epi64x(limb[0] as i64));
+        let r8 = powers.high.map(|limb| _mm256_set1_epi64x(limb[0] as i64));
+        let low = powers.low.map(|limb| load_u64x4(&limb));
+        let high = powers.high.map(|limb| load_u64x4(&limb));
         let groups = data.len() / 64;
-        for (i, group) in data.chunks_exact(64).enumerate() {
-            let m = message_limbs(group);
-            for (hi, mi) in h.iter_mut().zip(m) {
-                *hi = _mm256_add_epi64(*hi, mi);
-            }
-            h = mul(&h, if i + 1 == groups { &mixed } else { &r4 });
+        let mut chunks = data.chunks_exact(64);
+        if groups % 2 == 1
+            && let Some(group) = chunks.next()
+        {
+            h = carry(&products(&add5(&h, &message_limbs(group)), if groups == 1 { &low } else { &r4 }));
+        }
+        let pairs = groups / 2;
+        for pair in 0..pairs {
+            let (Some(a), Some(b)) = (chunks.next(), chunks.next()) else { break };
+            let (pa, pb) = if pair + 1 == pairs { (&high, &low) } else { (&r8, &r4) };
+            let first = products(&add5(&h, &message_limbs(a)), pa);
+            h = carry(&add5(&first, &products(&message_limbs(b), pb)));
         }
         for (limb, v) in lanes.iter_mut().zip(h) {
             store_u64x4(limb, v);
         }
+    }
+
+    /// Limb by limb sums of two numbers in 26-bit limbs, no carry.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn add5(a: &[__m256i; 5], b: &[__m256i; 5]) -> [__m256i; 5] {
+        [
+            _mm256_add_epi64(a[0], b[0]),
+            _mm256_add_epi64(a[1], b[1]),
+            _mm256_add_epi64(a[2], b[2]),
+            _mm256_add_epi64(a[3], b[3]),
+            _mm256_add_epi64(a[4], b[4]),
+        ]
     }
 
     /// Four message blocks, block `j` into lane `j`, as 26-bit limbs with
@@ -357,46 +404,58 @@ mod x86 {
         ]
     }
 
-    /// `h * r mod p` lane by lane, partly reduced.
+    /// `h * r` lane by lane, as five unreduced 64-bit limb sums.
     ///
     /// Bounds: `h` limbs below 2^27 + 2^10 (an accumulator below 2^26 + 2^10
     /// plus a message limb below 2^26), `r` limbs below 2^26, so `5 * r`
     /// below 2^28.33; each product is below 2^55.4 and each sum of five below
-    /// 2^58, within the 64-bit lanes. The carries leave limbs 0, 2, 3 below
-    /// 2^26, limb 1 below 2^26 + 2^9 and limb 4 below 2^26 + 2^7; `vpmuludq`
-    /// reads only the low 32 bits of each lane, which these fit.
+    /// 2^57.7. Two such sums added (the paired step) stay below 2^58.7, well
+    /// within the 64-bit lanes. `vpmuludq` reads only the low 32 bits of each
+    /// lane, which every limb fits.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn mul(h: &[__m256i; 5], r: &[__m256i; 5]) -> [__m256i; 5] {
+    fn products(h: &[__m256i; 5], r: &[__m256i; 5]) -> [__m256i; 5] {
         // 2^130 = 5 (mod p): limb products at 2^130 and above fold back times 5.
-        let five = |v: __m256i| _mm256_add_epi64(v, _mm256_slli_epi64::<2>(v));
-        let s = [r[0], five(r[1]), five(r[2]), five(r[3]), five(r[4])];
+        let s = [r[0], times5(r[1]), times5(r[2]), times5(r[3]), times5(r[4])];
         let m = |a, b| _mm256_mul_epu32(a, b);
         let add = |a, b| _mm256_add_epi64(a, b);
-        let d0 =
-            add(add(add(m(h[0], r[0]), m(h[1], s[4])), add(m(h[2], s[3]), m(h[3], s[2]))), m(h[4], s[1]));
-        let d1 =
-            add(add(add(m(h[0], r[1]), m(h[1], r[0])), add(m(h[2], s[4]), m(h[3], s[3]))), m(h[4], s[2]));
-        let d2 =
-            add(add(add(m(h[0], r[2]), m(h[1], r[1])), add(m(h[2], r[0]), m(h[3], s[4]))), m(h[4], s[3]));
-        let d3 =
-            add(add(add(m(h[0], r[3]), m(h[1], r[2])), add(m(h[2], r[1]), m(h[3], r[0]))), m(h[4], s[4]));
-        let d4 =
-            add(add(add(m(h[0], r[4]), m(h[1], r[3])), add(m(h[2], r[2]), m(h[3], r[1]))), m(h[4], r[0]));
-        // Carry in two interleaved chains (0 -> 1 -> 2 -> 3 -> 4, 3 -> 4 -> 0 -> 1).
+        [
+            add(add(add(m(h[0], r[0]), m(h[1], s[4])), add(m(h[2], s[3]), m(h[3], s[2]))), m(h[4], s[1])),
+            add(add(add(m(h[0], r[1]), m(h[1], r[0])), add(m(h[2], s[4]), m(h[3], s[3]))), m(h[4], s[2])),
+            add(add(add(m(h[0], r[2]), m(h[1], r[1])), add(m(h[2], r[0]), m(h[3], s[4]))), m(h[4], s[3])),
+            add(add(add(m(h[0], r[3]), m(h[1], r[2])), add(m(h[2], r[1]), m(h[3], r[0]))), m(h[4], s[4])),
+            add(add(add(m(h[0], r[4]), m(h[1], r[3])), add(m(h[2], r[2]), m(h[3], r[1]))), m(h[4], r[0])),
+        ]
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn times5(v: __m256i) -> __m256i {
+        _mm256_add_epi64(v, _mm256_slli_epi64::<2>(v))
+    }
+
+    /// Carries limb sums below 2^59 back to 26-bit limbs, partly reduced:
+    /// limbs 0, 2, 3 end below 2^26, limb 1 below 2^26 + 2^10 and limb 4
+    /// below 2^26 + 2^7.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn carry(d: &[__m256i; 5]) -> [__m256i; 5] {
         let mask = _mm256_set1_epi64x(super::MASK26 as i64);
-        let carry = |v: __m256i| _mm256_srli_epi64::<26>(v);
+        let high = |v: __m256i| _mm256_srli_epi64::<26>(v);
         let low = |v: __m256i| _mm256_and_si256(v, mask);
-        let d1 = add(d1, carry(d0));
-        let d4 = add(d4, carry(d3));
-        let (d0, d3) = (low(d0), low(d3));
-        let d2 = add(d2, carry(d1));
-        let d0 = add(d0, five(carry(d4)));
+        let add = |a, b| _mm256_add_epi64(a, b);
+        // Two interleaved chains: 0 -> 1 -> 2 -> 3 -> 4 and 3 -> 4 -> 0 -> 1,
+        // the carry out of limb 4 (at 2^130) coming back into limb 0 times 5.
+        let d1 = add(d[1], high(d[0]));
+        let d4 = add(d[4], high(d[3]));
+        let (d0, d3) = (low(d[0]), low(d[3]));
+        let d2 = add(d[2], high(d1));
+        let d0 = add(d0, times5(high(d4)));
         let (d1, d4) = (low(d1), low(d4));
-        let d3 = add(d3, carry(d2));
-        let d1 = add(d1, carry(d0));
+        let d3 = add(d3, high(d2));
+        let d1 = add(d1, high(d0));
         let (d2, d0) = (low(d2), low(d0));
-        let d4 = add(d4, carry(d3));
+        let d4 = add(d4, high(d3));
         let d3 = low(d3);
         [d0, d1, d2, d3, d4]
     }
@@ -429,5 +488,35 @@ mod x86 {
     fn store_u64x4(words: &mut [u64; 4], v: __m256i) {
         // SAFETY: four u64 are 32 bytes; `storeu` has no alignment requirement.
         unsafe { _mm256_storeu_si256(words.as_mut_ptr().cast(), v) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every number of groups, odd and even (1 is only reachable here: the
+    /// Poly1305 front end sends at least 256 bytes), against the portable code.
+    #[test]
+    fn poly1305_groups_agree_with_portable() {
+        if !is_available() {
+            return;
+        }
+        let key: [u8; 32] = core::array::from_fn(|i| (i * 37 + 11) as u8 | 0x80);
+        let poly = crate::poly1305::Poly1305::from_key(&key, crate::Backend::Portable);
+        let r = poly.clamped_r();
+        let data: Vec<u8> = (0..64 * 9).map(|i| (i * 151 + 3) as u8).collect();
+        for groups in 1..=9 {
+            let start: Limbs = [0x0abc_def0_1234, 0x0fff_ffff_ffff, 0x03ff_ffff_fff0];
+            let mut expected = start;
+            poly1305::blocks(&mut expected, &r, &data[..64 * groups], 1 << 40);
+            let mut got = start;
+            poly1305_blocks(&mut got, &Powers::new(&r), &data[..64 * groups]);
+            assert_eq!(
+                poly1305::reduce_fully_limbs(&got),
+                poly1305::reduce_fully_limbs(&expected),
+                "{groups} groups"
+            );
+        }
     }
 }

@@ -112,6 +112,12 @@ impl Poly1305 {
         self.backend
     }
 
+    /// The clamped `r`, for the AVX2 backend's tests.
+    #[cfg(test)]
+    pub(crate) fn clamped_r(&self) -> Limbs {
+        self.r
+    }
+
     /// Feeds more of the message. Splitting a message into `update` calls at
     /// any point gives the same tag as feeding it at once.
     pub fn update(&mut self, mut data: &[u8]) {
