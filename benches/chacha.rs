@@ -58,8 +58,7 @@ fn aead(c: &mut Criterion<ThreadCpuTime>) {
             })
         });
         let mut sealed = input(len);
-        let tag =
-            peer.encrypt_inout_detached(&NONCE.into(), AAD, sealed.as_mut_slice().into()).expect("ok");
+        let tag = peer.encrypt_inout_detached(&NONCE.into(), AAD, sealed.as_mut_slice().into()).expect("ok");
         group.bench_function(BenchmarkId::new("rustcrypto-open", len), |b| {
             b.iter_batched_ref(
                 || sealed.clone(),
@@ -156,7 +155,12 @@ impl ValueFormatter for CpuTimeFormatter {
         "µs (cpu)"
     }
 
-    fn scale_throughputs(&self, typical_ns: f64, throughput: &Throughput, values: &mut [f64]) -> &'static str {
+    fn scale_throughputs(
+        &self,
+        typical_ns: f64,
+        throughput: &Throughput,
+        values: &mut [f64],
+    ) -> &'static str {
         let bytes = match *throughput {
             Throughput::Bytes(n) | Throughput::BytesDecimal(n) => n as f64,
             _ => return self.scale_values(typical_ns, values),
