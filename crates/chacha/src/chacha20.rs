@@ -24,7 +24,7 @@
 
 use zeroize::Zeroize;
 
-use crate::{Backend, KeyError, NONCE_LEN, avx2, check_backend};
+use crate::{Backend, KeyError, NONCE_LEN, avx2, avx512, check_backend};
 
 /// One block of keystream: 64 bytes (§2.3).
 pub const BLOCK_LEN: usize = 64;
@@ -139,6 +139,7 @@ pub(crate) fn xor_keystream(backend: Backend, state: &[u32; 16], data: &mut [u8]
     match backend {
         Backend::Portable => xor_keystream_portable(state, data),
         Backend::Avx2 => avx2::xor_keystream(state, data),
+        Backend::Avx512 => avx512::xor_keystream(state, data),
     }
 }
 

@@ -169,7 +169,9 @@ impl Poly1305 {
     fn full_blocks(&mut self, data: &[u8]) {
         debug_assert!(data.len().is_multiple_of(BLOCK_LEN));
         let mut data = data;
-        if self.backend == Backend::Avx2 && data.len() >= AVX2_MIN_LEN {
+        // The AVX-512 backend runs Poly1305 on the AVX2 code.
+        let vectors = matches!(self.backend, Backend::Avx2 | Backend::Avx512);
+        if vectors && data.len() >= AVX2_MIN_LEN {
             let powers = self.powers.get_or_insert_with(|| avx2::Powers::new(&self.r));
             let vectored = data.len() / avx2::POLY_STRIDE * avx2::POLY_STRIDE;
             avx2::poly1305_blocks(&mut self.h, powers, &data[..vectored]);
