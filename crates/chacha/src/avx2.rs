@@ -98,9 +98,8 @@ impl Powers {
         let split = |exponents: [usize; 4]| {
             let mut limbs = [[0u64; 4]; 5];
             for (lane, e) in exponents.into_iter().enumerate() {
-                let power = to_radix26(&poly1305::reduce_fully_limbs(&powers[e - 1]));
-                for (limb, value) in limbs.iter_mut().zip(power) {
-                    debug_assert!(value <= MASK26, "a fully reduced power has 26-bit limbs");
+                // Partly reduced, as `mul` leaves it: limbs below 2^26 + 2^10.
+                for (limb, value) in limbs.iter_mut().zip(to_radix26(&powers[e - 1])) {
                     limb[lane] = value;
                 }
             }
@@ -208,11 +207,18 @@ mod x86 {
             xor_blocks(&eight_blocks(state, counter), chunk);
             counter = counter.wrapping_add(8);
         }
-        // The tail: eight blocks into a buffer, of which only the first
-        // `tail.len()` bytes are used (the caller made sure the counter does
-        // not pass 2^32 - 1 in those; the blocks after may wrap, unused).
+        // The tail. One block or less: the portable code, which computes
+        // only that block. More: eight blocks into a buffer, of which only
+        // the first `tail.len()` bytes are used (the caller made sure the
+        // counter does not pass 2^32 - 1 in those; the blocks after may
+        // wrap, unused).
         let tail = chunks.into_remainder();
-        if !tail.is_empty() {
+        if !tail.is_empty() && tail.len() <= 64 {
+            let mut state = *state;
+            state[12] = counter;
+            crate::chacha20::xor_keystream_portable(&state, tail);
+            state.zeroize();
+        } else if !tail.is_empty() {
             let mut buffer = [0u8; STRIDE];
             buffer[..tail.len()].copy_from_slice(tail);
             xor_blocks(&eight_blocks(state, counter), &mut buffer);
@@ -231,17 +237,30 @@ mod x86 {
         }
         let lane_offsets = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
         initial[12] = _mm256_add_epi32(_mm256_set1_epi32(counter as i32), lane_offsets);
+        // Byte shuffles that rotate each 32-bit lane left by 16 and by 8.
+        // Hidden from the optimiser with `black_box`: knowing them, LLVM
+        // merges consecutive rotations and splits the XOR around them, which
+        // costs more shuffles than it saves.
+        let rot16 = core::hint::black_box(_mm256_setr_epi8(
+            2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14,
+            15, 12, 13,
+        ));
+        let rot8 = core::hint::black_box(_mm256_setr_epi8(
+            3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15,
+            12, 13, 14,
+        ));
+        let rot = (rot16, rot8);
         let mut x = initial;
         for _ in 0..10 {
             // §2.3: a column round, then a diagonal round.
-            quarter_round(&mut x, 0, 4, 8, 12);
-            quarter_round(&mut x, 1, 5, 9, 13);
-            quarter_round(&mut x, 2, 6, 10, 14);
-            quarter_round(&mut x, 3, 7, 11, 15);
-            quarter_round(&mut x, 0, 5, 10, 15);
-            quarter_round(&mut x, 1, 6, 11, 12);
-            quarter_round(&mut x, 2, 7, 8, 13);
-            quarter_round(&mut x, 3, 4, 9, 14);
+            quarter_round(&mut x, rot, 0, 4, 8, 12);
+            quarter_round(&mut x, rot, 1, 5, 9, 13);
+            quarter_round(&mut x, rot, 2, 6, 10, 14);
+            quarter_round(&mut x, rot, 3, 7, 11, 15);
+            quarter_round(&mut x, rot, 0, 5, 10, 15);
+            quarter_round(&mut x, rot, 1, 6, 11, 12);
+            quarter_round(&mut x, rot, 2, 7, 8, 13);
+            quarter_round(&mut x, rot, 3, 4, 9, 14);
         }
         for (v, i) in x.iter_mut().zip(initial) {
             *v = _mm256_add_epi32(*v, i);
@@ -255,16 +274,14 @@ mod x86 {
     /// CPU overlaps independent quarter rounds by itself.)
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn quarter_round(x: &mut [__m256i; 16], a: usize, b: usize, c: usize, d: usize) {
-        // Byte shuffles that rotate each 32-bit lane left by 16 and by 8.
-        let rot16 = _mm256_setr_epi8(
-            2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14,
-            15, 12, 13,
-        );
-        let rot8 = _mm256_setr_epi8(
-            3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15,
-            12, 13, 14,
-        );
+    fn quarter_round(
+        x: &mut [__m256i; 16],
+        (rot16, rot8): (__m256i, __m256i),
+        a: usize,
+        b: usize,
+        c: usize,
+        d: usize,
+    ) {
         x[a] = _mm256_add_epi32(x[a], x[b]);
         x[d] = _mm256_shuffle_epi8(_mm256_xor_si256(x[d], x[a]), rot16);
         x[c] = _mm256_add_epi32(x[c], x[d]);
@@ -401,9 +418,9 @@ mod x86 {
     /// `h * r` lane by lane, as five unreduced 64-bit limb sums.
     ///
     /// Bounds: `h` limbs below 2^27 + 2^10 (an accumulator below 2^26 + 2^10
-    /// plus a message limb below 2^26), `r` limbs below 2^26, so `5 * r`
-    /// below 2^28.33; each product is below 2^55.4 and each sum of five below
-    /// 2^57.7. Two such sums added (the paired step) stay below 2^58.7, well
+    /// plus a message limb below 2^26), `r` limbs (powers, partly reduced)
+    /// below 2^26 + 2^10, so `5 * r` below 2^28.33; each product is below
+    /// 2^55.4 and each sum of five below 2^57.7. Two such sums added (the paired step) stay below 2^58.7, well
     /// within the 64-bit lanes. `vpmuludq` reads only the low 32 bits of each
     /// lane, which every limb fits.
     #[inline]
