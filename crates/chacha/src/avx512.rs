@@ -144,8 +144,8 @@ mod x86 {
                 _mm512_unpackhi_epi64(t1, t3),
             ];
         }
-        for k in 0..4 {
-            let (a, b, c, d) = (u[0][k], u[1][k], u[2][k], u[3][k]);
+        let [u0, u1, u2, u3] = u;
+        for (k, (((a, b), c), d)) in u0.into_iter().zip(u1).zip(u2).zip(u3).enumerate() {
             // Quarters [a0 a1 b0 b1], [a2 a3 b2 b3], [c0 c1 d0 d1], [c2 c3 d2 d3].
             let p = _mm512_shuffle_i32x4::<0x44>(a, b);
             let q = _mm512_shuffle_i32x4::<0xee>(a, b);
