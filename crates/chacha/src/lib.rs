@@ -19,7 +19,7 @@
 //!   [`Aead`] trait that TLS records use.
 //! - `avx2`: the AVX2 backend, eight ChaCha20 blocks at once and Poly1305 four
 //!   blocks at once; `avx512`: ChaCha20 sixteen blocks at once with AVX-512's
-//!   rotate instruction (x86-64 only). These two hold the crate's only `unsafe`.
+//!   rotate instruction, Poly1305 eight at once with IFMA (x86-64 only). These two hold the crate's only `unsafe`.
 //!
 //! [`Backend`] says which implementation runs: the fastest the CPU has,
 //! chosen once at run time; `PADLOCK_BACKEND=portable` forces the portable
@@ -69,9 +69,10 @@ pub enum Backend {
     /// Poly1305 four blocks at a time in 26-bit limbs. Constant time: yes,
     /// the same operations on vectors.
     Avx2,
-    /// AVX-512F on x86-64: sixteen ChaCha20 blocks in 512-bit registers,
-    /// rotating with `vprold`; Poly1305 as [`Backend::Avx2`]. Constant time:
-    /// yes, as AVX2.
+    /// AVX-512F and AVX-512 IFMA on x86-64: sixteen ChaCha20 blocks in
+    /// 512-bit registers, rotating with `vprold`; Poly1305 eight blocks at a
+    /// time with 52-bit multiply-adds on the portable code's 44-bit limbs.
+    /// Constant time: yes, as AVX2.
     Avx512,
 }
 

@@ -32,7 +32,7 @@ use subtle::{Choice, ConditionallySelectable};
 use zeroize::Zeroize;
 
 use crate::chacha20::{self, Key};
-use crate::{Backend, KeyError, NONCE_LEN, TAG_LEN, avx2, check_backend};
+use crate::{Backend, KeyError, NONCE_LEN, TAG_LEN, avx2, avx512, check_backend};
 
 /// Poly1305 works on 16-byte blocks.
 pub const BLOCK_LEN: usize = 16;
@@ -43,9 +43,9 @@ pub const KEY_LEN: usize = 32;
 const MASK44: u64 = (1 << 44) - 1;
 const MASK42: u64 = (1 << 42) - 1;
 
-/// The AVX2 backend takes runs of at least this many bytes: below it, setting
-/// up the vectors costs more than it saves.
-const AVX2_MIN_LEN: usize = 256;
+/// The vector backends take runs of at least this many bytes: below it,
+/// setting up the vectors (the powers of `r`) costs more than it saves.
+const VECTOR_MIN_LEN: usize = 256;
 
 /// A number modulo 2^130 - 5 in 44-bit limbs (see the module doc).
 ///
@@ -72,8 +72,8 @@ pub struct Poly1305 {
     buffer: [u8; BLOCK_LEN],
     buffered: usize,
     backend: Backend,
-    /// r^1 .. r^4 for the AVX2 backend, computed on first use.
-    powers: Option<avx2::Powers>,
+    /// Powers of `r` for the vector backends, computed on first use.
+    powers: Option<VectorPowers>,
 }
 
 impl Poly1305 {
@@ -169,16 +169,34 @@ impl Poly1305 {
     fn full_blocks(&mut self, data: &[u8]) {
         debug_assert!(data.len().is_multiple_of(BLOCK_LEN));
         let mut data = data;
-        // The AVX-512 backend runs Poly1305 on the AVX2 code.
-        let vectors = matches!(self.backend, Backend::Avx2 | Backend::Avx512);
-        if vectors && data.len() >= AVX2_MIN_LEN {
-            let powers = self.powers.get_or_insert_with(|| avx2::Powers::new(&self.r));
-            let vectored = data.len() / avx2::POLY_STRIDE * avx2::POLY_STRIDE;
-            avx2::poly1305_blocks(&mut self.h, powers, &data[..vectored]);
+        if self.backend != Backend::Portable && data.len() >= VECTOR_MIN_LEN {
+            let (r, backend) = (&self.r, self.backend);
+            let powers = self.powers.get_or_insert_with(|| match backend {
+                Backend::Avx512 => VectorPowers::Avx512(avx512::Powers::new(r)),
+                _ => VectorPowers::Avx2(avx2::Powers::new(r)),
+            });
+            let vectored = match powers {
+                VectorPowers::Avx2(powers) => {
+                    let vectored = data.len() / avx2::POLY_STRIDE * avx2::POLY_STRIDE;
+                    avx2::poly1305_blocks(&mut self.h, powers, &data[..vectored]);
+                    vectored
+                }
+                VectorPowers::Avx512(powers) => {
+                    let vectored = data.len() / avx512::POLY_STRIDE * avx512::POLY_STRIDE;
+                    avx512::poly1305_blocks(&mut self.h, powers, &data[..vectored]);
+                    vectored
+                }
+            };
             data = &data[vectored..];
         }
         blocks(&mut self.h, &self.r, data, 1 << 40);
     }
+}
+
+/// The powers of `r` a vector backend precomputes (each wiped on drop).
+enum VectorPowers {
+    Avx2(avx2::Powers),
+    Avx512(avx512::Powers),
 }
 
 impl Drop for Poly1305 {
