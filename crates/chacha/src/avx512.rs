@@ -157,9 +157,9 @@ mod x86 {
         __m512i, _mm512_add_epi32, _mm512_add_epi64, _mm512_and_si512, _mm512_loadu_si512,
         _mm512_madd52hi_epu64, _mm512_madd52lo_epu64, _mm512_or_si512, _mm512_permutex2var_epi64,
         _mm512_rol_epi32, _mm512_set1_epi32, _mm512_set1_epi64, _mm512_setr_epi32, _mm512_setr_epi64,
-        _mm512_setzero_si512, _mm512_shuffle_i32x4, _mm512_slli_epi64, _mm512_srli_epi64, _mm512_storeu_si512,
-        _mm512_unpackhi_epi32, _mm512_unpackhi_epi64, _mm512_unpacklo_epi32, _mm512_unpacklo_epi64,
-        _mm512_xor_si512,
+        _mm512_setzero_si512, _mm512_shuffle_i32x4, _mm512_slli_epi64, _mm512_srli_epi64,
+        _mm512_storeu_si512, _mm512_unpackhi_epi32, _mm512_unpackhi_epi64, _mm512_unpacklo_epi32,
+        _mm512_unpacklo_epi64, _mm512_xor_si512,
     };
 
     use super::{MASK42, MASK44};
@@ -275,7 +275,8 @@ mod x86 {
         let groups = data.len() / super::POLY_STRIDE;
         for (i, group) in data.chunks_exact(super::POLY_STRIDE).enumerate() {
             let m = message_limbs(group);
-            let sum = [_mm512_add_epi64(h[0], m[0]), _mm512_add_epi64(h[1], m[1]), _mm512_add_epi64(h[2], m[2])];
+            let sum =
+                [_mm512_add_epi64(h[0], m[0]), _mm512_add_epi64(h[1], m[1]), _mm512_add_epi64(h[2], m[2])];
             h = mul(&sum, if i + 1 == groups { &mixed } else { &r8 });
         }
         for (limb, v) in lanes.iter_mut().zip(h) {
