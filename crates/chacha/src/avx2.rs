@@ -174,12 +174,8 @@ fn from_radix26_lanes(lanes: &[[u64; 4]; 5]) -> Limbs {
     let low = t[0] + (t[1] << 26);
     let mid = (low >> 44) + (t[2] << 8) + (t[3] << 34);
     let high = (mid >> 44) + (t[4] << 16);
-    let mut h = [low & ((1 << 44) - 1), mid & ((1 << 44) - 1), high];
     // `high` may hold a carry at 2^42: fold it back once more.
-    h[0] += (h[2] >> 42) * 5;
-    h[2] &= (1 << 42) - 1;
-    h[1] += h[0] >> 44;
-    h[0] &= (1 << 44) - 1;
+    let h = poly1305::carry([low & ((1 << 44) - 1), mid & ((1 << 44) - 1), high]);
     debug_assert!(h[1] < (1 << 44) + (1 << 6));
     h
 }

@@ -137,18 +137,10 @@ pub(crate) fn poly1305_blocks(h: &mut Limbs, powers: &Powers, data: &[u8]) {
 /// Sums the eight lanes (each limb below 2^45) and carries the result into
 /// the stored bounds of `poly1305::Limbs`.
 fn sum_lanes(lanes: &[[u64; 8]; 3]) -> Limbs {
-    let [mut h0, mut h1, mut h2] = lanes.map(|limb| limb.iter().sum::<u64>());
-    h1 += h0 >> 44;
-    h0 &= MASK44;
-    h2 += h1 >> 44;
-    h1 &= MASK44;
-    // 2^130 = 5 (mod p).
-    h0 += (h2 >> 42) * 5;
-    h2 &= MASK42;
-    h1 += h0 >> 44;
-    h0 &= MASK44;
-    debug_assert!(h1 < (1 << 44) + (1 << 6));
-    [h0, h1, h2]
+    // Sums below 2^48: one pass leaves h1 below 2^44 + 1.
+    let h = poly1305::carry(lanes.map(|limb| limb.iter().sum::<u64>()));
+    debug_assert!(h[1] < (1 << 44) + (1 << 6));
+    h
 }
 
 #[cfg(target_arch = "x86_64")]

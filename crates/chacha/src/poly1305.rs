@@ -263,15 +263,7 @@ pub(crate) fn reduce_fully_limbs(h: &Limbs) -> Limbs {
     // Carry twice around. The first pass can leave h1 = 2^44 only when the
     // fold into h0 carried; the second pass then starts from h1 = 0 and ends
     // with every limb within its width, so h < 2^130.
-    let [mut h0, mut h1, mut h2] = *h;
-    for _ in 0..2 {
-        h2 += h1 >> 44;
-        h1 &= MASK44;
-        h0 += (h2 >> 42) * 5;
-        h2 &= MASK42;
-        h1 += h0 >> 44;
-        h0 &= MASK44;
-    }
+    let [h0, h1, h2] = carry(carry(*h));
     debug_assert!(
         h0 < 1 << 44 && h1 < 1 << 44 && h2 < 1 << 42,
         "two passes leave every limb within its width"
@@ -289,6 +281,23 @@ pub(crate) fn reduce_fully_limbs(h: &Limbs) -> Limbs {
         u64::conditional_select(&g1, &h1, h_is_reduced),
         u64::conditional_select(&(g2 & MASK42), &h2, h_is_reduced),
     ]
+}
+
+/// One pass of carries: limb 0 into 1, 1 into 2, what passes 2^130 back
+/// into limb 0 times 5 (`2^130 = 5 mod p`), and limb 0 into 1 again. From
+/// limbs below 2^63 it leaves `h0 < 2^44`, `h2 < 2^42` and `h1` within 2^44
+/// plus the last carry.
+pub(crate) fn carry(h: Limbs) -> Limbs {
+    let [mut h0, mut h1, mut h2] = h;
+    h1 += h0 >> 44;
+    h0 &= MASK44;
+    h2 += h1 >> 44;
+    h1 &= MASK44;
+    h0 += (h2 >> 42) * 5;
+    h2 &= MASK42;
+    h1 += h0 >> 44;
+    h0 &= MASK44;
+    [h0, h1, h2]
 }
 
 /// Little-endian 64-bit words of `N * 8` bytes.
