@@ -91,10 +91,7 @@ pub(crate) struct Powers {
 impl Powers {
     /// The powers of the clamped `r`, computed with the portable arithmetic.
     pub(crate) fn new(r: &Limbs) -> Powers {
-        let mut powers = [*r; 8];
-        for k in 1..8 {
-            powers[k] = poly1305::mul(&powers[k - 1], r);
-        }
+        let mut powers = poly1305::powers_1_to_8(r);
         let split = |exponents: [usize; 4]| {
             let mut limbs = [[0u64; 4]; 5];
             for (lane, e) in exponents.into_iter().enumerate() {

@@ -92,15 +92,15 @@ impl Powers {
     /// The powers of the clamped `r`, partly reduced as the portable `mul`
     /// leaves them (every limb below 2^45, well within IFMA's 52 bits).
     pub(crate) fn new(r: &Limbs) -> Powers {
-        let mut power = *r;
+        let mut powers = poly1305::powers_1_to_8(r);
         let mut limbs = [[0u64; 8]; 3];
-        for lane in (0..8).rev() {
+        // Lane j takes r^(8 - j): the last power first.
+        for (lane, power) in powers.iter().rev().enumerate() {
             for (limb, value) in limbs.iter_mut().zip(power) {
-                limb[lane] = value;
+                limb[lane] = *value;
             }
-            power = poly1305::mul(&power, r);
         }
-        power.zeroize();
+        powers.zeroize();
         Powers { limbs }
     }
 }

@@ -250,6 +250,16 @@ pub(crate) fn mul(a: &Limbs, b: &Limbs) -> Limbs {
     [h0, h1, h2]
 }
 
+/// `r^1 .. r^8` (index `k` holds `r^(k + 1)`), partly reduced, for the
+/// vector backends. Three multiplications deep rather than seven: `r^2`,
+/// then `r^3` and `r^4`, then `r^5 .. r^8` from `r^4`, each step's
+/// products independent of each other.
+pub(crate) fn powers_1_to_8(r: &Limbs) -> [Limbs; 8] {
+    let r2 = mul(r, r);
+    let (r3, r4) = (mul(&r2, r), mul(&r2, &r2));
+    [*r, r2, r3, r4, mul(&r4, r), mul(&r4, &r2), mul(&r4, &r3), mul(&r4, &r4)]
+}
+
 /// `h mod p`, fully reduced, as a 128-bit number (only the low 128 bits of
 /// the 130-bit result matter for the tag).
 pub(crate) fn reduce_fully(h: &Limbs) -> u128 {
