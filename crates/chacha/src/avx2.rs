@@ -28,7 +28,7 @@
 //! five limbs of 26 bits, one register per limb, one lane per accumulator.
 //! Limb bounds are stated beside the multiplication.
 //!
-//! This module holds the crate's only `unsafe`: calling functions compiled
+//! This module and `avx512` hold the crate's only `unsafe`: calling functions compiled
 //! for AVX2 (after checking the CPU has it) and unaligned vector loads and
 //! stores. Property tests check it against the portable backend.
 

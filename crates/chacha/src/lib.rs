@@ -19,7 +19,8 @@
 //!   [`Aead`] trait that TLS records use.
 //! - `avx2`: the AVX2 backend, eight ChaCha20 blocks at once and Poly1305 four
 //!   blocks at once; `avx512`: ChaCha20 sixteen blocks at once with AVX-512's
-//!   rotate instruction, Poly1305 eight at once with IFMA (x86-64 only). These two hold the crate's only `unsafe`.
+//!   rotate instruction, Poly1305 eight at once with IFMA (x86-64 only).
+//!   These two hold the crate's only `unsafe`.
 //!
 //! [`Backend`] says which implementation runs: the fastest the CPU has,
 //! chosen once at run time; `PADLOCK_BACKEND=portable` forces the portable
