@@ -26,7 +26,8 @@ use padlock_x509::{
     Certificate, CertificateBuilder, GeneralName, Profile, SigningScheme, verify_chain, verify_path,
 };
 
-use crate::rsa::{Failed, load_key, write_output};
+use crate::files::{load_key, write_output};
+use crate::report::Failed;
 
 /// The end of `padlock cert --help`.
 const EXAMPLES: &str = "\
