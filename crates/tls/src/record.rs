@@ -19,13 +19,19 @@
 //!   two, one to read and one to write, and replaces each at every key
 //!   change: a new `HalfConn` starts again at sequence number 0.
 //!
-//! Protection is AES-GCM only, in the two shapes the versions give it:
+//! Protection is an AEAD ([`AeadAlgorithm`]: AES-128-GCM, AES-256-GCM or
+//! ChaCha20-Poly1305), in the shapes the versions give it:
 //!
 //! ```text
-//! TLS 1.2 (RFC 5288):  header(type, 0x0303, 8 + n + 16) || seq(8) || AES-GCM(content) || tag(16)
-//!                      nonce = salt(4) || seq(8), aad = seq(8) || type || 0x0303 || n(2)
-//! TLS 1.3 (RFC 8446):  header(23, 0x0303, n + 1 + 16) || AES-GCM(content || type) || tag(16)
-//!                      nonce = iv XOR seq (left-padded), aad = the header itself
+//! TLS 1.2 AES-GCM (RFC 5288):
+//!     header(type, 0x0303, 8 + n + 16) || seq(8) || AEAD(content) || tag(16)
+//!     nonce = salt(4) || seq(8), aad = seq(8) || type || 0x0303 || n(2)
+//! TLS 1.2 ChaCha20-Poly1305 (RFC 7905):
+//!     header(type, 0x0303, n + 16) || AEAD(content) || tag(16)
+//!     nonce = iv(12) XOR seq (left-padded), aad = seq(8) || type || 0x0303 || n(2)
+//! TLS 1.3, every AEAD (RFC 8446 §5.2):
+//!     header(23, 0x0303, n + 1 + 16) || AEAD(content || type) || tag(16)
+//!     nonce = iv(12) XOR seq (left-padded), aad = the header itself
 //! ```
 //!
 //! The record layer does not know the handshake: dropping the unprotected
@@ -33,7 +39,9 @@
 //! handshake fragments (§5.1) and joining handshake messages split across
 //! records are the connection's business.
 
-use padlock_aes::{Aead, AesGcm};
+use padlock_aead::Aead;
+use padlock_aes::AesGcm;
+use padlock_chacha::ChaCha20Poly1305;
 use zeroize::Zeroize;
 
 use crate::Error;
@@ -101,14 +109,74 @@ pub const HEADER_LEN: usize = 5;
 /// TLS 1.2's 3.3, kept by TLS 1.3 as `legacy_record_version` (RFC 8446 §5.1).
 const TLS12_VERSION: [u8; 2] = [3, 3];
 
-/// AES-GCM's tag, as both versions use it (RFC 5288 §3, RFC 8446 §5.3).
+/// The tag of every record AEAD: 16 bytes (RFC 5288 §3, RFC 7905 §2, RFC 8446 §5.3).
 const TAG_LEN: usize = 16;
 
-/// The AES-GCM nonce: 12 bytes (RFC 5116 §3.2).
-const NONCE_LEN: usize = 12;
+/// The AEAD nonce: 12 bytes (RFC 5116 §3.2, RFC 8439 §2.8); also the length
+/// of a TLS 1.3 traffic IV (RFC 8446 §5.3).
+pub const NONCE_LEN: usize = 12;
 
-/// The TLS 1.2 explicit nonce sent before each ciphertext (RFC 5288 §3).
+/// The TLS 1.2 AES-GCM explicit nonce sent before each ciphertext (RFC 5288 §3).
 const EXPLICIT_NONCE_LEN: usize = 8;
+
+/// The AEADs records are sealed with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AeadAlgorithm {
+    /// AES-128-GCM (RFC 5288, RFC 8446 §B.4).
+    Aes128Gcm,
+    /// AES-256-GCM (RFC 5288, RFC 8446 §B.4).
+    Aes256Gcm,
+    /// AEAD_CHACHA20_POLY1305 (RFC 8439; RFC 7905 for TLS 1.2, RFC 8446 §B.4).
+    ChaCha20Poly1305,
+}
+
+impl AeadAlgorithm {
+    /// The key length in bytes: 16, 32 and 32 (the TLS 1.2 key block's
+    /// `enc_key_length`, the TLS 1.3 traffic key's length).
+    pub fn key_len(self) -> usize {
+        match self {
+            AeadAlgorithm::Aes128Gcm => 16,
+            AeadAlgorithm::Aes256Gcm | AeadAlgorithm::ChaCha20Poly1305 => 32,
+        }
+    }
+
+    /// The TLS 1.2 key block's `fixed_iv_length` (its client/server_write_IV):
+    /// 4 for AES-GCM, the salt (RFC 5288 §3); 12 for ChaCha20-Poly1305
+    /// (RFC 7905 §2). TLS 1.3 always uses a 12-byte IV ([`NONCE_LEN`]).
+    pub fn tls12_fixed_iv_len(self) -> usize {
+        match self {
+            AeadAlgorithm::Aes128Gcm | AeadAlgorithm::Aes256Gcm => 4,
+            AeadAlgorithm::ChaCha20Poly1305 => NONCE_LEN,
+        }
+    }
+
+    /// The TLS 1.2 explicit nonce sent in each record (`record_iv_length`):
+    /// 8 for AES-GCM (RFC 5288 §3), none for ChaCha20-Poly1305 (RFC 7905 §2).
+    pub fn tls12_explicit_nonce_len(self) -> usize {
+        match self {
+            AeadAlgorithm::Aes128Gcm | AeadAlgorithm::Aes256Gcm => EXPLICIT_NONCE_LEN,
+            AeadAlgorithm::ChaCha20Poly1305 => 0,
+        }
+    }
+
+    /// The name as RFC 5116's registry writes it, such as `"AEAD_AES_128_GCM"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AeadAlgorithm::Aes128Gcm => "AEAD_AES_128_GCM",
+            AeadAlgorithm::Aes256Gcm => "AEAD_AES_256_GCM",
+            AeadAlgorithm::ChaCha20Poly1305 => "AEAD_CHACHA20_POLY1305",
+        }
+    }
+
+    /// The AES-GCM algorithm for a 16- or 32-byte key.
+    fn aes_gcm_for_key(key: &[u8]) -> Result<AeadAlgorithm, Error> {
+        match key.len() {
+            16 => Ok(AeadAlgorithm::Aes128Gcm),
+            32 => Ok(AeadAlgorithm::Aes256Gcm),
+            n => Err(Error::Internal(format!("an AES-GCM record key of {n} bytes, not 16 or 32"))),
+        }
+    }
+}
 
 /// One record as it came off the wire (header fields + fragment).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -198,8 +266,8 @@ impl Deframer {
 /// sequence number, reset to 0 at every key change (each constructor starts
 /// at 0).
 ///
-/// The AES key schedule and GHASH key are wiped when the `AesGcm` inside is
-/// dropped; the salt or IV beside it is wiped by this type's `Drop`.
+/// The AEAD's key material is wiped when the AEAD inside is dropped; the
+/// salt or IV beside it is wiped by this type's `Drop`.
 pub struct HalfConn {
     cipher: Cipher,
     /// The number of records this state has sealed or opened: the next
@@ -214,9 +282,60 @@ enum Cipher {
     /// None yet: the first handshake messages travel in the clear.
     Plaintext,
     /// TLS 1.2 AES-GCM (RFC 5288): nonce = salt || explicit nonce.
-    Tls12Gcm { aead: AesGcm, salt: [u8; 4] },
-    /// TLS 1.3 AES-GCM (RFC 8446 §5.3): nonce = iv XOR sequence number.
-    Tls13Gcm { aead: AesGcm, iv: [u8; NONCE_LEN] },
+    Tls12Gcm { aead: RecordAead, salt: [u8; 4] },
+    /// TLS 1.2 ChaCha20-Poly1305 (RFC 7905 §2): nonce = iv XOR sequence
+    /// number, nothing explicit on the wire.
+    Tls12ChaCha { aead: RecordAead, iv: [u8; NONCE_LEN] },
+    /// TLS 1.3, any AEAD (RFC 8446 §5.3): nonce = iv XOR sequence number.
+    Tls13 { aead: RecordAead, iv: [u8; NONCE_LEN] },
+}
+
+/// The AEAD under a record key: either cipher, behind the one `Aead` trait.
+#[allow(clippy::large_enum_variant, reason = "two per connection; AES-GCM, the common case, stays inline")]
+enum RecordAead {
+    /// AES-128-GCM or AES-256-GCM, as the algorithm says.
+    AesGcm(AeadAlgorithm, AesGcm),
+    /// ChaCha20-Poly1305.
+    ChaCha20Poly1305(ChaCha20Poly1305),
+}
+
+impl RecordAead {
+    /// The AEAD of `algorithm` under `key` (of `algorithm.key_len()` bytes).
+    fn new(algorithm: AeadAlgorithm, key: &[u8]) -> Result<RecordAead, Error> {
+        // RFC 5288 §3, RFC 7905 §2, RFC 8446 Appendix B.4: the key lengths.
+        if key.len() != algorithm.key_len() {
+            return Err(Error::Internal(format!(
+                "a {}-byte record key for {}, which takes {}",
+                key.len(),
+                algorithm.name(),
+                algorithm.key_len()
+            )));
+        }
+        let setup_failed =
+            |e: &dyn std::fmt::Display| Error::Internal(format!("cannot set up the record key: {e}"));
+        Ok(match algorithm {
+            AeadAlgorithm::Aes128Gcm | AeadAlgorithm::Aes256Gcm => {
+                RecordAead::AesGcm(algorithm, AesGcm::new(key).map_err(|e| setup_failed(&e))?)
+            }
+            AeadAlgorithm::ChaCha20Poly1305 => {
+                RecordAead::ChaCha20Poly1305(ChaCha20Poly1305::new(key).map_err(|e| setup_failed(&e))?)
+            }
+        })
+    }
+
+    fn algorithm(&self) -> AeadAlgorithm {
+        match self {
+            RecordAead::AesGcm(algorithm, _) => *algorithm,
+            RecordAead::ChaCha20Poly1305(_) => AeadAlgorithm::ChaCha20Poly1305,
+        }
+    }
+
+    fn aead(&self) -> &dyn Aead {
+        match self {
+            RecordAead::AesGcm(_, aead) => aead,
+            RecordAead::ChaCha20Poly1305(aead) => aead,
+        }
+    }
 }
 
 impl HalfConn {
@@ -225,19 +344,66 @@ impl HalfConn {
         HalfConn { cipher: Cipher::Plaintext, seq: 0, plaintext_version: TLS12_VERSION }
     }
 
-    /// TLS 1.2 AES-GCM with a 16- or 32-byte `key` and the 4-byte implicit
-    /// `salt` of the key block (RFC 5288 §3: nonce = salt(4) || explicit(8)).
-    pub fn tls12_gcm(key: &[u8], salt: [u8; 4]) -> Result<HalfConn, Error> {
-        let aead = new_aead(key)?;
-        Ok(HalfConn { cipher: Cipher::Tls12Gcm { aead, salt }, seq: 0, plaintext_version: TLS12_VERSION })
+    /// TLS 1.2 protection with `algorithm`, its `key` (`algorithm.key_len()`
+    /// bytes) and the key block's write IV (`algorithm.tls12_fixed_iv_len()`
+    /// bytes):
+    /// - AES-GCM (RFC 5288 §3): the IV is a 4-byte salt; nonce = salt(4) ||
+    ///   explicit(8), the explicit part (the sequence number) sent in each record.
+    /// - ChaCha20-Poly1305 (RFC 7905 §2): the IV is 12 bytes; nonce = IV XOR
+    ///   the sequence number as 8 big-endian bytes left-padded to 12, and
+    ///   nothing explicit on the wire.
+    ///
+    /// Wrong key or IV lengths are `Error::Internal`.
+    pub fn tls12(algorithm: AeadAlgorithm, key: &[u8], fixed_iv: &[u8]) -> Result<HalfConn, Error> {
+        let aead = RecordAead::new(algorithm, key)?;
+        let wrong_iv = || {
+            Error::Internal(format!(
+                "a {}-byte TLS 1.2 write IV for {}, which takes {}",
+                fixed_iv.len(),
+                algorithm.name(),
+                algorithm.tls12_fixed_iv_len()
+            ))
+        };
+        let cipher = match algorithm {
+            AeadAlgorithm::Aes128Gcm | AeadAlgorithm::Aes256Gcm => {
+                Cipher::Tls12Gcm { aead, salt: fixed_iv.try_into().map_err(|_| wrong_iv())? }
+            }
+            AeadAlgorithm::ChaCha20Poly1305 => {
+                Cipher::Tls12ChaCha { aead, iv: fixed_iv.try_into().map_err(|_| wrong_iv())? }
+            }
+        };
+        Ok(HalfConn { cipher, seq: 0, plaintext_version: TLS12_VERSION })
     }
 
-    /// TLS 1.3 AES-GCM with a 16- or 32-byte traffic `key` and its 12-byte
-    /// `iv` (RFC 8446 §5.3: nonce = iv XOR the sequence number, as 8
-    /// big-endian bytes left-padded to 12).
+    /// TLS 1.3 protection with `algorithm`, its traffic `key`
+    /// (`algorithm.key_len()` bytes, else `Error::Internal`) and 12-byte `iv`
+    /// (RFC 8446 §5.3: nonce = iv XOR the sequence number, as 8 big-endian
+    /// bytes left-padded to 12).
+    pub fn tls13(algorithm: AeadAlgorithm, key: &[u8], iv: [u8; NONCE_LEN]) -> Result<HalfConn, Error> {
+        let aead = RecordAead::new(algorithm, key)?;
+        Ok(HalfConn { cipher: Cipher::Tls13 { aead, iv }, seq: 0, plaintext_version: TLS12_VERSION })
+    }
+
+    /// TLS 1.2 AES-GCM with a 16- or 32-byte `key` (AES-128 or AES-256 by
+    /// its length) and the 4-byte `salt`: [`HalfConn::tls12`] for AES-GCM.
+    pub fn tls12_gcm(key: &[u8], salt: [u8; 4]) -> Result<HalfConn, Error> {
+        HalfConn::tls12(AeadAlgorithm::aes_gcm_for_key(key)?, key, &salt)
+    }
+
+    /// TLS 1.3 AES-GCM with a 16- or 32-byte traffic `key` (AES-128 or
+    /// AES-256 by its length): [`HalfConn::tls13`] for AES-GCM.
     pub fn tls13_gcm(key: &[u8], iv: [u8; NONCE_LEN]) -> Result<HalfConn, Error> {
-        let aead = new_aead(key)?;
-        Ok(HalfConn { cipher: Cipher::Tls13Gcm { aead, iv }, seq: 0, plaintext_version: TLS12_VERSION })
+        HalfConn::tls13(AeadAlgorithm::aes_gcm_for_key(key)?, key, iv)
+    }
+
+    /// The AEAD protecting records; `None` before keys are installed.
+    pub fn algorithm(&self) -> Option<AeadAlgorithm> {
+        match &self.cipher {
+            Cipher::Plaintext => None,
+            Cipher::Tls12Gcm { aead, .. } | Cipher::Tls12ChaCha { aead, .. } | Cipher::Tls13 { aead, .. } => {
+                Some(aead.algorithm())
+            }
+        }
     }
 
     /// Whether records are encrypted and authenticated.
@@ -265,6 +431,9 @@ impl HalfConn {
     ///   8-byte big-endian sequence number; additional_data = seq_num(8) ||
     ///   type(1) || version(0x0303) || plaintext length(2); record =
     ///   header(type, 0x0303, 8 + len + 16) || explicit nonce || ciphertext || tag.
+    /// - TLS 1.2 ChaCha20-Poly1305 (RFC 7905 §2): the same additional_data,
+    ///   no explicit nonce: record = header(type, 0x0303, len + 16) ||
+    ///   ciphertext || tag.
     /// - TLS 1.3 (RFC 8446 §5.2): TLSInnerPlaintext = payload || type (no
     ///   padding); outer type application_data (23), version 0x0303;
     ///   additional_data = the 5-byte record header with the ciphertext
@@ -296,8 +465,13 @@ impl HalfConn {
                 record.extend_from_slice(payload);
                 record
             }
-            Cipher::Tls12Gcm { aead, salt } => seal_tls12(aead, salt, self.seq, content_type, payload)?,
-            Cipher::Tls13Gcm { aead, iv } => seal_tls13(aead, iv, self.seq, content_type, payload)?,
+            Cipher::Tls12Gcm { aead, salt } => {
+                seal_tls12(aead, Tls12Nonce::Explicit(salt), self.seq, content_type, payload)?
+            }
+            Cipher::Tls12ChaCha { aead, iv } => {
+                seal_tls12(aead, Tls12Nonce::Xor(iv), self.seq, content_type, payload)?
+            }
+            Cipher::Tls13 { aead, iv } => seal_tls13(aead, iv, self.seq, content_type, payload)?,
         };
         self.seq = next_seq;
         Ok(record)
@@ -306,7 +480,8 @@ impl HalfConn {
     /// Removes protection: returns the real content type and the plaintext.
     ///
     /// - Plaintext: fragment length > `MAX_PLAINTEXT_LEN` -> `RecordOverflow`.
-    /// - TLS 1.2: fragment shorter than 8 + 16 -> `BadRecordMac` (RFC 5246
+    /// - TLS 1.2: fragment shorter than the explicit nonce (8 for AES-GCM,
+    ///   none for ChaCha20-Poly1305) + 16 -> `BadRecordMac` (RFC 5246
     ///   §6.2.3.3: any failure of this kind is bad_record_mac); plaintext
     ///   longer than 2^14 -> `RecordOverflow`; auth failure -> `BadRecordMac`.
     /// - TLS 1.3: outer type must be application_data (else
@@ -329,8 +504,11 @@ impl HalfConn {
                 }
                 (record.content_type, record.fragment)
             }
-            Cipher::Tls12Gcm { aead, salt } => open_tls12(aead, salt, self.seq, record)?,
-            Cipher::Tls13Gcm { aead, iv } => open_tls13(aead, iv, self.seq, record)?,
+            Cipher::Tls12Gcm { aead, salt } => {
+                open_tls12(aead, Tls12Nonce::Explicit(salt), self.seq, record)?
+            }
+            Cipher::Tls12ChaCha { aead, iv } => open_tls12(aead, Tls12Nonce::Xor(iv), self.seq, record)?,
+            Cipher::Tls13 { aead, iv } => open_tls13(aead, iv, self.seq, record)?,
         };
         self.seq = next_seq;
         Ok(opened)
@@ -339,11 +517,11 @@ impl HalfConn {
 
 impl Drop for HalfConn {
     fn drop(&mut self) {
-        // The AesGcm wipes its own key material when it drops, just after this.
+        // The AEAD wipes its own key material when it drops, just after this.
         match &mut self.cipher {
             Cipher::Plaintext => {}
             Cipher::Tls12Gcm { salt, .. } => salt.zeroize(),
-            Cipher::Tls13Gcm { iv, .. } => iv.zeroize(),
+            Cipher::Tls12ChaCha { iv, .. } | Cipher::Tls13 { iv, .. } => iv.zeroize(),
         }
     }
 }
@@ -351,21 +529,17 @@ impl Drop for HalfConn {
 impl core::fmt::Debug for HalfConn {
     /// Shows the kind of protection and the sequence number, never the keys.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let protection = match self.cipher {
+        let version = match self.cipher {
             Cipher::Plaintext => "plaintext",
-            Cipher::Tls12Gcm { .. } => "TLS 1.2 AES-GCM",
-            Cipher::Tls13Gcm { .. } => "TLS 1.3 AES-GCM",
+            Cipher::Tls12Gcm { .. } | Cipher::Tls12ChaCha { .. } => "TLS 1.2",
+            Cipher::Tls13 { .. } => "TLS 1.3",
         };
-        f.debug_struct("HalfConn").field("protection", &protection).field("seq", &self.seq).finish()
+        f.debug_struct("HalfConn")
+            .field("protection", &version)
+            .field("algorithm", &self.algorithm())
+            .field("seq", &self.seq)
+            .finish()
     }
-}
-
-fn new_aead(key: &[u8]) -> Result<AesGcm, Error> {
-    // RFC 5288 §3, RFC 8446 Appendix B.4: AES-128-GCM or AES-256-GCM.
-    if !matches!(key.len(), 16 | 32) {
-        return Err(Error::Internal(format!("an AES-GCM record key of {} bytes, not 16 or 32", key.len())));
-    }
-    AesGcm::new(key).map_err(|e| Error::Internal(format!("cannot set up the record key: {e}")))
 }
 
 fn sequence_exhausted() -> Error {
@@ -389,68 +563,107 @@ fn header(content_type: u8, version: [u8; 2], fragment_len: usize) -> [u8; HEADE
     [content_type, version[0], version[1], len_high, len_low]
 }
 
-/// TLS 1.2 GenericAEADCipher (RFC 5246 §6.2.3.3) with AES-GCM (RFC 5288 §3).
+/// How a TLS 1.2 record's nonce is made from the key block's write IV.
+#[derive(Clone, Copy)]
+enum Tls12Nonce<'a> {
+    /// RFC 5288 §3 (AES-GCM): nonce = salt(4) || explicit nonce(8), the
+    /// explicit part sent before the ciphertext.
+    Explicit(&'a [u8; 4]),
+    /// RFC 7905 §2 (ChaCha20-Poly1305): nonce = iv(12) XOR the padded
+    /// sequence number; nothing explicit on the wire.
+    Xor(&'a [u8; NONCE_LEN]),
+}
+
+impl Tls12Nonce<'_> {
+    /// Bytes of nonce each record carries before its ciphertext.
+    fn explicit_len(self) -> usize {
+        match self {
+            Tls12Nonce::Explicit(_) => EXPLICIT_NONCE_LEN,
+            Tls12Nonce::Xor(_) => 0,
+        }
+    }
+
+    /// The nonce of the record with sequence number `seq` whose explicit
+    /// nonce (empty for `Xor`) is `explicit`.
+    fn nonce(self, seq: u64, explicit: &[u8]) -> [u8; NONCE_LEN] {
+        match self {
+            Tls12Nonce::Explicit(salt) => {
+                let mut nonce = [0u8; NONCE_LEN];
+                nonce[..4].copy_from_slice(salt);
+                nonce[4..].copy_from_slice(explicit);
+                nonce
+            }
+            Tls12Nonce::Xor(iv) => xor_nonce(iv, seq),
+        }
+    }
+}
+
+/// TLS 1.2 GenericAEADCipher (RFC 5246 §6.2.3.3) with AES-GCM (RFC 5288 §3)
+/// or ChaCha20-Poly1305 (RFC 7905 §2).
 fn seal_tls12(
-    aead: &AesGcm,
-    salt: &[u8; 4],
+    aead: &RecordAead,
+    nonce: Tls12Nonce<'_>,
     seq: u64,
     content_type: ContentType,
     payload: &[u8],
 ) -> Result<Vec<u8>, Error> {
     // RFC 5288 §3: the explicit nonce is ours to choose; the sequence number
     // never repeats under one key, so it is a safe choice (and Go's, and
-    // OpenSSL's).
-    let explicit_nonce = seq.to_be_bytes();
-    let nonce = tls12_nonce(salt, &explicit_nonce);
+    // OpenSSL's). RFC 7905 sends none.
+    let explicit_nonce = &seq.to_be_bytes()[..nonce.explicit_len()];
+    let nonce = nonce.nonce(seq, explicit_nonce);
     let aad = tls12_additional_data(seq, content_type.to_u8(), TLS12_VERSION, payload.len());
-    let fragment_len = EXPLICIT_NONCE_LEN + payload.len() + TAG_LEN;
+    let fragment_len = explicit_nonce.len() + payload.len() + TAG_LEN;
     let mut record = Vec::with_capacity(HEADER_LEN + fragment_len);
     record.extend_from_slice(&header(content_type.to_u8(), TLS12_VERSION, fragment_len));
-    record.extend_from_slice(&explicit_nonce);
+    record.extend_from_slice(explicit_nonce);
     let ciphertext_start = record.len();
     record.extend_from_slice(payload);
-    let tag = aead
-        .seal_in_place(&nonce, &aad, &mut record[ciphertext_start..])
-        .map_err(|e| Error::Internal(format!("AES-GCM cannot seal the record: {e}")))?;
+    let tag = seal_in_place(aead, &nonce, &aad, &mut record[ciphertext_start..])?;
     record.extend_from_slice(tag.as_ref());
     Ok(record)
 }
 
 fn open_tls12(
-    aead: &AesGcm,
-    salt: &[u8; 4],
+    aead: &RecordAead,
+    nonce: Tls12Nonce<'_>,
     seq: u64,
     record: Record,
 ) -> Result<(ContentType, Vec<u8>), Error> {
     let mut fragment = record.fragment;
+    let explicit_len = nonce.explicit_len();
     // RFC 5246 §6.2.3.3: a fragment too short to hold the explicit nonce and
     // the tag cannot authenticate, and every such failure is bad_record_mac.
-    if fragment.len() < EXPLICIT_NONCE_LEN + TAG_LEN {
+    if fragment.len() < explicit_len + TAG_LEN {
         return Err(Error::BadRecordMac);
     }
-    let plaintext_len = fragment.len() - EXPLICIT_NONCE_LEN - TAG_LEN;
+    let plaintext_len = fragment.len() - explicit_len - TAG_LEN;
     // RFC 5246 §6.2.1: at most 2^14 bytes of content (the length is public,
     // so checking it before decrypting reveals nothing).
     if plaintext_len > MAX_PLAINTEXT_LEN {
         return Err(Error::RecordOverflow);
     }
-    let (explicit_nonce, rest) = fragment.split_at_mut(EXPLICIT_NONCE_LEN);
+    let (explicit_nonce, rest) = fragment.split_at_mut(explicit_len);
     let (ciphertext, tag) = rest.split_at_mut(plaintext_len);
-    let nonce = tls12_nonce(salt, explicit_nonce);
+    let nonce = nonce.nonce(seq, explicit_nonce);
     // RFC 5246 §6.2.3.3: the header's type and version, as received, are authenticated.
     let aad = tls12_additional_data(seq, record.content_type.to_u8(), record.version, plaintext_len);
-    aead.open_in_place(&nonce, &aad, ciphertext, tag).map_err(|_| Error::BadRecordMac)?;
-    fragment.truncate(EXPLICIT_NONCE_LEN + plaintext_len);
-    fragment.drain(..EXPLICIT_NONCE_LEN);
+    aead.aead().open_in_place(&nonce, &aad, ciphertext, tag).map_err(|_| Error::BadRecordMac)?;
+    fragment.truncate(explicit_len + plaintext_len);
+    fragment.drain(..explicit_len);
     Ok((record.content_type, fragment))
 }
 
-/// RFC 5288 §3: nonce = salt(4) || GCMNonce.nonce_explicit(8).
-fn tls12_nonce(salt: &[u8; 4], explicit_nonce: &[u8]) -> Vec<u8> {
-    let mut nonce = Vec::with_capacity(NONCE_LEN);
-    nonce.extend_from_slice(salt);
-    nonce.extend_from_slice(explicit_nonce);
-    nonce
+/// Seals in place, naming the AEAD in the (internal, never expected) error.
+fn seal_in_place(
+    aead: &RecordAead,
+    nonce: &[u8; NONCE_LEN],
+    aad: &[u8],
+    buffer: &mut [u8],
+) -> Result<padlock_aead::Tag, Error> {
+    aead.aead()
+        .seal_in_place(nonce, aad, buffer)
+        .map_err(|e| Error::Internal(format!("{} cannot seal the record: {e}", aead.algorithm().name())))
 }
 
 /// RFC 5246 §6.2.3.3: additional_data = seq_num + TLSCompressed.type +
@@ -463,9 +676,9 @@ fn tls12_additional_data(seq: u64, content_type: u8, version: [u8; 2], plaintext
     [s0, s1, s2, s3, s4, s5, s6, s7, content_type, version[0], version[1], l0, l1]
 }
 
-/// TLS 1.3 TLSCiphertext (RFC 8446 §5.2) with AES-GCM.
+/// TLS 1.3 TLSCiphertext (RFC 8446 §5.2).
 fn seal_tls13(
-    aead: &AesGcm,
+    aead: &RecordAead,
     iv: &[u8; NONCE_LEN],
     seq: u64,
     content_type: ContentType,
@@ -485,15 +698,13 @@ fn seal_tls13(
     // RFC 8446 §5.2: TLSInnerPlaintext = content || type || zeros (we pad with none).
     record.extend_from_slice(payload);
     record.push(content_type.to_u8());
-    let tag = aead
-        .seal_in_place(&tls13_nonce(iv, seq), &aad, &mut record[inner_start..])
-        .map_err(|e| Error::Internal(format!("AES-GCM cannot seal the record: {e}")))?;
+    let tag = seal_in_place(aead, &xor_nonce(iv, seq), &aad, &mut record[inner_start..])?;
     record.extend_from_slice(tag.as_ref());
     Ok(record)
 }
 
 fn open_tls13(
-    aead: &AesGcm,
+    aead: &RecordAead,
     iv: &[u8; NONCE_LEN],
     seq: u64,
     record: Record,
@@ -518,7 +729,7 @@ fn open_tls13(
     let (inner, tag) = fragment.split_at_mut(inner_len);
     // RFC 8446 §5.2: "If the decryption fails, the receiver MUST terminate
     // the connection with a "bad_record_mac" alert."
-    aead.open_in_place(&tls13_nonce(iv, seq), &aad, inner, tag).map_err(|_| Error::BadRecordMac)?;
+    aead.aead().open_in_place(&xor_nonce(iv, seq), &aad, inner, tag).map_err(|_| Error::BadRecordMac)?;
     // RFC 8446 §5.4: the full TLSInnerPlaintext MUST NOT exceed 2^14 + 1 bytes.
     if inner_len > MAX_PLAINTEXT_LEN + 1 {
         return Err(Error::RecordOverflow);
@@ -544,9 +755,9 @@ fn open_tls13(
     }
 }
 
-/// RFC 8446 §5.3: the sequence number as 8 big-endian bytes, left-padded
-/// with zeros to the IV's 12, XORed with the IV.
-fn tls13_nonce(iv: &[u8; NONCE_LEN], seq: u64) -> [u8; NONCE_LEN] {
+/// RFC 8446 §5.3 and RFC 7905 §2: the sequence number as 8 big-endian
+/// bytes, left-padded with zeros to the IV's 12, XORed with the IV.
+fn xor_nonce(iv: &[u8; NONCE_LEN], seq: u64) -> [u8; NONCE_LEN] {
     let mut nonce = *iv;
     let seq_bytes = seq.to_be_bytes();
     for (n, s) in nonce[NONCE_LEN - seq_bytes.len()..].iter_mut().zip(seq_bytes) {
