@@ -78,6 +78,10 @@ pub struct ServerConfig {
     pub versions: Vec<ProtocolVersion>,
     /// Suites in order of preference (the server's order decides).
     pub cipher_suites: Vec<CipherSuite>,
+    /// Pick ChaCha20-Poly1305 for a client that lists it first, whatever our
+    /// order: such a client most likely lacks AES hardware, where ChaCha20 is
+    /// faster and AES in software is hard to make constant time.
+    pub prioritize_chacha: bool,
     /// Groups in order of preference: TLS 1.3 key shares and TLS 1.2 ECDHE/DHE.
     pub groups: Vec<NamedGroup>,
     /// The group for TLS 1.2 DHE when the client names no ffdhe group (RFC 7919 §4).
@@ -100,6 +104,7 @@ impl ServerConfig {
             certificates: vec![CertifiedKey { chain, key: key.into() }],
             versions: vec![ProtocolVersion::Tls13, ProtocolVersion::Tls12],
             cipher_suites: ALL_SUITES.to_vec(),
+            prioritize_chacha: true,
             groups: NamedGroup::ALL.to_vec(),
             dhe_group: NamedGroup::Ffdhe2048,
             signature_schemes: SignatureScheme::ALL.to_vec(),

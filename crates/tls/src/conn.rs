@@ -419,7 +419,13 @@ impl Connection {
         }
         for chunk in data.chunks(MAX_PLAINTEXT_LEN) {
             let record = self.core.seal(ContentType::ApplicationData, chunk)?;
-            self.core.emit(|| Event::ApplicationData { sent: true, plaintext: chunk.to_vec(), record });
+            self.core.emit(|| Event::ApplicationData {
+                sent: true,
+                plaintext: chunk.to_vec(),
+                record,
+                version: self.core.version,
+                aead: self.core.write.algorithm(),
+            });
         }
         Ok(())
     }
@@ -529,7 +535,13 @@ impl Connection {
         }
         self.core.idle_records = 0;
         if let Some(record) = record {
-            self.core.emit(|| Event::ApplicationData { sent: false, plaintext: plaintext.clone(), record });
+            self.core.emit(|| Event::ApplicationData {
+                sent: false,
+                plaintext: plaintext.clone(),
+                record,
+                version: self.core.version,
+                aead: self.core.read.algorithm(),
+            });
         }
         self.core.app_in.extend_from_slice(&plaintext);
         Ok(())

@@ -4,17 +4,18 @@
 
 use crate::key_schedule::HashAlgorithm;
 use crate::messages::KeyExchangeAlgorithm;
+use crate::record::AeadAlgorithm;
 
-/// A cipher suite we implement: all AES-GCM (RFC 5288 for TLS 1.2, RFC 8446
-/// §B.4 for TLS 1.3).
+/// A cipher suite we implement: AES-GCM (RFC 5288 for TLS 1.2, RFC 8446
+/// §B.4 for TLS 1.3) or ChaCha20-Poly1305 (RFC 7905, RFC 8446 §B.4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CipherSuite {
     /// The IANA code point.
     pub id: u16,
     /// The key exchange (TLS 1.2 only; `None` for TLS 1.3 suites).
     pub kx: Option<KeyExchangeAlgorithm>,
-    /// AES key length in bytes.
-    pub key_len: usize,
+    /// The AEAD that protects the records.
+    pub aead: AeadAlgorithm,
     /// The hash of the PRF / HKDF and the transcript.
     pub hash: HashAlgorithm,
 }
@@ -47,39 +48,49 @@ impl CipherSuite {
 const fn suite(
     id: u16,
     kx: Option<KeyExchangeAlgorithm>,
-    key_len: usize,
+    aead: AeadAlgorithm,
     hash: HashAlgorithm,
 ) -> CipherSuite {
-    CipherSuite { id, kx, key_len, hash }
+    CipherSuite { id, kx, aead, hash }
 }
 
+use AeadAlgorithm::{Aes128Gcm, Aes256Gcm, ChaCha20Poly1305};
 use HashAlgorithm::{Sha256, Sha384};
 use KeyExchangeAlgorithm::{Dhe, Ecdhe, Rsa};
 
 /// TLS_AES_128_GCM_SHA256 (RFC 8446 §B.4).
-pub const TLS13_AES_128_GCM_SHA256: CipherSuite = suite(0x1301, None, 16, Sha256);
+pub const TLS13_AES_128_GCM_SHA256: CipherSuite = suite(0x1301, None, Aes128Gcm, Sha256);
 /// TLS_AES_256_GCM_SHA384.
-pub const TLS13_AES_256_GCM_SHA384: CipherSuite = suite(0x1302, None, 32, Sha384);
+pub const TLS13_AES_256_GCM_SHA384: CipherSuite = suite(0x1302, None, Aes256Gcm, Sha384);
+/// TLS_CHACHA20_POLY1305_SHA256 (RFC 8446 §B.4, RFC 8439).
+pub const TLS13_CHACHA20_POLY1305_SHA256: CipherSuite = suite(0x1303, None, ChaCha20Poly1305, Sha256);
 /// TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (RFC 5289 §3.2).
-pub const ECDHE_RSA_AES_128_GCM_SHA256: CipherSuite = suite(0xc02f, Some(Ecdhe), 16, Sha256);
+pub const ECDHE_RSA_AES_128_GCM_SHA256: CipherSuite = suite(0xc02f, Some(Ecdhe), Aes128Gcm, Sha256);
 /// TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384.
-pub const ECDHE_RSA_AES_256_GCM_SHA384: CipherSuite = suite(0xc030, Some(Ecdhe), 32, Sha384);
+pub const ECDHE_RSA_AES_256_GCM_SHA384: CipherSuite = suite(0xc030, Some(Ecdhe), Aes256Gcm, Sha384);
+/// TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256 (RFC 7905 §2).
+pub const ECDHE_RSA_CHACHA20_POLY1305_SHA256: CipherSuite =
+    suite(0xcca8, Some(Ecdhe), ChaCha20Poly1305, Sha256);
 /// TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 (RFC 5288 §3).
-pub const DHE_RSA_AES_128_GCM_SHA256: CipherSuite = suite(0x009e, Some(Dhe), 16, Sha256);
+pub const DHE_RSA_AES_128_GCM_SHA256: CipherSuite = suite(0x009e, Some(Dhe), Aes128Gcm, Sha256);
 /// TLS_DHE_RSA_WITH_AES_256_GCM_SHA384.
-pub const DHE_RSA_AES_256_GCM_SHA384: CipherSuite = suite(0x009f, Some(Dhe), 32, Sha384);
+pub const DHE_RSA_AES_256_GCM_SHA384: CipherSuite = suite(0x009f, Some(Dhe), Aes256Gcm, Sha384);
 /// TLS_RSA_WITH_AES_128_GCM_SHA256 (RFC 5288 §3): RSA key transport.
-pub const RSA_AES_128_GCM_SHA256: CipherSuite = suite(0x009c, Some(Rsa), 16, Sha256);
+pub const RSA_AES_128_GCM_SHA256: CipherSuite = suite(0x009c, Some(Rsa), Aes128Gcm, Sha256);
 /// TLS_RSA_WITH_AES_256_GCM_SHA384.
-pub const RSA_AES_256_GCM_SHA384: CipherSuite = suite(0x009d, Some(Rsa), 32, Sha384);
+pub const RSA_AES_256_GCM_SHA384: CipherSuite = suite(0x009d, Some(Rsa), Aes256Gcm, Sha384);
 
 /// Every suite, in our default order of preference: TLS 1.3 first, then
-/// forward-secret ECDHE, DHE, and RSA key transport last.
-pub const ALL_SUITES: [CipherSuite; 8] = [
+/// forward-secret ECDHE, DHE, and RSA key transport last; AES-GCM before
+/// ChaCha20-Poly1305 within each (a server may still pick ChaCha20 for a
+/// client that prefers it: [`crate::ServerConfig::prioritize_chacha`]).
+pub const ALL_SUITES: [CipherSuite; 10] = [
     TLS13_AES_128_GCM_SHA256,
     TLS13_AES_256_GCM_SHA384,
+    TLS13_CHACHA20_POLY1305_SHA256,
     ECDHE_RSA_AES_128_GCM_SHA256,
     ECDHE_RSA_AES_256_GCM_SHA384,
+    ECDHE_RSA_CHACHA20_POLY1305_SHA256,
     DHE_RSA_AES_128_GCM_SHA256,
     DHE_RSA_AES_256_GCM_SHA384,
     RSA_AES_128_GCM_SHA256,

@@ -23,7 +23,7 @@ fn exchange(c: &mut padlock_tls::Connection, s: &mut padlock_tls::Connection) {
 
 #[test]
 fn tls13_each_suite_and_group() {
-    for suite in [suites::TLS13_AES_128_GCM_SHA256, suites::TLS13_AES_256_GCM_SHA384] {
+    for suite in suites::ALL_SUITES.into_iter().filter(|s| s.is_tls13()) {
         for group in NamedGroup::ALL {
             let mut client = client_config();
             client.cipher_suites = vec![suite];
@@ -87,4 +87,36 @@ fn tls13_key_update_both_ways() {
     // The client answered with its own KeyUpdate.
     s.read_tls(&c.take_outgoing()).expect("server reads the answer");
     exchange(&mut c, &mut s);
+}
+
+/// The server prefers AES-GCM, but a client that lists ChaCha20-Poly1305
+/// first gets it (ServerConfig::prioritize_chacha), in both versions; with
+/// the preference off, the server's order decides.
+#[test]
+fn chacha20_for_clients_that_prefer_it() {
+    use padlock_tls::record::AeadAlgorithm;
+    for version in [Tls12, Tls13] {
+        let ours: Vec<CipherSuite> =
+            suites::ALL_SUITES.into_iter().filter(|s| s.is_tls13() == (version == Tls13)).collect();
+        let mut chacha_first = ours.clone();
+        chacha_first.sort_by_key(|s| s.aead != AeadAlgorithm::ChaCha20Poly1305);
+        for (client_order, prioritize, expect_chacha) in
+            [(ours.clone(), true, false), (chacha_first.clone(), true, true), (chacha_first, false, false)]
+        {
+            let mut client = client_config();
+            client.versions = vec![version];
+            client.cipher_suites = client_order;
+            let mut server = server_config();
+            server.prioritize_chacha = prioritize;
+            let (mut c, mut s, _) = connect(client, server, 9);
+            let suite = c.negotiated().expect("negotiated").suite;
+            assert_eq!(
+                suite.aead == AeadAlgorithm::ChaCha20Poly1305,
+                expect_chacha,
+                "{version:?} {}",
+                suite.name()
+            );
+            exchange(&mut c, &mut s);
+        }
+    }
 }

@@ -16,7 +16,7 @@ use crate::conn::{Core, Input, Message, Negotiated, State, expect_message, unexp
 use crate::handshake::check_finished;
 use crate::key_schedule::SecretKind;
 use crate::key_schedule::tls12::{KeyBlock, MasterSecret};
-use crate::keys::install12;
+use crate::keys::{install12, key_block12};
 use crate::kx::EphemeralKey;
 use crate::messages::version::TLS12;
 use crate::messages::{
@@ -249,9 +249,9 @@ impl State for ExpectServerHelloDone {
         core.log_secret(SecretKind::Tls12Premaster, &premaster);
         let master = master_secret(&state, &premaster);
         core.log_secret(SecretKind::Tls12MasterSecret, master.as_bytes());
-        let block = master.key_block(&state.hello.random, &state.server_random, state.suite.key_len);
+        let block = key_block12(&master, state.suite, &state.hello.random, &state.server_random);
         core.send_change_cipher_spec()?;
-        install12(core, &block, Side::Client)?;
+        install12(core, state.suite, &block, Side::Client)?;
         let verify_data =
             master.verify_data("client finished", &state.hello.transcript.hash(state.suite.hash));
         state.hello.transcript.add(&core.send_handshake(HandshakeType::Finished, &verify_data)?);
@@ -327,7 +327,7 @@ impl State for ExpectChangeCipherSpec {
         if !matches!(input, Input::ChangeCipherSpec) {
             return Err(unexpected(&*self, &input));
         }
-        install12(core, &self.block, Side::Server)?;
+        install12(core, self.state.suite, &self.block, Side::Server)?;
         let ExpectChangeCipherSpec { state, master, .. } = *self;
         Ok(Box::new(ExpectFinished { state, master }))
     }

@@ -14,6 +14,7 @@ use crate::conn::{Core, Input, State, expect_message};
 use crate::handshake::Transcript;
 use crate::messages::version::TLS12;
 use crate::messages::{ClientHello, HandshakeType, ProtocolVersion, ext, read_server_name, read_u16_list};
+use crate::record::AeadAlgorithm;
 use crate::registry;
 use crate::sign::SignatureScheme;
 use crate::suites::{CipherSuite, FALLBACK_SCSV, NamedGroup};
@@ -118,12 +119,23 @@ fn choose_version(
     Ok(version)
 }
 
-/// Our most preferred suite the client also offered (server order decides).
+/// Our most preferred suite the client also offered (server order decides),
+/// except that a client whose first usable choice is ChaCha20-Poly1305 — one
+/// without AES hardware, typically — gets it when
+/// [`ServerConfig::prioritize_chacha`] is set (as OpenSSL's
+/// `SSL_OP_PRIORITIZE_CHACHA` does).
 pub(crate) fn choose_suite(
     config: &ServerConfig,
     offered: &[u16],
     usable: impl Fn(&CipherSuite) -> bool,
 ) -> Result<CipherSuite, Error> {
+    let ours = |id: u16| config.cipher_suites.iter().copied().find(|s| s.id == id && usable(s));
+    if config.prioritize_chacha
+        && let Some(first) = offered.iter().find_map(|&id| ours(id))
+        && first.aead == AeadAlgorithm::ChaCha20Poly1305
+    {
+        return Ok(first);
+    }
     config.cipher_suites.iter().copied().find(|s| offered.contains(&s.id) && usable(s)).ok_or_else(|| {
         let theirs: Vec<String> = offered.iter().map(|&id| registry::cipher_suite(id).name(id)).collect();
         let ours: Vec<&str> = config.cipher_suites.iter().filter(|s| usable(s)).map(|s| s.name()).collect();

@@ -16,7 +16,7 @@ use crate::conn::{Core, Input, Negotiated, State, expect_message, unexpected};
 use crate::handshake::{Transcript, check_finished};
 use crate::key_schedule::SecretKind;
 use crate::key_schedule::tls12::{KeyBlock, MasterSecret};
-use crate::keys::install12;
+use crate::keys::{install12, key_block12};
 use crate::kx::EphemeralKey;
 use crate::messages::{
     CertificateMessage, ClientHello, DOWNGRADE_TLS12, DigitallySigned, Extensions, HandshakeType,
@@ -256,7 +256,7 @@ impl State for ExpectClientKeyExchange {
             MasterSecret::derive(hash, &premaster, &state.client_random, &state.server_random)
         };
         core.log_secret(SecretKind::Tls12MasterSecret, master.as_bytes());
-        let block = master.key_block(&state.client_random, &state.server_random, state.suite.key_len);
+        let block = key_block12(&master, state.suite, &state.client_random, &state.server_random);
         Ok(Box::new(ExpectChangeCipherSpec { state, master, block }))
     }
 }
@@ -309,7 +309,7 @@ impl State for ExpectChangeCipherSpec {
         if !matches!(input, Input::ChangeCipherSpec) {
             return Err(unexpected(&*self, &input));
         }
-        install12(core, &self.block, Side::Client)?;
+        install12(core, self.state.suite, &self.block, Side::Client)?;
         let ExpectChangeCipherSpec { state, master, block } = *self;
         Ok(Box::new(ExpectFinished { state, master, block }))
     }
@@ -335,7 +335,7 @@ impl State for ExpectFinished {
         check_finished(core, Side::Client, &expected, &message.body)?;
         state.transcript.add(&message.raw);
         core.send_change_cipher_spec()?;
-        install12(core, &block, Side::Server)?;
+        install12(core, state.suite, &block, Side::Server)?;
         let verify_data = master.verify_data("server finished", &state.transcript.hash(hash));
         core.send_handshake(HandshakeType::Finished, &verify_data)?;
         Ok(Box::new(Traffic12))
