@@ -66,6 +66,7 @@
 //! the oracle every operation is compared with.
 
 mod adx;
+mod adx16;
 mod backend;
 mod inverse;
 mod limbs;
