@@ -71,6 +71,9 @@ impl<'a> Mont<'a> {
         let kernel = match backend {
             Backend::Portable => Kernel::Portable,
             Backend::Adx => Kernel::Adx(Adx::new().expect("the ADX backend is available")),
+            // The IFMA backend does exponentiation only (`ifma.rs`); the rest
+            // runs on the ADX rows where the CPU has them.
+            Backend::Ifma => Adx::new().map_or(Kernel::Portable, Kernel::Adx),
         };
         Mont { m, m0inv, kernel, t: vec![0; 2 * m.len() + 2] }
     }
@@ -189,7 +192,7 @@ fn redc<A: AddMul>(k: A, t: &mut [u64], out: &mut [u64], m: &[u64], m0inv: u64) 
 
 /// Step 3: `out = c R + t - m` if that is not negative, else `c R + t`
 /// (`c` is 0 or 1, and the value is below `2m`).
-fn final_sub(out: &mut [u64], t: &[u64], c: u64, m: &[u64]) {
+pub(crate) fn final_sub(out: &mut [u64], t: &[u64], c: u64, m: &[u64]) {
     // Take t - m unless that borrows without c = 1 to cancel the borrow.
     out.copy_from_slice(t);
     let borrow = limbs::sub_assign(out, m);

@@ -11,6 +11,7 @@
 //! and multiplies only on set bits, so its time reveals the exponent; it is
 //! for public exponents (RSA's e = 65537, primality witnesses' checks).
 
+use crate::ifma::{self, Ifma};
 use crate::limbs;
 use crate::modulus::Modulus;
 use crate::montgomery::Mont;
@@ -41,6 +42,9 @@ impl Modulus {
     /// table entry, which is read by scanning all 32 entries with masks.
     pub fn pow(&self, base: &Uint, exp: &Uint) -> Uint {
         self.check(base);
+        if let (Some(r_prime_r), Some(token)) = (self.ifma_r(), Ifma::new()) {
+            return ifma::pow(token, self, r_prime_r, base, exp);
+        }
         let n = self.limbs();
         let mut mont = self.mont();
         let table = self.pow_table(&mut mont, base);

@@ -227,11 +227,17 @@ proptest! {
         prop_assume!(m > BigUint::one());
         let x = below(&m, &seed.repeat(9), px);
         let y = below(&m, &seed.iter().rev().copied().collect::<Vec<_>>().repeat(9), py);
+        // A full-width exponent too: every window of the table is read.
+        let long_e = uint(&BigUint::from_bytes_be(&seed.repeat(limbs.div_ceil(4))), 4 * limbs.div_ceil(4));
+        let mut portable = None;
         for modulus in moduli(&m, limbs) {
             let (a, b) = (uint(&x, limbs), uint(&y, limbs));
             prop_assert_eq!(big(&modulus.mul(&a, &b)), (&x * &y) % &m, "{:?}", modulus);
             prop_assert_eq!(big(&modulus.mul(&a, &a)), (&x * &x) % &m, "{:?}", modulus);
             prop_assert_eq!(big(&modulus.pow(&a, &Uint::from_u64(e))), x.modpow(&BigUint::from(e), &m), "{:?}", modulus);
+            // The backends against the portable one, which comes first.
+            let long = big(&modulus.pow(&a, &long_e));
+            prop_assert_eq!(&long, portable.get_or_insert_with(|| long.clone()), "{:?}", modulus);
         }
     }
 }
