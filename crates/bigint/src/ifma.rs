@@ -176,7 +176,10 @@ fn pow_v<const V: usize>(modulus: &Modulus, r_prime_r: &Uint, base: &Uint, exp: 
 }
 
 /// A number in radix 2^52, digit `j` in lane `j % 8` of vector `j / 8`,
-/// digits above the number's length zero. Wiped on drop.
+/// digits above the number's length zero. It lives in registers: it is not
+/// wiped on drop (a `Drop` would pin it to memory, at a cost of 10% of an
+/// exponentiation); what is kept in memory, the table of powers and the
+/// digits of `b`, is wiped.
 #[cfg(target_arch = "x86_64")]
 #[derive(Clone)]
 struct Radix52<const V: usize>([__m512i; V]);
@@ -239,17 +242,6 @@ impl<const V: usize> Radix52<V> {
             // store is unaligned.
             unsafe { _mm512_storeu_si512(to[8 * k..].as_mut_ptr().cast(), *v) };
         }
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-impl<const V: usize> Drop for Radix52<V> {
-    fn drop(&mut self) {
-        // SAFETY: an all-zero `__m512i` is a valid value (it is plain bits).
-        let zero: [__m512i; V] = unsafe { core::mem::zeroed() };
-        // A volatile store, which the compiler may not drop as dead.
-        // SAFETY: `self.0` is a valid, aligned place for `[__m512i; V]`.
-        unsafe { core::ptr::write_volatile(&mut self.0, zero) };
     }
 }
 
@@ -418,16 +410,22 @@ fn normalize<const V: usize>(x: &mut [__m512i; V]) {
 }
 
 /// `table[k]` (entries of `8V` lanes), reading every entry under a mask.
+/// The masks are made first (through `subtle`, whose calls would otherwise
+/// sit between vector instructions and force the vectors out to memory).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 fn select<const V: usize>(table: &[u64], k: u64) -> Radix52<V> {
+    let mut masks = [0u64; 1 << WINDOW];
+    for (j, mask) in masks.iter_mut().enumerate() {
+        *mask = limbs::mask((j as u64).ct_eq(&k));
+    }
     let mut out = Radix52::<V>::zero();
     let mut entry = Radix52::<V>::zero();
-    for (j, chunk) in table.chunks_exact(8 * V).enumerate() {
-        let mask = _mm512_set1_epi64(limbs::mask((j as u64).ct_eq(&k)) as i64);
+    for (chunk, &mask) in table.chunks_exact(8 * V).zip(&masks) {
+        let mask = _mm512_set1_epi64(mask as i64);
         entry.load(chunk);
-        for i in 0..V {
-            out.0[i] = _mm512_or_si512(out.0[i], _mm512_and_si512(entry.0[i], mask));
+        for (o, &e) in out.0.iter_mut().zip(&entry.0) {
+            *o = _mm512_or_si512(*o, _mm512_and_si512(e, mask));
         }
     }
     out
