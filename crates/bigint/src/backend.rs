@@ -36,14 +36,15 @@ impl Backend {
     pub const ALL: [Backend; 3] = [Backend::Portable, Backend::Adx, Backend::Ifma];
 
     /// The backend a new [`Modulus`](crate::Modulus) uses: the fastest one
-    /// this CPU has, or the portable one if `PADLOCK_BACKEND=portable` is set.
-    /// Decided once per process.
+    /// this CPU has, or the portable one if `PADLOCK_BACKEND=portable` is set
+    /// (`PADLOCK_BACKEND=adx`: the ADX one even where IFMA is available, to
+    /// measure one beside the other). Decided once per process.
     pub fn preferred() -> Backend {
         static PREFERRED: OnceLock<Backend> = OnceLock::new();
         *PREFERRED.get_or_init(|| {
             if padlock_cpu::portable_forced() {
                 Backend::Portable
-            } else if Backend::Ifma.is_available() {
+            } else if Backend::Ifma.is_available() && padlock_cpu::requested_backend() != Some("adx") {
                 Backend::Ifma
             } else if Backend::Adx.is_available() {
                 Backend::Adx
