@@ -41,6 +41,7 @@
 
 use crate::limbs;
 use crate::modulus::Modulus;
+use crate::pow::{WINDOW, window};
 use crate::uint::Uint;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
@@ -61,8 +62,6 @@ const MASK52: u64 = (1 << DIGIT_BITS) - 1;
 /// The most 512-bit vectors a number may take: 40 digits and a spare lane,
 /// for moduli up to 32 limbs (2048 bits). Larger moduli use the ADX kernels.
 const MAX_VECTORS: usize = 6;
-/// The window width of [`pow`], as in `pow.rs`.
-const WINDOW: usize = 5;
 
 /// Proof that this CPU has AVX-512F and AVX-512 IFMA: only [`Ifma::new`]
 /// makes one.
@@ -437,18 +436,6 @@ fn bits_at(x: &[u64], pos: usize) -> u64 {
     let lo = x.get(i).copied().unwrap_or(0) >> shift;
     let hi = if shift > 64 - DIGIT_BITS { x.get(i + 1).copied().unwrap_or(0) << (64 - shift) } else { 0 };
     (lo | hi) & MASK52
-}
-
-/// The `WINDOW` bits of `exp` from bit `pos` up, as in `pow.rs`.
-fn window(exp: &[u64], pos: usize) -> u64 {
-    let (i, shift) = (pos / 64, pos % 64);
-    let mut bits = exp[i] >> shift;
-    if shift + WINDOW > 64
-        && let Some(&next) = exp.get(i + 1)
-    {
-        bits |= next << (64 - shift);
-    }
-    bits & ((1 << WINDOW) - 1)
 }
 
 #[cfg(all(test, target_arch = "x86_64"))]

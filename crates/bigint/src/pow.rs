@@ -24,7 +24,7 @@ use zeroize::Zeroizing;
 /// four bits) for 16 more in the table and twice the table to scan: a few
 /// percent faster from 1024 bits up. Wider windows cost more than they save
 /// at these sizes.
-const WINDOW: usize = 5;
+pub(crate) const WINDOW: usize = 5;
 
 impl Modulus {
     /// `base^exp mod m`, in constant time in `base`, `exp` and `m`; only
@@ -123,7 +123,7 @@ impl Modulus {
 
 /// The `WINDOW` bits of `exp` from bit `pos` up (a public position; bits
 /// beyond the last limb are zero). They may straddle two limbs.
-fn window(exp: &[u64], pos: usize) -> u64 {
+pub(crate) fn window(exp: &[u64], pos: usize) -> u64 {
     let (i, shift) = (pos / 64, pos % 64);
     let mut bits = exp[i] >> shift;
     if shift + WINDOW > 64
