@@ -133,6 +133,68 @@ pub(crate) fn pow(_token: Ifma, modulus: &Modulus, r_prime_r: &Uint, base: &Uint
     }
 }
 
+/// `base^exp mod m` for a **public** exponent as big-endian bytes (see
+/// [`Modulus::pow_vartime`]): **variable time in `exp`**, square and
+/// multiply from its first set bit. For RSA verification (e = 65537).
+pub(crate) fn pow_vartime(
+    _token: Ifma,
+    modulus: &Modulus,
+    r_prime_r: &Uint,
+    base: &Uint,
+    exp: &[u8],
+) -> Uint {
+    #[cfg(target_arch = "x86_64")]
+    {
+        type PowV = unsafe fn(&Modulus, &Uint, &Uint, &[u8]) -> Uint;
+        let pow_vartime_v: PowV = match vectors_for(modulus.limbs()) {
+            1 => pow_vartime_v::<1>,
+            2 => pow_vartime_v::<2>,
+            3 => pow_vartime_v::<3>,
+            4 => pow_vartime_v::<4>,
+            5 => pow_vartime_v::<5>,
+            6 => pow_vartime_v::<6>,
+            _ => panic!("ifma::pow_vartime called for an unsupported length"),
+        };
+        // SAFETY: the `Ifma` token proves the CPU has AVX-512F and IFMA, the
+        // features `pow_vartime_v` is compiled for.
+        unsafe { pow_vartime_v(modulus, r_prime_r, base, exp) }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (modulus, r_prime_r, base, exp);
+        unreachable!("an Ifma token exists only on x86-64")
+    }
+}
+
+/// [`pow_vartime`] on numbers of `V` vectors.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn pow_vartime_v<const V: usize>(modulus: &Modulus, r_prime_r: &Uint, base: &Uint, exp: &[u8]) -> Uint {
+    let n = modulus.limbs();
+    let d = digits_for(n);
+    let m = Radix52::<V>::from_limbs(modulus.as_uint().as_limbs());
+    let k0 = modulus.m0inv() & MASK52;
+    let b = Radix52::<V>::from_limbs(modulus.mont_mul(base, r_prime_r).as_limbs());
+    let mut acc =
+        Radix52::<V>::from_limbs(modulus.mont_mul(&Uint::from_u64(1).resize_widen(n), r_prime_r).as_limbs());
+    let mut started = false;
+    for &byte in exp {
+        for k in (0..8).rev() {
+            if started {
+                acc = amm(&acc, &acc, &m, k0, d);
+            }
+            if (byte >> k) & 1 == 1 {
+                acc = amm(&acc, &b, &m, k0, d);
+                started = true;
+            }
+        }
+    }
+    let mut unit = Radix52::<V>::zero();
+    unit.0[0] = _mm512_mask_set1_epi64(unit.0[0], 1, 1);
+    let result = amm(&acc, &unit, &m, k0, d).to_limbs(n + 1);
+    modulus.reduce_below_2m(&result)
+}
+
 /// [`pow`] on numbers of `V` vectors: the fixed-window method of `pow.rs`
 /// (table of 32 powers read in full with masks, five squarings and one
 /// multiplication per window), every product an [`amm`].

@@ -98,6 +98,9 @@ impl Modulus {
     /// is not.
     pub fn pow_vartime(&self, base: &Uint, exp: &[u8]) -> Uint {
         self.check(base);
+        if let (Some(r_prime_r), Some(token)) = (self.ifma_r(), Ifma::new()) {
+            return ifma::pow_vartime(token, self, r_prime_r, base, exp);
+        }
         let n = self.limbs();
         let mut mont = self.mont();
         let b = self.montgomery_form(&mut mont, base);
