@@ -21,8 +21,6 @@ use super::HashAlgorithm;
 /// RFC 5246 §8.1: the master secret is always 48 bytes.
 const MASTER_SECRET_LEN: usize = 48;
 
-/// RFC 5288 §3: AES-GCM's `fixed_iv_length` (the implicit nonce part).
-
 /// RFC 5246 §7.4.9: `verify_data_length` is 12 for every TLS 1.2 suite we have.
 const VERIFY_DATA_LEN: usize = 12;
 
