@@ -191,3 +191,44 @@ fn rfc5903_ecdh() {
     }
     assert_eq!(all.len(), 2);
 }
+
+/// Wycheproof ECDSA: every valid signature verifies; every invalid one —
+/// mostly DER that a lax parser would take — is refused.
+fn check_wycheproof_ecdsa<C: CurveParams<N>, const N: usize>(v: &Block) -> bool {
+    let key = public_key::<C, N>(v, "Qx", "Qy").expect("valid key");
+    let digest = digest(v.get("Hash"), &v.hex("Msg"));
+    let signature = match v.opt("Sig") {
+        Some(_) => Signature::<C, N>::from_der(&v.hex("Sig")),
+        None => Signature::<C, N>::from_scalar_bytes(&v.hex("R"), &v.hex("S")),
+    };
+    let verified = signature.is_ok_and(|signature| key.verify_prehashed(&digest, &signature).is_ok());
+    let expected = v.get("Result") == "valid";
+    assert_eq!(verified, expected, "{}", v.source);
+    // A valid DER signature re-encodes to the same bytes: DER has one encoding.
+    if expected && v.opt("Sig").is_some() {
+        let parsed = Signature::<C, N>::from_der(&v.hex("Sig")).expect("valid");
+        assert_eq!(hex(&parsed.to_der()), hex(&v.hex("Sig")), "{}", v.source);
+    }
+    expected
+}
+
+#[test]
+fn wycheproof_ecdsa_p256() {
+    let all = vectors("ecdsa/wycheproof-p256.txt");
+    let valid = all.iter().filter(|v| check_wycheproof_ecdsa::<p256::NistP256, 4>(v)).count();
+    assert_eq!((all.len(), valid), (48, 7));
+}
+
+#[test]
+fn wycheproof_ecdh_p256() {
+    let all = vectors("ecdh/wycheproof-p256.txt");
+    for v in &all {
+        v.get("Curve");
+        let key = p256::PrivateKey::from_bytes(&v.hex("Private")).expect("valid key");
+        let peer = p256::PublicKey::from_sec1(&v.hex("Public")).expect("valid or acceptable point");
+        let shared = key.diffie_hellman(&peer).expect("not the identity");
+        assert_eq!(hex(shared.as_bytes()), hex(&v.hex("Shared")), "{}", v.source);
+        assert!(matches!(v.get("Result"), "valid" | "acceptable"), "{}", v.source);
+    }
+    assert_eq!(all.len(), 20);
+}
