@@ -6,7 +6,7 @@
 //! Constant time: yes, because every operation is a fixed sequence of 64-bit
 //! additions and 64x64 -> 128-bit multiplications over all N limbs, the
 //! final "subtract p if the result is too large" is a masked selection
-//! through `subtle`, and exponentiation ([`Elem::pow_vartime`], whose time
+//! whose mask is hidden from the optimiser (`mask`), and exponentiation ([`Elem::pow_vartime`], whose time
 //! depends on the exponent only) is used with public exponents (p - 2,
 //! (p + 1)/4). Nothing branches on or indexes memory by a value.
 //!
@@ -158,10 +158,13 @@ impl<M: Modulus<N>, const N: usize> Elem<M, N> {
         Choice::from((self.to_canonical()[0] & 1) as u8)
     }
 
-    /// The square.
+    /// The square: a dedicated routine that computes each cross product
+    /// a_i·a_j once and doubles it (N(N+1)/2 limb products instead of N^2),
+    /// then reduces. Squarings are most of an inversion and a quarter of
+    /// every point doubling.
     #[inline(always)]
     pub fn square(&self) -> Self {
-        *self * *self
+        Elem { limbs: mont_square::<M, N>(&self.limbs), modulus: PhantomData }
     }
 
     /// 2·self.
@@ -219,7 +222,7 @@ impl<M: Modulus<N>, const N: usize> Add for Elem<M, N> {
         let mut sum = [0u64; N];
         let mut carry = 0;
         for i in 0..N {
-            (sum[i], carry) = adc(self.limbs[i], rhs.limbs[i], carry);
+            (sum[i], carry) = add_carry(self.limbs[i], rhs.limbs[i], carry);
         }
         Elem { limbs: sub_p_if_at_least_p::<M, N>(sum, carry), modulus: PhantomData }
     }
@@ -233,12 +236,12 @@ impl<M: Modulus<N>, const N: usize> Sub for Elem<M, N> {
     fn sub(self, rhs: Self) -> Self {
         debug_assert!(is_reduced::<M, N>(&self.limbs) && is_reduced::<M, N>(&rhs.limbs));
         let (difference, borrow) = sub_limbs(&self.limbs, &rhs.limbs);
-        // borrow is 0 or 1; the mask is all ones exactly when it borrowed.
-        let mask = 0u64.wrapping_sub(borrow);
+        // Add p back, masked to zero unless the subtraction borrowed.
+        let add_p = mask(borrow);
         let mut limbs = [0u64; N];
         let mut carry = 0;
         for i in 0..N {
-            (limbs[i], carry) = adc(difference[i], M::P[i] & mask, carry);
+            (limbs[i], carry) = add_carry(difference[i], M::P[i] & add_p, carry);
         }
         Elem { limbs, modulus: PhantomData }
     }
@@ -319,6 +322,57 @@ fn mont_mul<M: Modulus<N>, const N: usize>(a: &[u64; N], b: &[u64; N]) -> [u64; 
     sub_p_if_at_least_p::<M, N>(t, t_top)
 }
 
+/// The largest 2N here (P-384: 12 limbs), for the double-width product of
+/// a squaring (`[u64; 2 * N]` is not yet expressible in stable Rust).
+const MAX_WIDE: usize = 12;
+
+/// REDC(a^2) = a^2·R^-1 mod p for a reduced a: the double-width square by
+/// the "separated operand scanning" (SOS) method of Koç et al., then N
+/// reduction steps.
+#[inline(always)]
+fn mont_square<M: Modulus<N>, const N: usize>(a: &[u64; N]) -> [u64; N] {
+    debug_assert!(is_reduced::<M, N>(a));
+    let mut t = [0u64; MAX_WIDE];
+    // The cross products a_i·a_j for i < j, each once.
+    for i in 0..N - 1 {
+        let mut carry = 0;
+        for j in i + 1..N {
+            (t[i + j], carry) = mac(t[i + j], a[i], a[j], carry);
+        }
+        t[i + N] = carry;
+    }
+    // Double them (a shift left by one bit over 2N limbs; the top bit of
+    // the cross sum is 0, as it is below a^2/2 < 2^(128N-1)).
+    t[2 * N - 1] = t[2 * N - 2] >> 63;
+    for k in (1..2 * N - 1).rev() {
+        t[k] = (t[k] << 1) | (t[k - 1] >> 63);
+    }
+    t[0] <<= 1;
+    // Add the squares a_i^2 on the diagonal.
+    let mut carry = 0;
+    for i in 0..N {
+        let (lo, hi) = mac(0, a[i], a[i], 0);
+        (t[2 * i], carry) = adc(t[2 * i], lo, carry);
+        (t[2 * i + 1], carry) = adc(t[2 * i + 1], hi, carry);
+    }
+    debug_assert_eq!(carry, 0, "a^2 < 2^(128N)");
+    // REDC of the 2N-limb t < p^2: N steps, each adding m·p to clear limb
+    // i; `extra` carries the bit that overflows limb i + N into the next
+    // step. The result t / R is below (p^2 + R·p) / R < 2p.
+    let p = &M::P;
+    let mut extra = 0;
+    for i in 0..N {
+        let m = t[i].wrapping_mul(M::N0);
+        let mut carry = 0;
+        for j in 0..N {
+            (t[i + j], carry) = mac(t[i + j], m, p[j], carry);
+        }
+        (t[i + N], extra) = adc(t[i + N], carry, extra);
+    }
+    let high: [u64; N] = core::array::from_fn(|i| t[N + i]);
+    sub_p_if_at_least_p::<M, N>(high, extra)
+}
+
 /// (value + top·2^(64N)) mod p for a value below 2p (top is 0 or 1):
 /// subtracts p unless that would go negative, choosing with a mask.
 #[inline(always)]
@@ -327,10 +381,21 @@ fn sub_p_if_at_least_p<M: Modulus<N>, const N: usize>(value: [u64; N], top: u64)
     let (reduced, borrow) = sub_limbs(&value, &M::P);
     // The full value minus p is negative exactly when value - p borrows
     // and there is no top bit to pay for it.
-    let keep = Choice::from((borrow & (top ^ 1)) as u8);
-    let out = core::array::from_fn(|i| u64::conditional_select(&reduced[i], &value[i], keep));
+    let keep = mask(borrow & (top ^ 1));
+    let out = core::array::from_fn(|i| (reduced[i] & !keep) | (value[i] & keep));
     debug_assert!(is_reduced::<M, N>(&out));
     out
+}
+
+/// All ones when `bit` is 1, all zeros when it is 0: the mask of a
+/// constant-time selection. `core::hint::black_box` hides its value from
+/// the optimiser, which could otherwise turn the masking back into a branch
+/// (subtle's `Choice` does the same with an out-of-line function call,
+/// too slow for the innermost loop of every field operation).
+#[inline(always)]
+fn mask(bit: u64) -> u64 {
+    debug_assert!(bit <= 1);
+    core::hint::black_box(0u64.wrapping_sub(bit))
 }
 
 /// Whether limbs hold a value below p. For `debug_assert!` only.
@@ -357,11 +422,22 @@ pub(crate) const fn adc(a: u64, b: u64, carry: u64) -> (u64, u64) {
     (t as u64, (t >> 64) as u64)
 }
 
+/// a + b + carry for a carry of 0 or 1: the low word and the carry out (0
+/// or 1). Written with `overflowing_add`, which compiles to an add-with-carry
+/// chain.
+#[inline(always)]
+const fn add_carry(a: u64, b: u64, carry: u64) -> (u64, u64) {
+    let (sum, c1) = a.overflowing_add(b);
+    let (sum, c2) = sum.overflowing_add(carry);
+    (sum, (c1 | c2) as u64)
+}
+
 /// a - b - borrow (borrow 0 or 1): the low word and the borrow out (0 or 1).
 #[inline(always)]
 pub(crate) const fn sbb(a: u64, b: u64, borrow: u64) -> (u64, u64) {
-    let t = (a as u128).wrapping_sub(b as u128 + borrow as u128);
-    (t as u64, (t >> 127) as u64)
+    let (difference, b1) = a.overflowing_sub(b);
+    let (difference, b2) = difference.overflowing_sub(borrow);
+    (difference, (b1 | b2) as u64)
 }
 
 /// acc + a·b + carry: at most (2^64-1) + (2^64-1)^2 + (2^64-1) = 2^128 - 1,
