@@ -35,6 +35,10 @@
 //! - any 64N-bit string is below 2^(64N) < 2p, so one conditional
 //!   subtraction reduces it ([`Elem::from_be_bytes_reduced`], used for hashes).
 
+// Carry chains index several limb arrays by the same position; `for i in
+// 0..N` says so more plainly than zipped iterators.
+#![allow(clippy::needless_range_loop)]
+
 use core::marker::PhantomData;
 use core::ops::{Add, Mul, Neg, Sub};
 
