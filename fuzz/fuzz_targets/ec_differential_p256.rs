@@ -24,7 +24,8 @@ struct Input {
 }
 
 fuzz_target!(|input: Input| {
-    let (Ok(ours), Ok(theirs)) = (padlock_ec::p256::PrivateKey::from_bytes(&input.d), p256::SecretKey::from_slice(&input.d))
+    let (Ok(ours), Ok(theirs)) =
+        (padlock_ec::p256::PrivateKey::from_bytes(&input.d), p256::SecretKey::from_slice(&input.d))
     else {
         // Both refuse the same keys: zero and >= n.
         assert!(padlock_ec::p256::PrivateKey::from_bytes(&input.d).is_err());

@@ -11,7 +11,10 @@ use padlock_ec::{AffinePoint, CurveParams, EcPublicKey, p256, p384};
 
 fn check<C: CurveParams<N>, const N: usize>(data: &[u8]) {
     let Ok(point) = AffinePoint::<C, N>::from_sec1(data) else { return };
-    assert!(bool::from(AffinePoint::<C, N>::from_coordinates(point.x(), point.y()).is_some()), "on the curve");
+    assert!(
+        bool::from(AffinePoint::<C, N>::from_coordinates(point.x(), point.y()).is_some()),
+        "on the curve"
+    );
     let again = match data[0] {
         4 => point.to_sec1_uncompressed(),
         2 | 3 => point.to_sec1_compressed(),
