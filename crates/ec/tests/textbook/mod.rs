@@ -80,9 +80,9 @@ impl Curve {
         ((a + &self.p) - (b % &self.p)) % &self.p
     }
 
-    /// x^-1 mod m for prime m (Fermat).
+    /// x^-1 mod m (extended Euclid, num-bigint's `modinv`); 0 for x = 0.
     pub fn inv(x: &BigUint, m: &BigUint) -> BigUint {
-        x.modpow(&(m - 2u32), m)
+        x.modinv(m).unwrap_or_default()
     }
 
     pub fn is_on_curve(&self, point: &Point) -> bool {
