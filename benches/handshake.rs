@@ -29,10 +29,10 @@ use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use padlock_der::Time;
-use padlock_tls::messages::version::{TLS12, TLS13};
-use padlock_tls::pki::{Pki, throwaway};
+use padlock_tls::ProtocolVersion::{self, Tls12 as TLS12, Tls13 as TLS13};
 use padlock_tls::suites::{self, CipherSuite};
 use padlock_tls::{ClientConfig, Connection, NamedGroup, ServerConfig};
+use padlock_x509::throwaway::{Pki, throwaway};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -53,7 +53,7 @@ fn pki() -> Pki {
 /// Client and server configs for one (version, suite, group) case.
 fn configs(
     pki: &Pki,
-    version: u16,
+    version: ProtocolVersion,
     suite: CipherSuite,
     group: NamedGroup,
 ) -> (Arc<ClientConfig>, Arc<ServerConfig>) {

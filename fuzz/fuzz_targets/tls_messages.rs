@@ -8,8 +8,8 @@
 use libfuzzer_sys::fuzz_target;
 use padlock_tls::codec::Reader;
 use padlock_tls::messages::{
-    self, CertificateMessage, ClientHello, Extensions, KeyExchangeAlgorithm, KeyShare, ServerHello,
-    ServerKeyExchange,
+    self, CertificateMessage, ClientHello, Extensions, KeyExchangeAlgorithm, KeyShare, ProtocolVersion,
+    ServerHello, ServerKeyExchange,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
             if let Ok(hello) = ClientHello::decode(body) {
                 // Extensions present: the encoding is exact.
                 if !hello.extensions.0.is_empty() {
-                    assert_eq!(hello.encode(), body);
+                    assert_eq!(hello.encode().expect("what decoded encodes"), body);
                 }
                 for e in &hello.extensions.0 {
                     extension(e.typ, &e.data);
@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
         1 => {
             if let Ok(hello) = ServerHello::decode(body) {
                 if !hello.extensions.0.is_empty() {
-                    assert_eq!(hello.encode(), body);
+                    assert_eq!(hello.encode().expect("what decoded encodes"), body);
                 }
                 for e in &hello.extensions.0 {
                     extension(e.typ, &e.data);
@@ -37,20 +37,22 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         2 | 3 => {
-            if let Ok(certificate) = CertificateMessage::decode(body, selector % 12 == 3) {
-                assert_eq!(certificate.encode(), body);
+            let version = if selector % 12 == 3 { ProtocolVersion::Tls13 } else { ProtocolVersion::Tls12 };
+            if let Ok(certificate) = CertificateMessage::decode(body, version) {
+                assert_eq!(certificate.encode().expect("what decoded encodes"), body);
             }
         }
         4 | 5 => {
-            if let Ok(ske) = ServerKeyExchange::decode(body, selector % 12 == 5) {
-                assert_eq!(ske.encode(), body);
-                assert_eq!(ske.params.encode(), ske.params_bytes);
+            let kx = if selector % 12 == 5 { KeyExchangeAlgorithm::Ecdhe } else { KeyExchangeAlgorithm::Dhe };
+            if let Ok(ske) = ServerKeyExchange::decode(body, kx) {
+                assert_eq!(ske.encode().expect("what decoded encodes"), body);
+                assert_eq!(ske.params.encode().expect("what decoded encodes"), ske.params_bytes);
             }
         }
         6 => {
             for kx in [KeyExchangeAlgorithm::Rsa, KeyExchangeAlgorithm::Dhe, KeyExchangeAlgorithm::Ecdhe] {
                 if let Ok(value) = messages::decode_client_key_exchange(body, kx) {
-                    assert_eq!(messages::encode_client_key_exchange(&value, kx), body);
+                    assert_eq!(messages::encode_client_key_exchange(&value, kx).expect("what decoded encodes"), body);
                 }
             }
         }
@@ -66,6 +68,8 @@ fuzz_target!(|data: &[u8]| {
         }
         9 => {
             let _ = messages::check_new_session_ticket(body);
+            let _ = messages::decode_certificate_request(body);
+            let _ = messages::check_tls12_certificate_request(body);
         }
         10 => {
             let _ = messages::decode_key_update(body);

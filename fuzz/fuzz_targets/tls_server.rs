@@ -12,9 +12,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
 use padlock_der::Time;
-use padlock_tls::messages::version::TLS12;
+use padlock_tls::ProtocolVersion::Tls12 as TLS12;
 use padlock_tls::record::{ContentType, HalfConn};
-use padlock_tls::trace::Event;
+use padlock_tls::trace::{Direction, Event, KeyStage};
 use padlock_tls::{ClientConfig, Connection, ServerConfig};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -35,7 +35,7 @@ fn setup() -> &'static Setup {
     SETUP.get_or_init(|| {
         let mut rng = StdRng::seed_from_u64(1);
         let not_before = Time::new(2026, 1, 1, 0, 0, 0).expect("time");
-        let pki = padlock_tls::pki::throwaway(1024, &["localhost"], &[], not_before, &mut rng).expect("pki");
+        let pki = padlock_x509::throwaway::throwaway(1024, &["localhost"], &[], not_before, &mut rng).expect("pki");
         let server = Arc::new(ServerConfig::new(vec![pki.leaf.clone()], pki.key.clone()));
         let mut client = ClientConfig::new("localhost", vec![pki.ca.clone()]);
         let hello = |config: &ClientConfig| {
@@ -51,8 +51,7 @@ fn setup() -> &'static Setup {
         let sink_keys = keys.clone();
         let mut traced = (*server).clone();
         traced.trace = Some(Arc::new(move |_, event: &Event| {
-            if let Event::KeysInstalled { write: false, stage, key, iv } = event
-                && stage == "handshake"
+            if let Event::KeysInstalled { direction: Direction::Read, stage: KeyStage::Handshake, key, iv } = event
             {
                 *sink_keys.lock().expect("lock") = Some((key.clone(), iv.clone()));
             }

@@ -2,16 +2,19 @@
 //! intermediates and the trust anchors are each either a certificate of a
 //! fixed real chain (a CA and a leaf it signed, the seeds of `x509_parse`)
 //! or fuzzer bytes read as DER, with a fuzzer-chosen host and time.
-//! `verify_chain` never panics, and a path it returns is sound: it starts
-//! at the leaf, ends at an anchor, and each certificate's signature
-//! verifies with the key of the next.
+//! `verify_chain` never panics, path building stays within its budget, and
+//! a path it returns is sound: it starts at the leaf, ends at an anchor, and
+//! each certificate's signature verifies with the key of the next.
 
 #![no_main]
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use padlock_der::Time;
-use padlock_x509::{Certificate, verify_chain, verify_signature};
+use padlock_x509::{
+    Certificate, MAX_CANDIDATES, MAX_SIGNATURE_CHECKS, PATH_BUDGET, verify_chain, verify_path_with_budget,
+    verify_signature,
+};
 
 /// The real chain: a self-signed CA and a leaf for example.org and
 /// 127.0.0.1 that it signed, both valid for 100 years from 2026-11-27.
@@ -56,6 +59,9 @@ fuzz_target!(|input: Input| {
     let Ok(now) = Time::from_unix_seconds(real[0].not_before.unix_seconds() + i64::from(input.at)) else {
         return;
     };
+    // Path building stays within its budget (issue 14, defect 2).
+    let (_, work) = verify_path_with_budget(&leaf, &intermediates, &anchors, now, PATH_BUDGET);
+    assert!(work.signature_checks <= MAX_SIGNATURE_CHECKS && work.candidates <= MAX_CANDIDATES, "{work:?}");
     let Ok(path) = verify_chain(&leaf, &intermediates, &anchors, &host, now) else { return };
     assert_eq!(path[0].der(), leaf.der(), "the path starts at the leaf");
     let last = path[path.len() - 1];

@@ -491,7 +491,7 @@ mod tests {
 
     /// Parses hex into bytes (test vectors only).
     fn hex(s: &str) -> Vec<u8> {
-        (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+        padlock_testkit::decode_hex(s).expect("hex digits")
     }
 
     fn block(s: &str) -> [u8; 16] {

@@ -360,8 +360,7 @@ mod tests {
 
     /// Bytes from hex digits.
     fn hex(digits: &str) -> Vec<u8> {
-        let digit = |i: usize| u8::from_str_radix(&digits[i..i + 2], 16).expect("hex digits");
-        (0..digits.len()).step_by(2).map(digit).collect()
+        padlock_testkit::decode_hex(digits).expect("hex digits")
     }
 
     /// A 16-byte block from 32 hex digits.

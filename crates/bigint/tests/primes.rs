@@ -18,8 +18,7 @@ fn rng() -> StdRng {
 
 fn from_hex(hex: &str) -> Uint {
     let hex: String = hex.chars().filter(|c| !c.is_whitespace()).collect();
-    let bytes: Vec<u8> =
-        (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+    let bytes = padlock_testkit::decode_hex(&hex).expect("hex digits");
     Uint::from_be_bytes(&bytes)
 }
 

@@ -17,11 +17,10 @@
 //! Layouts: RFC 8446 §4 (TLS 1.3), RFC 5246 §7.4 (TLS 1.2), RFC 8422 §5
 //! (ECDHE), RFC 7627 (EMS), RFC 5746 (renegotiation_info), RFC 5077 (tickets).
 
-use padlock_tls::messages::version::{self, TLS13};
 use padlock_tls::messages::{
-    DOWNGRADE_TLS12, HELLO_RETRY_REQUEST_RANDOM, HandshakeType, KeyExchangeAlgorithm, ext,
+    DOWNGRADE_TLS12, HELLO_RETRY_REQUEST_RANDOM, HandshakeType, KeyExchangeAlgorithm, ProtocolVersion, ext,
 };
-use padlock_tls::suites::{group_name, suite_name};
+use padlock_tls::registry::{self, CodePoint};
 
 use crate::narrate::{Tone, paint};
 
@@ -40,9 +39,14 @@ pub(crate) struct Line {
 }
 
 /// Dissects one handshake message (`type || uint24 length || body`).
-/// `version` is the protocol version in force (0 before ServerHello) and
-/// `kx` the TLS 1.2 key exchange; both decide how some bodies read.
-pub(crate) fn dissect(msg: &[u8], version: u16, kx: Option<KeyExchangeAlgorithm>) -> Vec<Line> {
+/// `version` is the protocol version in force (None before the hellos
+/// decide it) and `kx` the TLS 1.2 key exchange; both decide how some
+/// bodies read.
+pub(crate) fn dissect(
+    msg: &[u8],
+    version: Option<ProtocolVersion>,
+    kx: Option<KeyExchangeAlgorithm>,
+) -> Vec<Line> {
     let mut w = Walk { msg, pos: 0, end: msg.len(), depth: 0, lines: Vec::new() };
     let parsed = message(&mut w, version, kx);
     w.depth = 0;
@@ -200,7 +204,11 @@ impl<'a> Walk<'a> {
 }
 
 /// The 4-byte header, then the body by type.
-fn message(w: &mut Walk<'_>, version: u16, kx: Option<KeyExchangeAlgorithm>) -> Option<()> {
+fn message(
+    w: &mut Walk<'_>,
+    version: Option<ProtocolVersion>,
+    kx: Option<KeyExchangeAlgorithm>,
+) -> Option<()> {
     let code = w.peek(1)?[0];
     let typ = HandshakeType::from_u8(code);
     let type_name = typ.map_or("unknown", HandshakeType::name);
@@ -212,7 +220,7 @@ fn message(w: &mut Walk<'_>, version: u16, kx: Option<KeyExchangeAlgorithm>) -> 
         w.note(format!("(only {} bytes follow)", w.left()));
     }
     w.depth = 1;
-    let tls13 = version == TLS13;
+    let tls13 = version == Some(ProtocolVersion::Tls13);
     match typ? {
         HandshakeType::ClientHello => client_hello(w),
         HandshakeType::ServerHello => server_hello(w),
@@ -264,7 +272,7 @@ fn client_hello(w: &mut Walk<'_>) -> Option<()> {
     w.uint(2, |v| {
         format!(
             "legacy_version: {} (0x{v:04x}); TLS 1.3 is offered in supported_versions",
-            version::name(v as u16)
+            version_name(v as u16)
         )
     })?;
     w.field(32, "client random: 32 fresh random bytes, mixed into every key")?;
@@ -296,7 +304,7 @@ fn client_hello(w: &mut Walk<'_>) -> Option<()> {
 
 /// ServerHello and HelloRetryRequest (RFC 8446 §4.1.3, RFC 5246 §7.4.1.3).
 fn server_hello(w: &mut Walk<'_>) -> Option<()> {
-    w.uint(2, |v| format!("legacy_version: {} (0x{v:04x})", version::name(v as u16)))?;
+    w.uint(2, |v| format!("legacy_version: {} (0x{v:04x})", version_name(v as u16)))?;
     let random = w.peek(32)?;
     let retry = random == HELLO_RETRY_REQUEST_RANDOM;
     let note = if retry {
@@ -320,13 +328,13 @@ fn server_hello(w: &mut Walk<'_>) -> Option<()> {
 fn extensions(w: &mut Walk<'_>, context: Context) -> Option<()> {
     w.vector(2, "extensions", |w| {
         while w.left() > 0 {
-            let typ = w.code16("extension", |t| ext::name(t).to_string())?;
+            let typ = w.code16("extension", extension_name)?;
             if let Some(meaning) = extension_meaning(typ, context) {
                 w.depth += 1;
                 w.note(meaning);
                 w.depth -= 1;
             }
-            w.vector(2, ext::name(typ), |w| extension_body(w, typ, context))?;
+            w.vector(2, &ext::name(typ), |w| extension_body(w, typ, context))?;
         }
         Some(())
     })
@@ -378,11 +386,11 @@ fn extension_body(w: &mut Walk<'_>, typ: u16, context: Context) -> Option<()> {
         ext::SIGNATURE_ALGORITHMS | 50 => w.list16(2, "signature scheme list", "scheme", scheme_name),
         ext::SUPPORTED_VERSIONS if client => w.vector(1, "versions", |w| {
             while w.left() > 0 {
-                w.code16("version", version::name)?;
+                w.code16("version", version_name)?;
             }
             Some(())
         }),
-        ext::SUPPORTED_VERSIONS => w.code16("selected version", version::name).map(drop),
+        ext::SUPPORTED_VERSIONS => w.code16("selected version", version_name).map(drop),
         ext::KEY_SHARE if client => w.vector(2, "client_shares", |w| {
             while w.left() > 0 {
                 key_share_entry(w)?;
@@ -437,24 +445,39 @@ fn extension_body(w: &mut Walk<'_>, typ: u16, context: Context) -> Option<()> {
 /// One KeyShareEntry: group and public value.
 fn key_share_entry(w: &mut Walk<'_>) -> Option<()> {
     let group = w.code16("group", group_name)?;
-    w.opaque(2, &format!("{} public key", group_name(group)))
+    w.opaque(2, &format!("{} public key", registry::group(group).name(group)))
 }
 
-/// A signature scheme name, including the non-RSA ones peers offer.
-fn scheme_name(id: u16) -> String {
-    match id {
-        0x0201 => "rsa_pkcs1_sha1".into(),
-        0x0203 => "ecdsa_sha1".into(),
-        0x0403 => "ecdsa_secp256r1_sha256".into(),
-        0x0503 => "ecdsa_secp384r1_sha384".into(),
-        0x0603 => "ecdsa_secp521r1_sha512".into(),
-        0x0807 => "ed25519".into(),
-        0x0808 => "ed448".into(),
-        0x0809 => "rsa_pss_pss_sha256".into(),
-        0x080a => "rsa_pss_pss_sha384".into(),
-        0x080b => "rsa_pss_pss_sha512".into(),
-        other => padlock_tls::suites::scheme_name(other),
+/// A code point's registry name ([`padlock_tls::registry`]), marked when
+/// Padlock does not implement it, so a browser's ClientHello reads as what
+/// it offers and what of it we could use.
+fn named(point: CodePoint, code: u16) -> String {
+    match point {
+        CodePoint::Known(entry) if entry.implemented => entry.name.to_string(),
+        CodePoint::Known(entry) => format!("{}, not implemented by Padlock", entry.name),
+        CodePoint::Grease => "GREASE, a reserved value peers must ignore (RFC 8701)".into(),
+        CodePoint::Unknown => format!("unknown code point 0x{code:04x}"),
     }
+}
+
+fn suite_name(id: u16) -> String {
+    named(registry::cipher_suite(id), id)
+}
+
+fn group_name(id: u16) -> String {
+    named(registry::group(id), id)
+}
+
+fn scheme_name(id: u16) -> String {
+    named(registry::signature_scheme(id), id)
+}
+
+fn extension_name(id: u16) -> String {
+    named(registry::extension(id), id)
+}
+
+fn version_name(id: u16) -> String {
+    registry::version(id).name(id)
 }
 
 /// Certificate (RFC 5246 §7.4.2; RFC 8446 §4.4.2 adds a context and
@@ -514,7 +537,7 @@ fn server_key_exchange(w: &mut Walk<'_>, kx: KeyExchangeAlgorithm) -> Option<()>
                 if v == 3 { "curve_type: named_curve (3)".into() } else { format!("curve_type: {v}") }
             })?;
             let group = w.code16("named curve", group_name)?;
-            w.opaque(1, &format!("server {} public key", group_name(group)))?;
+            w.opaque(1, &format!("server {} public key", registry::group(group).name(group)))?;
         }
         KeyExchangeAlgorithm::Dhe => {
             w.opaque(2, "dh_p: the prime modulus p")?;
@@ -601,7 +624,7 @@ mod tests {
             1, 0, 0, 0x2d, 3, 3, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
             21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 0, 0, 2, 0x13, 1, 1, 0, 0, 6, 0, 43, 0, 2, 1, 4,
         ];
-        let lines = dissect(&hello, 0, None);
+        let lines = dissect(&hello, None, None);
         assert!(lines.iter().any(|l| l.note.contains("TLS_AES_128_GCM_SHA256")));
         assert!(lines.iter().any(|l| l.note.contains("supported_versions")));
         for cut in 0..hello.len() {
@@ -619,6 +642,19 @@ mod tests {
         }
     }
 
+    /// A browser's offer reads as what it is: GREASE, the hybrid group and
+    /// the suites we lack are named and marked.
+    #[test]
+    fn browser_code_points_are_named() {
+        assert!(group_name(0x11ec).starts_with("X25519MLKEM768"));
+        assert_eq!(group_name(30), "x448, not implemented by Padlock");
+        assert!(suite_name(0x3a3a).starts_with("GREASE"));
+        assert_eq!(suite_name(0x1301), "TLS_AES_128_GCM_SHA256");
+        assert_eq!(extension_name(0xfe0d), "encrypted_client_hello, not implemented by Padlock");
+        assert_eq!(scheme_name(0x0808), "ed448, not implemented by Padlock");
+        assert_eq!(extension_name(0x7777), "unknown code point 0x7777");
+    }
+
     /// Dissects `msg` in every context; every byte is covered exactly once.
     fn check(msg: &[u8]) {
         for kx in [
@@ -627,7 +663,7 @@ mod tests {
             Some(KeyExchangeAlgorithm::Dhe),
             Some(KeyExchangeAlgorithm::Ecdhe),
         ] {
-            for version in [0, 0x0303, TLS13] {
+            for version in [None, Some(ProtocolVersion::Tls12), Some(ProtocolVersion::Tls13)] {
                 let lines = dissect(msg, version, kx);
                 let covered: usize = lines.iter().map(|l| l.len).sum();
                 assert_eq!(covered, msg.len(), "every byte is shown once");

@@ -32,7 +32,8 @@ use padlock_x509::{
 };
 
 use crate::ecdsa::{AnyKey, load_any_key};
-use crate::rsa::{Failed, write_output};
+use crate::files::write_output;
+use crate::report::Failed;
 
 /// The end of `padlock cert --help`.
 const EXAMPLES: &str = "\

@@ -6,6 +6,11 @@
 //!   padlock client --insecure --tls 1.2 --suite TLS_RSA_WITH_AES_128_GCM_SHA256 https://127.0.0.1:4433/
 //! ```
 //!
+//! The server's certificate must chain to a CA in `--ca FILE`, or else to
+//! one the system trusts, found as curl and OpenSSL find them (`trust.rs`:
+//! `SSL_CERT_FILE`, `SSL_CERT_DIR`, then the bundle the system ships);
+//! `--trace` says which. `--insecure` checks nothing, and says so.
+//!
 //! It sends one HTTP/1.1 GET (`Host`, `Connection: close`), writes the
 //! response body to standard output and, on standard error, the status
 //! line and what the handshake agreed (version, cipher suite, group). The
@@ -28,9 +33,10 @@ use padlock_x509::Certificate;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::report;
-use crate::rsa::{Failed, write_failed};
-use crate::server::{IO_TIMEOUT, TlsVersion, group, key_log, suite, trace_style};
+use crate::escape;
+use crate::report::{self, Failed, write_failed};
+use crate::tls_args::{IO_TIMEOUT, TlsVersion, group, key_log, suite, trace_style};
+use crate::trust;
 
 /// The end of `padlock client --help`.
 const EXAMPLES: &str = "\
@@ -48,8 +54,8 @@ const MAX_RESPONSE: usize = 64 * 1024 * 1024;
 pub(crate) struct Args {
     /// The URL to fetch: https://HOST[:PORT][/PATH].
     url: String,
-    /// Trust the CA certificates in FILE (PEM).
-    #[arg(long, value_name = "FILE", required_unless_present = "insecure")]
+    /// Trust only the CA certificates in FILE (PEM) [default: the system's, as curl does].
+    #[arg(long, value_name = "FILE")]
     ca: Option<PathBuf>,
     /// Do not check the server's certificate at all (testing only!).
     #[arg(long, conflicts_with = "ca")]
@@ -92,23 +98,33 @@ struct Url {
 /// Connects, shakes hands, sends the GET and prints the response.
 fn fetch(args: &Args) -> Result<(), Failed> {
     let url = parse_url(&args.url).map_err(|reason| Failed::new(format_args!("{}: {reason}", args.url)))?;
-    let config = Arc::new(config(args, &url.host)?);
+    let (config, trusted) = config(args, &url.host)?;
+    let config = Arc::new(config);
     let authority = authority(&url.host, url.port);
 
     let socket =
         connect(&url.host, url.port).map_err(|reason| Failed::new(format_args!("{authority}: {reason}")))?;
+    if args.insecure {
+        // Loudly: nothing later will tell the user that nobody was checked.
+        report::error(format_args!(
+            "warning: --insecure: the server's certificate is NOT checked; anyone on the path can \
+             pretend to be {authority} and read everything"
+        ));
+    }
     let rng = Box::new(StdRng::from_rng(&mut rand::rng()));
     let conn =
         Connection::client(config, rng).map_err(|error| Failed::new(format_args!("{authority}: {error}")))?;
     let mut stream = Stream::new(conn, socket);
-    stream
-        .handshake()
-        .map_err(|error| Failed::new(format_args!("{authority}: {}", handshake_failure(&error))))?;
+    if let Err(error) = stream.handshake() {
+        // Let the server read our alert before the socket closes.
+        stream.linger_after_error(std::time::Duration::from_millis(500));
+        return Err(Failed::new(format_args!("{authority}: {}", handshake_failure(&error, &trusted))));
+    }
     if let Some(negotiated) = stream.connection().negotiated() {
         eprintln!(
             "connected to {authority}: {}, {}, group {}",
             negotiated.version_name(),
-            negotiated.suite.name,
+            negotiated.suite.name(),
             negotiated.group.as_deref().unwrap_or("none (RSA key transport)")
         );
     }
@@ -131,16 +147,25 @@ fn fetch(args: &Args) -> Result<(), Failed> {
     stdout.write_all(&body).and_then(|()| stdout.flush()).map_err(|error| write_failed(&error))
 }
 
-/// The client configuration the arguments describe.
-fn config(args: &Args, host: &str) -> Result<ClientConfig, Failed> {
-    let anchors = match &args.ca {
-        Some(path) => load_anchors(path)?,
-        None => Vec::new(),
+/// The client configuration the arguments describe, and what it trusts
+/// in words (for a refused certificate's message).
+fn config(args: &Args, host: &str) -> Result<(ClientConfig, String), Failed> {
+    let (anchors, trusted) = if args.insecure {
+        (Vec::new(), "nothing: --insecure".to_string())
+    } else if let Some(path) = &args.ca {
+        (load_anchors(path)?, format!("only the CA in {}", report::quote(path.as_os_str())))
+    } else {
+        let system = trust::system_roots()?;
+        if args.trace {
+            println!("{}", system.describe());
+        }
+        let trusted = format!("the system's roots from {}", system.source);
+        (system.roots, trusted)
     };
     let mut config = ClientConfig::new(host, anchors);
     config.verify_certificate = !args.insecure;
     if let Some(version) = args.tls {
-        config.versions = vec![version.code()];
+        config.versions = vec![version.protocol()];
     }
     if !args.suite.is_empty() {
         config.cipher_suites = args.suite.iter().map(|name| suite(name)).collect::<Result<_, _>>()?;
@@ -154,7 +179,7 @@ fn config(args: &Args, host: &str) -> Result<ClientConfig, Failed> {
         config.trace = Some(crate::narrate::sink(trace_style()));
     }
     config.key_log = key_log(args.keylog.as_deref());
-    Ok(config)
+    Ok((config, trusted))
 }
 
 /// The CA certificates in the PEM file `path`: at least one.
@@ -231,14 +256,21 @@ fn connect(host: &str, port: u16) -> Result<TcpStream, String> {
     Err(last_error)
 }
 
-/// A failed handshake in plain words, naming the certificate when that is
-/// what failed.
-fn handshake_failure(error: &Error) -> String {
+/// A failed handshake in plain words, naming the certificate and what we
+/// trust when that is what failed. The error may quote the server's
+/// certificate (its names are the server's to choose), so control
+/// characters are escaped.
+fn handshake_failure(error: &Error, trusted: &str) -> String {
+    let text = error.to_string();
+    let text = escape::for_terminal(&text);
     match error {
-        Error::BadCertificate(_) | Error::UnknownCa(_) => {
-            format!("the server's certificate was refused: {error}")
+        Error::Certificate(e) if matches!(**e, padlock_x509::Error::UnknownIssuer(_)) => format!(
+            "the server's certificate was refused: {text} (trusted: {trusted}; --ca FILE trusts the CA in FILE)"
+        ),
+        Error::Certificate(_) | Error::UnsupportedCertificate(_) => {
+            format!("the server's certificate was refused: {text}")
         }
-        other => format!("handshake failed: {other}"),
+        _ => format!("handshake failed: {text}"),
     }
 }
 
@@ -257,6 +289,8 @@ fn read_response(stream: &mut impl Read) -> Result<Vec<u8>, String> {
     let head = String::from_utf8_lossy(&received[..head_end]).into_owned();
     let mut lines = head.lines();
     let status = lines.next().unwrap_or_default();
+    // The status line is the server's: escape it before it reaches the terminal.
+    let status = escape::for_terminal(status);
     if !status.starts_with("HTTP/") {
         return Err(format!("not an HTTP response: {status}"));
     }
@@ -272,7 +306,9 @@ fn read_response(stream: &mut impl Read) -> Result<Vec<u8>, String> {
     match header("Content-Length") {
         Some(length) if !chunked => {
             // RFC 9112 §6.3: the body is exactly Content-Length bytes.
-            let length: usize = length.parse().map_err(|_| format!("bad Content-Length {length}"))?;
+            let length: usize = length
+                .parse()
+                .map_err(|_| format!("bad Content-Length {}", escape::for_terminal(&length)))?;
             if length > MAX_RESPONSE {
                 return Err(format!("a body of {length} bytes is more than we accept"));
             }

@@ -24,11 +24,11 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use padlock_der::Time;
-use padlock_tls::messages::version::{TLS12, TLS13};
+use padlock_tls::ProtocolVersion::{Tls12 as TLS12, Tls13 as TLS13};
 use padlock_tls::messages::{CertificateMessage, HandshakeType, KeyExchangeAlgorithm};
 use padlock_tls::suites;
 use padlock_tls::trace::{Event, Side, TraceSink};
-use padlock_tls::{CipherSuite, ClientConfig, Connection, NamedGroup, ServerConfig, Stream};
+use padlock_tls::{CipherSuite, ClientConfig, Connection, NamedGroup, ProtocolVersion, ServerConfig, Stream};
 use rand::SeedableRng as _;
 use rand::rngs::StdRng;
 
@@ -99,7 +99,7 @@ const REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\
 
 /// What one run is made of, from the flags.
 struct Plan {
-    version: u16,
+    version: ProtocolVersion,
     suite: CipherSuite,
     kx: Option<KeyExchangeAlgorithm>,
     group: NamedGroup,
@@ -224,7 +224,13 @@ fn try_exchange(
 ) -> Result<(), String> {
     let (not_before, now) = clock(plan.seed)?;
     let start = Instant::now();
-    let pki = padlock_tls::pki::throwaway(RSA_BITS, &["localhost"], &[], not_before, &mut rng(plan.seed, 0))?;
+    let pki = padlock_x509::throwaway::throwaway(
+        RSA_BITS,
+        &["localhost"],
+        &[],
+        not_before,
+        &mut rng(plan.seed, 0),
+    )?;
     outcome.pki_time = start.elapsed();
 
     let list = events.clone();
@@ -306,8 +312,8 @@ fn serve(
         request.extend_from_slice(&buffer[..n]);
     }
     let (version, suite, group) = match stream.connection().negotiated() {
-        Some(n) => (n.version_name(), n.suite.name, n.group.clone().unwrap_or_else(|| "none".into())),
-        None => ("?".into(), "?", "?".into()),
+        Some(n) => (n.version_name(), n.suite.name(), n.group.clone().unwrap_or_else(|| "none".into())),
+        None => ("?", "?", "?".into()),
     };
     let body = format!(
         "<!doctype html>\n<title>Padlock</title>\n<p>Hello over {version}, {suite}, key exchange group {group}.</p>\n"

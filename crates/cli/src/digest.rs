@@ -102,7 +102,8 @@ fn digest_files<H: Hash>(files: &[OsString]) -> ExitCode {
             Ok(digest) => {
                 format_line(&mut line, digest.as_ref(), name.as_encoded_bytes());
                 if let Err(error) = stdout.write_all(&line) {
-                    return write_failed(&error);
+                    // A closed pipe (`padlock digest *.iso | head -n 1`) ends quietly.
+                    return report::write_failed(&error).report();
                 }
             }
             Err(error) => {
@@ -112,7 +113,7 @@ fn digest_files<H: Hash>(files: &[OsString]) -> ExitCode {
         }
     }
     if let Err(error) = stdout.flush() {
-        return write_failed(&error);
+        return report::write_failed(&error).report();
     }
     if all_read { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
@@ -186,16 +187,4 @@ fn format_line(line: &mut Vec<u8>, digest: &[u8], name: &[u8]) {
         }
     }
     line.push(b'\n');
-}
-
-/// Ends the command after standard output failed.
-///
-/// A closed pipe (`padlock digest *.iso | head -n 1`) means the reader has all
-/// it wanted, so we stop quietly, as coreutils does when `SIGPIPE` stops it.
-/// Anything else, such as a full disk, is worth a message.
-fn write_failed(error: &io::Error) -> ExitCode {
-    if error.kind() != ErrorKind::BrokenPipe {
-        report::error(format_args!("write error: {}", report::os_message(error)));
-    }
-    ExitCode::FAILURE
 }

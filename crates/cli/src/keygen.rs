@@ -27,7 +27,8 @@ use std::process::ExitCode;
 use padlock_ec::{Curve, EcPrivateKey};
 use padlock_rsa::{KeygenProgress, RsaPrivateKey};
 
-use crate::rsa::{Failed, write_output};
+use crate::files::write_output;
+use crate::report::Failed;
 
 /// The end of `padlock keygen --help`.
 const EXAMPLES: &str = "\

@@ -22,7 +22,10 @@
 //!   to talk to OpenSSL, curl and browsers.
 //! - `narrate` (`narrate.rs`): renders the TLS trace events for people
 //!   (annotated hex dumps) or tools (JSON lines).
-//! - `report` (`report.rs`): how every subcommand words its error messages.
+//! - `report` (`report.rs`): how every subcommand words its error messages,
+//!   and `Failed`, the error every subcommand stops with.
+//! - `files` (`files.rs`): key files read and output written, for every subcommand.
+//! - `tls_args` (`tls_args.rs`): the TLS flags `server` and `client` share.
 
 use std::process::ExitCode;
 
@@ -35,11 +38,15 @@ mod demo;
 mod dh;
 mod digest;
 mod ecdsa;
+mod escape;
+mod files;
 mod keygen;
 mod narrate;
 mod report;
 mod rsa;
 mod server;
+mod tls_args;
+mod trust;
 
 /// Padlock: cryptography and TLS written from scratch, to be read.
 #[derive(Parser)]

@@ -16,10 +16,14 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::sync::{Arc, Mutex};
 
-use padlock_tls::messages::version;
-use padlock_tls::trace::{Event, Side, TraceSink, hex};
+use padlock_tls::alert::AlertDescription;
+use padlock_tls::key_schedule::SecretKind;
+use padlock_tls::messages::{HandshakeType, version};
+use padlock_tls::trace::{Check, Direction, Event, KeyExchangeValue, KeyStage, Side, TraceSink, hex};
+use padlock_tls::{NamedGroup, Negotiated, ProtocolVersion};
 
 use crate::annotate;
+use crate::escape::for_terminal;
 
 /// How events are shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,12 +109,13 @@ pub(crate) fn short_hex(bytes: &[u8]) -> String {
 pub(crate) fn render(side: Side, event: &Event, color: bool, dump: bool) -> String {
     let who = tag(side, color);
     let arrow = |sent: bool| if sent { "->" } else { "<-" };
+    let verb = |sent: bool| if sent { "sends" } else { "receives" };
     let value = |bytes: &[u8]| paint(color, Tone::Value, &short_hex(bytes));
     let mut out = String::new();
     match event {
         Event::Handshake { sent, typ, bytes, version, kx } => {
-            let verb = if *sent { "sends" } else { "receives" };
-            let _ = write!(out, "{who} {} {verb} {} ({} bytes)", arrow(*sent), typ.name(), bytes.len());
+            let _ =
+                write!(out, "{who} {} {} {} ({} bytes)", arrow(*sent), verb(*sent), typ.name(), bytes.len());
             if dump {
                 let lines = annotate::dissect(bytes, *version, *kx);
                 for line in annotate::render(bytes, &lines, color, "         ") {
@@ -119,8 +124,7 @@ pub(crate) fn render(side: Side, event: &Event, color: bool, dump: bool) -> Stri
             }
         }
         Event::ChangeCipherSpec { sent } => {
-            let verb = if *sent { "sends" } else { "receives" };
-            let _ = write!(out, "{who} {} {verb} ChangeCipherSpec (one byte, 01)", arrow(*sent));
+            let _ = write!(out, "{who} {} {} ChangeCipherSpec (one byte, 01)", arrow(*sent), verb(*sent));
         }
         Event::Record { sent, content_type, bytes } => {
             let header = bytes.get(..5).map(hex).unwrap_or_default();
@@ -145,19 +149,30 @@ pub(crate) fn render(side: Side, event: &Event, color: bool, dump: bool) -> Stri
                 record.len()
             );
         }
-        Event::Negotiated { version: v, suite, group, why } => {
-            let group = group.as_deref().map(|g| format!(", group {g}")).unwrap_or_default();
-            let _ =
-                write!(out, "{who}    negotiated {}, {suite}{group}\n         why: {why}", version::name(*v));
+        Event::Negotiated(negotiated) => {
+            let group = negotiated.group.as_deref().map(|g| format!(", group {g}")).unwrap_or_default();
+            let _ = write!(
+                out,
+                "{who}    negotiated {}, {}{group}\n         why: {}",
+                negotiated.version.name(),
+                negotiated.suite.name(),
+                why(side, negotiated)
+            );
         }
-        Event::KeyExchange { name, value: v } => {
-            let _ = write!(out, "{who}    {name} ({} bytes): {}", v.len(), value(v));
+        Event::KeyExchange { value: what, group, bytes } => {
+            let name = key_exchange_name(side, *what, *group);
+            let _ = write!(out, "{who}    {name} ({} bytes): {}", bytes.len(), value(bytes));
         }
-        Event::Secret { name, value: v } => {
-            let _ = write!(out, "{who}    secret {name:<16} {}", value(v));
+        Event::Secret { kind, value: v } => {
+            let _ = write!(out, "{who}    secret {:<16} {}", secret_name(side, *kind), value(v));
         }
-        Event::KeysInstalled { write, stage, key, iv } => {
-            let direction = if *write { "sending" } else { "receiving" };
+        Event::KeysInstalled { direction, stage, key, iv } => {
+            let direction = if *direction == Direction::Write { "sending" } else { "receiving" };
+            let stage = match stage {
+                KeyStage::Handshake => "handshake",
+                KeyStage::Application => "application",
+                KeyStage::Updated => "application (updated)",
+            };
             let iv_name = if iv.len() == 4 { "salt" } else { "iv" };
             let _ = write!(
                 out,
@@ -166,26 +181,157 @@ pub(crate) fn render(side: Side, event: &Event, color: bool, dump: bool) -> Stri
                 value(iv)
             );
         }
-        Event::Check { what, passed, detail } => {
+        Event::Check { check, passed } => {
             let verdict =
                 if *passed { paint(color, Tone::Good, "ok    ") } else { paint(color, Tone::Bad, "FAILED") };
+            let (what, detail) = check_words(check, *passed);
             let _ = write!(out, "{who}    check {verdict} {what}");
             if !detail.is_empty() {
                 let _ = write!(out, "\n                        {detail}");
             }
         }
         Event::Alert { sent, level, description } => {
-            let level = if *level == 1 { "warning" } else { "fatal" };
-            let text = format!("alert ({level}): {}", description.name());
-            let tone = if description.name() == "close_notify" { Tone::Value } else { Tone::Bad };
-            let verb = if *sent { "sends" } else { "receives" };
-            let _ = write!(out, "{who} {} {verb} {}", arrow(*sent), paint(color, tone, &text));
+            let text = format!("alert ({}): {}", level.name(), description.name());
+            let tone = if *description == AlertDescription::CloseNotify { Tone::Value } else { Tone::Bad };
+            let _ = write!(out, "{who} {} {} {}", arrow(*sent), verb(*sent), paint(color, tone, &text));
         }
-        Event::Note(text) => {
-            let _ = write!(out, "{who}    {}", paint(color, Tone::Explain, text));
+        other => {
+            let _ = write!(out, "{who}    {}", paint(color, Tone::Explain, &note(side, other)));
         }
     }
     out
+}
+
+/// Why the side chose, or was given, what was negotiated.
+fn why(side: Side, n: &Negotiated) -> String {
+    let group = n.group.as_deref();
+    match (side, n.version) {
+        (Side::Client, ProtocolVersion::Tls13) => {
+            format!("the server chose {} and {} from our offer", n.suite.name(), group.unwrap_or("no group"))
+        }
+        (Side::Client, ProtocolVersion::Tls12) => format!(
+            "the server chose TLS 1.2 and {}{}{}",
+            n.suite.name(),
+            group.map(|g| format!(" with group {g}")).unwrap_or_default(),
+            if n.extended_master_secret { ", with the extended master secret" } else { "" }
+        ),
+        (Side::Server, ProtocolVersion::Tls13) => format!(
+            "TLS 1.3 is the best version both speak; {} is our first choice among the client's suites; {} is our first choice among its groups",
+            n.suite.name(),
+            group.unwrap_or("no group")
+        ),
+        (Side::Server, ProtocolVersion::Tls12) => format!(
+            "the client offers no TLS 1.3 we accept (or we prefer 1.2); {} is our first choice among its suites{}",
+            n.suite.name(),
+            if n.extended_master_secret { "; extended master secret (RFC 7627) on" } else { "" }
+        ),
+    }
+}
+
+/// A value of the key exchange, named from the emitting side's view.
+pub(crate) fn key_exchange_name(side: Side, value: KeyExchangeValue, group: Option<NamedGroup>) -> String {
+    match (value, group) {
+        (KeyExchangeValue::Public(from), Some(group)) if group.is_ffdhe() => {
+            let y = if from == Side::Server { "Ys" } else { "Yc" };
+            format!("{} DH public value {y} ({})", from.name(), group.name())
+        }
+        (KeyExchangeValue::Public(from), Some(group)) => {
+            format!("{} {} public key", from.name(), group.name())
+        }
+        (KeyExchangeValue::Public(from), None) => format!("{} public value", from.name()),
+        (KeyExchangeValue::SharedSecret, Some(group)) => {
+            format!("{} shared secret ({})", group.name(), side.name())
+        }
+        (KeyExchangeValue::SharedSecret, None) => format!("shared secret ({})", side.name()),
+        (KeyExchangeValue::EncryptedPremaster, _) => "encrypted premaster secret".into(),
+    }
+}
+
+/// A secret's name: the RFC's label, and for a KeyUpdate's next secret
+/// which direction it now protects for this side.
+fn secret_name(side: Side, kind: SecretKind) -> String {
+    match kind {
+        SecretKind::ClientApplicationTrafficNext | SecretKind::ServerApplicationTrafficNext => {
+            let direction = if kind.sender() == Some(side) { "write" } else { "read" };
+            format!("{} ({direction})", kind.label())
+        }
+        _ => kind.label().to_string(),
+    }
+}
+
+/// What a check is, and its details, in words.
+fn check_words(check: &Check, passed: bool) -> (String, String) {
+    match check {
+        Check::CertificatesParse { subject, issuer, count } => (
+            "certificate parses (RFC 5280)".into(),
+            format!(
+                "subject {}, issuer {}, {count} in the chain",
+                for_terminal(subject),
+                for_terminal(issuer)
+            ),
+        ),
+        Check::CertificatesNotVerified => {
+            ("certificate chain and name".into(), "NOT checked (--insecure)".into())
+        }
+        Check::CertificatePath(path) => {
+            let names: Vec<String> = path.iter().map(|n| for_terminal(n).into_owned()).collect();
+            ("chain to a trust anchor, validity dates".into(), names.join(" <- "))
+        }
+        Check::CertificateName(host) => {
+            (format!("certificate is valid for the name '{}' (RFC 6125)", for_terminal(host)), String::new())
+        }
+        Check::CertificateRejected(error) => {
+            ("certificate chain and name".into(), for_terminal(&error.to_string()).into_owned())
+        }
+        Check::Signature { message, scheme } => {
+            let detail = if *message == HandshakeType::CertificateVerify {
+                "the server holds the certificate's private key and signed this transcript"
+            } else {
+                "the server signed client_random + server_random + its DH parameters"
+            };
+            (format!("{} signature ({})", message.name(), scheme.name()), detail.into())
+        }
+        Check::Finished { sender, version } => {
+            let detail = match version {
+                ProtocolVersion::Tls13 => {
+                    format!("HMAC over the whole transcript with the {}'s finished_key", sender.name())
+                }
+                ProtocolVersion::Tls12 => {
+                    format!("PRF(master_secret, \"{} finished\", transcript hash)", sender.name())
+                }
+            };
+            (format!("{} Finished", sender.name()), detail)
+        }
+        Check::DowngradeSentinel => {
+            let detail = if passed {
+                "the server random does not end in DOWNGRD"
+            } else {
+                "the server random ends in DOWNGRD 01"
+            };
+            ("downgrade sentinel (RFC 8446 §4.1.3)".into(), detail.into())
+        }
+    }
+}
+
+/// The events that are narration only, in words.
+fn note(side: Side, event: &Event) -> String {
+    match event {
+        Event::ServerName(name) => {
+            format!("the client asks for the server name '{}' (SNI)", for_terminal(name))
+        }
+        Event::HelloRetryRequest { group } if side == Side::Client => format!(
+            "HelloRetryRequest: the server wants a key share for {}",
+            group.map_or("(the same groups)", |g| g.name())
+        ),
+        Event::HelloRetryRequest { group } => format!(
+            "no key share for a group we accept: HelloRetryRequest asking for {}",
+            group.map_or("(no group)", |g| g.name())
+        ),
+        Event::TicketIgnored => "NewSessionTicket received and ignored (no resumption)".into(),
+        Event::RenegotiationRefused(typ) => format!("{} received: renegotiation refused", typ.name()),
+        Event::Failed(error) => format!("connection failed: {}", for_terminal(&error.to_string())),
+        other => format!("{other:?}"),
+    }
 }
 
 /// Application data: the plaintext, then the record that carried it cut
@@ -253,74 +399,84 @@ pub(crate) fn quote(bytes: &[u8]) -> String {
 }
 
 /// One event as one JSON object (no newline): `side`, `event` and the
-/// event's fields; bytes as hex strings.
+/// event's fields; bytes as hex strings, kinds as their names.
 pub(crate) fn json(side: Side, event: &Event) -> String {
     let mut fields: Vec<(&str, Json)> = vec![("side", Json::Str(side.name().into()))];
     let mut put = |name: &'static str, value: Json| fields.push((name, value));
+    let text = |s: &str| Json::Str(s.to_string());
     match event {
         Event::Handshake { sent, typ, bytes, version, kx } => {
-            put("event", Json::Str("handshake".into()));
+            put("event", text("handshake"));
             put("sent", Json::Bool(*sent));
-            put("type", Json::Str(typ.name().into()));
-            put("version", Json::Str(version::name(*version)));
+            put("type", text(typ.name()));
+            put("version", version.map_or(Json::Null, |v| text(v.name())));
             put("kx", kx.map_or(Json::Null, |k| Json::Str(format!("{k:?}"))));
             put("bytes", Json::Str(hex(bytes)));
         }
         Event::ChangeCipherSpec { sent } => {
-            put("event", Json::Str("change_cipher_spec".into()));
+            put("event", text("change_cipher_spec"));
             put("sent", Json::Bool(*sent));
         }
         Event::Record { sent, content_type, bytes } => {
-            put("event", Json::Str("record".into()));
+            put("event", text("record"));
             put("sent", Json::Bool(*sent));
-            put("content_type", Json::Str(content_type.name().into()));
+            put("content_type", text(content_type.name()));
             put("bytes", Json::Str(hex(bytes)));
         }
         Event::ApplicationData { sent, plaintext, record } => {
-            put("event", Json::Str("application_data".into()));
+            put("event", text("application_data"));
             put("sent", Json::Bool(*sent));
             put("plaintext", Json::Str(hex(plaintext)));
             put("record", Json::Str(hex(record)));
         }
-        Event::Negotiated { version: v, suite, group, why } => {
-            put("event", Json::Str("negotiated".into()));
-            put("version", Json::Str(version::name(*v)));
-            put("suite", Json::Str((*suite).into()));
-            put("group", group.clone().map_or(Json::Null, Json::Str));
-            put("why", Json::Str(why.clone()));
+        Event::Negotiated(n) => {
+            put("event", text("negotiated"));
+            put("version", text(n.version.name()));
+            put("suite", text(n.suite.name()));
+            put("group", n.group.clone().map_or(Json::Null, Json::Str));
+            put("extended_master_secret", Json::Bool(n.extended_master_secret));
+            put("why", Json::Str(why(side, n)));
         }
-        Event::KeyExchange { name, value } => {
-            put("event", Json::Str("key_exchange".into()));
-            put("name", Json::Str(name.clone()));
+        Event::KeyExchange { value, group, bytes } => {
+            put("event", text("key_exchange"));
+            put("name", Json::Str(key_exchange_name(side, *value, *group)));
+            put("group", group.map_or(Json::Null, |g| text(g.name())));
+            put("value", Json::Str(hex(bytes)));
+        }
+        Event::Secret { kind, value } => {
+            put("event", text("secret"));
+            put("kind", Json::Str(format!("{kind:?}")));
+            put("name", Json::Str(secret_name(side, *kind)));
             put("value", Json::Str(hex(value)));
         }
-        Event::Secret { name, value } => {
-            put("event", Json::Str("secret".into()));
-            put("name", Json::Str(name.clone()));
-            put("value", Json::Str(hex(value)));
-        }
-        Event::KeysInstalled { write, stage, key, iv } => {
-            put("event", Json::Str("keys_installed".into()));
-            put("write", Json::Bool(*write));
-            put("stage", Json::Str(stage.clone()));
+        Event::KeysInstalled { direction, stage, key, iv } => {
+            put("event", text("keys_installed"));
+            put("write", Json::Bool(*direction == Direction::Write));
+            put("stage", Json::Str(format!("{stage:?}").to_lowercase()));
             put("key", Json::Str(hex(key)));
             put("iv", Json::Str(hex(iv)));
         }
-        Event::Check { what, passed, detail } => {
-            put("event", Json::Str("check".into()));
-            put("what", Json::Str(what.clone()));
+        Event::Check { check, passed } => {
+            let (what, detail) = check_words(check, *passed);
+            put("event", text("check"));
+            put("what", Json::Str(what));
             put("passed", Json::Bool(*passed));
-            put("detail", Json::Str(detail.clone()));
+            put("detail", Json::Str(detail));
         }
         Event::Alert { sent, level, description } => {
-            put("event", Json::Str("alert".into()));
+            put("event", text("alert"));
             put("sent", Json::Bool(*sent));
-            put("level", Json::Num(u64::from(*level)));
-            put("description", Json::Str(description.name().into()));
+            put("level", Json::Num(u64::from(level.to_u8())));
+            put("description", text(description.name()));
         }
-        Event::Note(text) => {
-            put("event", Json::Str("note".into()));
-            put("text", Json::Str(text.clone()));
+        Event::Failed(error) => {
+            put("event", text("failed"));
+            put("error", Json::Str(error.to_string()));
+            put("alert", error.alert().map_or(Json::Null, |a| text(a.name())));
+        }
+        other => {
+            put("event", text("note"));
+            put("text", Json::Str(note(side, other)));
         }
     }
     object(&fields)
@@ -387,7 +543,10 @@ mod tests {
     #[test]
     fn json_strings_are_escaped() {
         assert_eq!(string("a\"b\\c\n\u{1}é"), "\"a\\\"b\\\\c\\n\\u0001é\"");
-        let line = json(Side::Client, &Event::Note("say \"hi\"".into()));
-        assert_eq!(line, r#"{"side":"client","event":"note","text":"say \"hi\""}"#);
+        let line = json(Side::Server, &Event::ServerName("say \"hi\"".into()));
+        assert_eq!(
+            line,
+            r#"{"side":"server","event":"note","text":"the client asks for the server name 'say \"hi\"' (SNI)"}"#
+        );
     }
 }

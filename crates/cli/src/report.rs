@@ -12,10 +12,15 @@
 //! (`strerror`) without the ` (os error 2)` Rust appends ([`os_message`]). The
 //! name is quoted the way coreutils' `quotef` does it ([`quote`]): unchanged if
 //! that is unambiguous, otherwise in shell quotes that paste back into a shell.
+//!
+//! Every subcommand stops with a [`Failed`], which carries that message (or
+//! none, when its reader closed standard output) to `main`'s exit status 1.
 
 use std::ffi::OsStr;
-use std::fmt::{self, Write as _};
-use std::io::{self, Write};
+use std::fmt::{self, Display, Write as _};
+use std::io::{self, ErrorKind, Write};
+use std::path::Path;
+use std::process::ExitCode;
 
 /// Prints `padlock: <message>` on standard error.
 ///
@@ -23,6 +28,40 @@ use std::io::{self, Write};
 /// failure to write is ignored (`eprintln!` would panic instead).
 pub(crate) fn error(message: fmt::Arguments<'_>) {
     let _ = writeln!(io::stderr().lock(), "padlock: {message}");
+}
+
+/// Why a command stopped: the message for standard error, or `None` to stop
+/// quietly (standard output was closed by its reader).
+pub(crate) struct Failed(Option<String>);
+
+impl Failed {
+    /// A failure reported as `padlock: <message>`.
+    pub(crate) fn new(message: impl Display) -> Failed {
+        Failed(Some(message.to_string()))
+    }
+
+    /// A failure about the file `name`: `padlock: NAME: <reason>`.
+    pub(crate) fn about(name: &Path, reason: impl Display) -> Failed {
+        Failed::new(format_args!("{}: {reason}", quote(name.as_os_str())))
+    }
+
+    /// Prints the message, if any, and gives exit status 1.
+    pub(crate) fn report(self) -> ExitCode {
+        if let Some(message) = self.0 {
+            error(format_args!("{message}"));
+        }
+        ExitCode::FAILURE
+    }
+}
+
+/// Standard output failed: a closed pipe ends the command quietly (the
+/// reader has what it wanted), anything else is reported.
+pub(crate) fn write_failed(error: &io::Error) -> Failed {
+    if error.kind() == ErrorKind::BrokenPipe {
+        Failed(None)
+    } else {
+        Failed::new(format_args!("write error: {}", os_message(error)))
+    }
 }
 
 /// The operating system's description of an I/O error, such as `No such file or

@@ -18,16 +18,16 @@
 //! `openssl dgst -verify` does.
 
 use std::ffi::OsString;
-use std::fmt::Display;
 use std::fs;
-use std::io::{self, ErrorKind, Read, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use padlock_rsa::{RsaKey, RsaPrivateKey, RsaPublicKey, read_key};
+use padlock_rsa::{RsaKey, RsaPrivateKey, RsaPublicKey};
 use padlock_sha::{Hash, Sha1, Sha256, Sha384, Sha512};
 
-use crate::report;
+use crate::files::{load_key, write_output};
+use crate::report::{self, Failed};
 
 /// The end of `padlock rsa --help`.
 const EXAMPLES: &str = "\
@@ -171,30 +171,6 @@ enum OaepHash {
     Sha256,
 }
 
-/// Why a command stopped: the message for standard error, or `None` to stop
-/// quietly (standard output was closed by its reader).
-pub(crate) struct Failed(Option<String>);
-
-impl Failed {
-    /// A failure reported as `padlock: <message>`.
-    pub(crate) fn new(message: impl Display) -> Failed {
-        Failed(Some(message.to_string()))
-    }
-
-    /// A failure about the file `name`: `padlock: NAME: <reason>`.
-    pub(crate) fn about(name: &Path, reason: impl Display) -> Failed {
-        Failed::new(format_args!("{}: {reason}", report::quote(name.as_os_str())))
-    }
-
-    /// Prints the message, if any, and gives exit status 1.
-    pub(crate) fn report(self) -> ExitCode {
-        if let Some(message) = self.0 {
-            report::error(format_args!("{message}"));
-        }
-        ExitCode::FAILURE
-    }
-}
-
 /// Runs `padlock rsa`, and returns the exit status.
 pub(crate) fn run(args: &Args) -> ExitCode {
     let result = match &args.command {
@@ -265,7 +241,8 @@ fn verify(args: &VerifyArgs) -> Result<ExitCode, Failed> {
     Ok(status)
 }
 
-/// Whether `signature` verifies with hash `H` (RFC 8017 §8.2.2 or §8.1.2).
+/// Whether `signature` verifies with hash `H` (RFC 8017 §8.2.2 or §8.1.2;
+/// PSS with any salt length, as `openssl dgst -verify` accepts by default).
 fn verify_with<H: Hash>(
     key: &RsaPublicKey,
     scheme: SignatureScheme,
@@ -274,7 +251,7 @@ fn verify_with<H: Hash>(
 ) -> bool {
     match scheme {
         SignatureScheme::Pkcs1 => key.verify_pkcs1v15::<H>(message, signature).is_ok(),
-        SignatureScheme::Pss => key.verify_pss::<H>(message, signature).is_ok(),
+        SignatureScheme::Pss => key.verify_pss_any_salt_len::<H>(message, signature).is_ok(),
     }
 }
 
@@ -355,15 +332,6 @@ fn oaep_hash(args: &CryptArgs, name: &str) -> OaepHash {
     args.hash.unwrap_or(OaepHash::Sha256)
 }
 
-/// The key in the file `path`, in any format `read_key` takes.
-pub(crate) fn load_key(path: &Path) -> Result<RsaKey, Failed> {
-    let contents = fs::read(path).map_err(|error| Failed::about(path, report::os_message(&error)))?;
-    match read_key(&contents) {
-        Ok(file) => Ok(file.into_key()),
-        Err(error) => Err(Failed::about(path, error)),
-    }
-}
-
 /// The private key, or an error saying that `what` needs one.
 fn private_half<'a>(key: &'a RsaKey, path: &Path, what: &str) -> Result<&'a RsaPrivateKey, Failed> {
     key.private_key()
@@ -379,25 +347,4 @@ pub(crate) fn read_input(name: &std::ffi::OsStr) -> Result<Vec<u8>, Failed> {
         fs::read(name)
     };
     read.map_err(|error| Failed::new(format_args!("{}: {}", report::quote(name), report::os_message(&error))))
-}
-
-/// Writes `bytes` to the file `out`, or to standard output.
-pub(crate) fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Failed> {
-    match out {
-        Some(path) => fs::write(path, bytes).map_err(|error| Failed::about(path, report::os_message(&error))),
-        None => {
-            let mut stdout = io::stdout().lock();
-            stdout.write_all(bytes).and_then(|()| stdout.flush()).map_err(|error| write_failed(&error))
-        }
-    }
-}
-
-/// Standard output failed: a closed pipe ends the command quietly (the
-/// reader has what it wanted), anything else is reported.
-pub(crate) fn write_failed(error: &io::Error) -> Failed {
-    if error.kind() == ErrorKind::BrokenPipe {
-        Failed(None)
-    } else {
-        Failed::new(format_args!("write error: {}", report::os_message(error)))
-    }
 }

@@ -12,13 +12,21 @@
 //! `127.0.0.1`, and writes the CA to `padlock-ca.pem` (or `--ca-out`) for the
 //! client to trust.
 //!
-//! Every connection runs in its own thread with read and write timeouts,
-//! so one slow or hostile client never holds up the others. A failed
-//! handshake is one line on standard error, `padlock: PEER: reason`, and
-//! the server goes on serving.
+//! Every connection runs in its own thread, within limits that keep one
+//! slow or hostile client from holding up the others (`server/limits.rs`):
+//! at most `--max-connections` at once and half of them from any one
+//! address, the whole handshake done within `--handshake-timeout`, the
+//! whole request within `--request-timeout`. A failed handshake is one line
+//! on standard error, `padlock: PEER: reason`, and the server goes on
+//! serving. Whatever came from the client is escaped before it is printed
+//! (`escape.rs`): a request target cannot write escape sequences to the
+//! terminal or forge a log line.
+
+mod http;
+mod limits;
 
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,14 +36,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use padlock_der::{Time, pem};
 use padlock_rsa::{RsaKey, RsaPrivateKey};
-use padlock_tls::messages::version::{TLS12, TLS13};
-use padlock_tls::{CipherSuite, Connection, NamedGroup, Negotiated, ServerConfig, Stream};
+use padlock_tls::{Connection, ServerConfig, Stream};
 use padlock_x509::Certificate;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::report;
-use crate::rsa::{Failed, load_key};
+use self::limits::{Deadline, Slot, Slots, Throttled};
+use crate::escape;
+use crate::files::load_key;
+use crate::report::{self, Failed};
+use crate::tls_args::{TlsVersion, group, key_log, suite, trace_style};
 
 /// The end of `padlock server --help`.
 const EXAMPLES: &str = "\
@@ -44,11 +54,14 @@ Examples:
   padlock server --cert cert.pem --key key.pem --tls 1.2 --suites TLS_DHE_RSA_WITH_AES_128_GCM_SHA256
   curl --cacert padlock-ca.pem https://localhost:8443/";
 
-/// How long a connection may sit idle, reading or writing, before we drop it.
-pub(crate) const IO_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often a repeated complaint (accept failing, an address over its
+/// share) is printed at most.
+const LOG_INTERVAL: Duration = Duration::from_secs(10);
 
-/// The longest HTTP request head we read (request line and headers).
-const MAX_REQUEST_HEAD: usize = 16 * 1024;
+/// Files kept for other uses than connections (standard streams, the
+/// listener, the key log, the trace) when `--max-connections` is fitted
+/// under the limit on open files.
+const RESERVED_FILES: usize = 32;
 
 /// Arguments of `padlock server`.
 #[derive(clap::Args)]
@@ -84,30 +97,30 @@ pub(crate) struct Args {
     /// Append the NSS key log (for Wireshark) to FILE [default: $SSLKEYLOGFILE].
     #[arg(long, value_name = "FILE")]
     keylog: Option<PathBuf>,
-    /// Exit after serving N connections.
+    /// Serve at most N connections at once; more wait their turn.
+    #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+    /// Serve at most N of them from one client address (an IPv6 /64) [default: half of --max-connections].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    max_per_address: Option<u32>,
+    /// Close a connection whose handshake is not done within SECONDS of its arrival.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    handshake_timeout: Duration,
+    /// Close a connection whose request is not read and answered within SECONDS of the handshake.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = seconds)]
+    request_timeout: Duration,
+    /// Exit after serving N connections (for tests and scripts).
     #[arg(long, value_name = "N")]
-    max_connections: Option<u64>,
+    exit_after: Option<u64>,
 }
 
-/// A protocol version chosen on the command line.
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub(crate) enum TlsVersion {
-    /// TLS 1.2 (RFC 5246).
-    #[value(name = "1.2")]
-    Tls12,
-    /// TLS 1.3 (RFC 8446).
-    #[value(name = "1.3")]
-    Tls13,
-}
-
-impl TlsVersion {
-    /// The version's code point on the wire.
-    pub(crate) fn code(self) -> u16 {
-        match self {
-            TlsVersion::Tls12 => TLS12,
-            TlsVersion::Tls13 => TLS13,
-        }
+/// A time limit given in seconds (a fraction allowed), from 1 ms to a day.
+fn seconds(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text.parse().map_err(|_| format!("not a number of seconds: {text}"))?;
+    if !(0.001..=86_400.0).contains(&seconds) {
+        return Err("give between 0.001 and 86400 seconds".to_string());
     }
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 /// Runs `padlock server`, and returns the exit status.
@@ -118,31 +131,49 @@ pub(crate) fn run(args: &Args) -> ExitCode {
     }
 }
 
-/// Builds the configuration, binds, and serves until `--max-connections`.
+/// Builds the configuration, binds, and serves (until `--exit-after`).
 fn serve(args: &Args) -> Result<(), Failed> {
     let config = Arc::new(config(args)?);
     let listener = TcpListener::bind(args.listen)
         .map_err(|error| Failed::new(format_args!("{}: {}", args.listen, report::os_message(&error))))?;
     let address = listener.local_addr().map_err(|error| Failed::new(report::os_message(&error)))?;
+    let slots = slots(args);
     eprintln!("listening on {address}");
 
     let mut served = 0;
     let mut workers = Vec::new();
-    while args.max_connections.is_none_or(|max| served < max) {
+    let mut accept_failed = Throttled::new(LOG_INTERVAL);
+    let mut over_share = Throttled::new(LOG_INTERVAL);
+    // After a failed accept (out of file descriptors, say), wait before the
+    // next try, longer each time up to a second, so that finishing
+    // connections can free what is missing.
+    let mut pause = Duration::ZERO;
+    while args.exit_after.is_none_or(|max| served < max) {
+        slots.wait_for_room();
         let (socket, peer) = match listener.accept() {
             Ok(accepted) => accepted,
             Err(error) => {
-                // Out of file descriptors, say: tell, pause, and go on.
-                report::error(format_args!("accept: {}", report::os_message(&error)));
-                thread::sleep(Duration::from_millis(100));
+                accept_failed.note(format_args!("accept: {}", report::os_message(&error)));
+                pause = (pause * 2).clamp(Duration::from_millis(10), Duration::from_secs(1));
+                thread::sleep(pause);
                 continue;
             }
         };
+        pause = Duration::ZERO;
+        let Some(slot) = slots.take(peer.ip()) else {
+            // Dropping the socket closes it: this address has its share.
+            over_share.note(format_args!(
+                "{}: closed at once: this address has its share of connections open",
+                peer.ip()
+            ));
+            continue;
+        };
         served += 1;
-        let config = Arc::clone(&config);
-        match thread::Builder::new().name(peer.to_string()).spawn(move || handle(config, socket, peer)) {
-            // Without a limit we never wait for a worker: let it go.
-            Ok(worker) if args.max_connections.is_some() => workers.push(worker),
+        let (config, limits) = (Arc::clone(&config), (args.handshake_timeout, args.request_timeout));
+        let work = move || handle(config, socket, peer, limits, slot);
+        match thread::Builder::new().name(peer.to_string()).spawn(work) {
+            // Without --exit-after we never wait for a worker: let it go.
+            Ok(worker) if args.exit_after.is_some() => workers.push(worker),
             Ok(_) => {}
             Err(error) => report::error(format_args!("{peer}: no thread: {}", report::os_message(&error))),
         }
@@ -154,6 +185,28 @@ fn serve(args: &Args) -> Result<(), Failed> {
     Ok(())
 }
 
+/// The connection slots `--max-connections` and `--max-per-address` ask
+/// for, fitted under the limit on open files (`ulimit -n`): past it,
+/// accept would fail for everyone.
+fn slots(args: &Args) -> Arc<Slots> {
+    let mut total = args.max_connections as usize;
+    if let Some(limit) = limits::open_files_limit() {
+        let room = limit.saturating_sub(RESERVED_FILES).max(1);
+        if room < total {
+            eprintln!(
+                "serving at most {room} connections at once, not {total}: this process may open \
+                 only {limit} files (ulimit -n)"
+            );
+            total = room;
+        }
+    }
+    let per_address = match args.max_per_address {
+        Some(n) => n as usize,
+        None => total.div_ceil(2),
+    };
+    Slots::new(total, per_address)
+}
+
 /// The server configuration the arguments describe.
 fn config(args: &Args) -> Result<ServerConfig, Failed> {
     let (chain, key) = match (&args.cert, &args.key) {
@@ -162,7 +215,7 @@ fn config(args: &Args) -> Result<ServerConfig, Failed> {
     };
     let mut config = ServerConfig::new(chain, key);
     if let Some(version) = args.tls {
-        config.versions = vec![version.code()];
+        config.versions = vec![version.protocol()];
     }
     if !args.suites.is_empty() {
         config.cipher_suites = args.suites.iter().map(|name| suite(name)).collect::<Result<_, _>>()?;
@@ -216,8 +269,9 @@ fn throwaway_identity(ca_out: &Path) -> Result<(Vec<Certificate>, Arc<RsaPrivate
     let not_before =
         Time::from_unix_seconds(seconds).map_err(|_| Failed::new("the system clock is out of range"))?;
     let localhost = [IpAddr::V4(Ipv4Addr::LOCALHOST)];
-    let pki = padlock_tls::pki::throwaway(2048, &["localhost"], &localhost, not_before, &mut rand::rng())
-        .map_err(|error| Failed::new(format_args!("making a throw-away certificate: {error}")))?;
+    let pki =
+        padlock_x509::throwaway::throwaway(2048, &["localhost"], &localhost, not_before, &mut rand::rng())
+            .map_err(|error| Failed::new(format_args!("making a throw-away certificate: {error}")))?;
     fs::write(ca_out, pem::encode("CERTIFICATE", pki.ca.der()))
         .map_err(|error| Failed::about(ca_out, report::os_message(&error)))?;
     eprintln!(
@@ -227,146 +281,63 @@ fn throwaway_identity(ca_out: &Path) -> Result<(Vec<Certificate>, Arc<RsaPrivate
     Ok((vec![pki.leaf], pki.key))
 }
 
-/// The suite named `name`, or an error listing those we have.
-pub(crate) fn suite(name: &str) -> Result<CipherSuite, Failed> {
-    CipherSuite::by_name(name).ok_or_else(|| {
-        let known: Vec<&str> = padlock_tls::suites::ALL_SUITES.iter().map(|s| s.name).collect();
-        Failed::new(format_args!("unknown cipher suite {name}; known: {}", known.join(", ")))
-    })
-}
-
-/// The group named `name`, or an error listing those we have.
-pub(crate) fn group(name: &str) -> Result<NamedGroup, Failed> {
-    NamedGroup::by_name(name).ok_or_else(|| {
-        let known: Vec<&str> = NamedGroup::ALL.iter().map(|g| g.name()).collect();
-        Failed::new(format_args!("unknown group {name}; known: {}", known.join(", ")))
-    })
-}
-
-/// How `--trace` shows events: in colour on a terminal, plain otherwise.
-pub(crate) fn trace_style() -> crate::narrate::Style {
-    use std::io::IsTerminal;
-    if io::stdout().is_terminal() { crate::narrate::Style::Color } else { crate::narrate::Style::Plain }
-}
-
-/// The key log: `--keylog FILE` if given, else `$SSLKEYLOGFILE` if set.
-pub(crate) fn key_log(path: Option<&Path>) -> Option<padlock_tls::trace::KeyLogSink> {
-    match path {
-        Some(path) => Some(padlock_tls::trace::key_log_file(path.to_path_buf())),
-        None => padlock_tls::trace::key_log_from_env(),
-    }
-}
-
 /// Serves one connection: the handshake, one HTTP request, one answer,
-/// close_notify. Whatever goes wrong is one line on standard error.
-fn handle(config: Arc<ServerConfig>, socket: TcpStream, peer: SocketAddr) {
-    if let Err(message) = exchange(config, socket) {
-        report::error(format_args!("{peer}: {message}"));
+/// close_notify. Whatever goes wrong is one line on standard error. The
+/// connection's slot is given back when this returns.
+fn handle(
+    config: Arc<ServerConfig>,
+    socket: TcpStream,
+    peer: SocketAddr,
+    limits: (Duration, Duration),
+    slot: Slot,
+) {
+    if let Err(message) = exchange(config, socket, limits) {
+        // The message may quote what the client sent.
+        report::error(format_args!("{peer}: {}", escape::for_terminal(&message)));
     }
+    drop(slot);
 }
+
+/// How long a connection that failed may still drain the peer's bytes, so
+/// that our alert is read before the close (see `Stream::linger_after_error`).
+const LINGER: Duration = Duration::from_secs(1);
 
 /// The body of [`handle`], returning what went wrong as text.
-fn exchange(config: Arc<ServerConfig>, socket: TcpStream) -> Result<(), String> {
-    // A client that stops sending (or reading) must not hold the thread forever.
-    socket.set_read_timeout(Some(IO_TIMEOUT)).map_err(|error| report::os_message(&error))?;
-    socket.set_write_timeout(Some(IO_TIMEOUT)).map_err(|error| report::os_message(&error))?;
+fn exchange(
+    config: Arc<ServerConfig>,
+    socket: TcpStream,
+    (handshake_timeout, request_timeout): (Duration, Duration),
+) -> Result<(), String> {
+    let peer = socket.peer_addr().map_or_else(|_| "?".to_string(), |a| a.to_string());
+    let socket = Deadline::new(socket, "the handshake", handshake_timeout);
     let rng = Box::new(StdRng::from_rng(&mut rand::rng()));
     let mut stream = Stream::new(Connection::server(config, rng), socket);
-    stream.handshake().map_err(|error| format!("handshake failed: {error}"))?;
+    if let Err(error) = stream.handshake() {
+        // The alert is on its way; let the client read it before we close.
+        stream.linger_after_error(LINGER);
+        return Err(format!("handshake failed: {error}"));
+    }
     let Some(negotiated) = stream.connection().negotiated().cloned() else {
         return Err("the handshake ended without parameters".to_string());
     };
 
-    let head = read_request_head(&mut stream)?;
-    let request_line = head.lines().next().unwrap_or_default();
-    let mut words = request_line.split(' ');
-    let (method, target) = (words.next().unwrap_or_default(), words.next().unwrap_or("/"));
-    let response = if method == "GET" || method == "HEAD" {
-        let page = page(target, &negotiated);
-        let body = if method == "GET" { page.as_str() } else { "" };
-        format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
-             Connection: close\r\n\r\n{body}",
-            page.len()
-        )
-    } else {
-        let body = "Only GET and HEAD are served here.\n";
-        format!(
-            "HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD\r\nContent-Type: text/plain\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
+    stream.get_ref().next("the request", request_timeout);
+    let (response, request) = match http::read_request(&mut stream) {
+        Ok(request) => (http::respond(&request, &negotiated), Ok(request)),
+        Err(http::Unread { answer: Some(answer), reason }) => (answer, Err(reason)),
+        Err(http::Unread { answer: None, reason }) => return Err(reason),
     };
     stream.write_all(response.as_bytes()).map_err(|error| format!("sending the response: {error}"))?;
     // RFC 8446 §6.1: close_notify tells the client the response is whole.
     stream.close().map_err(|error| format!("sending close_notify: {error}"))?;
+    let request = request?;
     eprintln!(
-        "{}: {} {} ({}, {}, {})",
-        stream.get_ref().peer_addr().map_or_else(|_| "?".to_string(), |a| a.to_string()),
-        method,
-        target,
+        "{peer}: {} {} ({}, {}, {})",
+        escape::for_terminal(&request.method),
+        escape::for_terminal(&request.target),
         negotiated.version_name(),
-        negotiated.suite.name,
+        negotiated.suite.name(),
         negotiated.group.as_deref().unwrap_or("no group"),
     );
     Ok(())
-}
-
-/// Reads up to the blank line that ends the request head (RFC 9112 §2.1),
-/// and returns the head as text.
-fn read_request_head(stream: &mut impl Read) -> Result<String, String> {
-    let mut head = Vec::new();
-    let mut buffer = [0u8; 4096];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        if head.len() > MAX_REQUEST_HEAD {
-            return Err(format!("request head longer than {MAX_REQUEST_HEAD} bytes"));
-        }
-        match stream.read(&mut buffer) {
-            Ok(0) => return Err("the client closed before a whole request".to_string()),
-            Ok(n) => head.extend_from_slice(&buffer[..n]),
-            Err(error) => return Err(format!("reading the request: {error}")),
-        }
-    }
-    Ok(String::from_utf8_lossy(&head).into_owned())
-}
-
-/// The HTML page naming the negotiated parameters.
-fn page(target: &str, negotiated: &Negotiated) -> String {
-    let group = match &negotiated.group {
-        Some(group) => group.clone(),
-        None => "none (RSA key transport)".to_string(),
-    };
-    format!(
-        "<!DOCTYPE html>\n<html>\n<head><title>padlock server</title></head>\n<body>\n\
-         <h1>Hello from padlock</h1>\n<p>You asked for <code>{}</code> over:</p>\n<ul>\n\
-         <li>Version: {}</li>\n<li>Cipher suite: {}</li>\n<li>Key exchange group: {}</li>\n\
-         <li>Extended master secret: {}</li>\n</ul>\n</body>\n</html>\n",
-        escape_html(target),
-        negotiated.version_name(),
-        negotiated.suite.name,
-        group,
-        if negotiated.version == TLS13 {
-            "n/a (TLS 1.3)"
-        } else if negotiated.extended_master_secret {
-            "yes"
-        } else {
-            "no"
-        },
-    )
-}
-
-/// `text` with the characters HTML gives a meaning to escaped: the request
-/// target comes from the client, and must not write into our page.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }

@@ -83,7 +83,7 @@ fn tls13_ffdhe2048() {
     check_common(&out, "TLS 1.3");
     for needle in [
         "group: ffdhe2048 (0x0100)",
-        "client ffdhe2048 public key (256 bytes)",
+        "client DH public value Yc (ffdhe2048) (256 bytes)",
         "ffdhe2048 shared secret (server)",
         "same shared secret: yes",
     ] {
@@ -120,7 +120,7 @@ fn tls12_dhe() {
         "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256",
         "sends ServerKeyExchange",
         "dh_p: the prime modulus p",
-        "server ffdhe2048 public key (256 bytes)",
+        "server DH public value Ys (ffdhe2048) (256 bytes)",
         "server DH public value Ys (ffdhe2048)",
         "client DH public value Yc",
         "check ok     ServerKeyExchange signature",

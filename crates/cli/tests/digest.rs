@@ -11,11 +11,15 @@
 //! rather than skipping it. Each test works in its own scratch directory,
 //! removed when the test ends, so the tests can run in parallel.
 
+mod common;
+
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
+
+use common::{Scratch, describe};
 
 /// Every `--algo` value, with the coreutils tool that is its reference.
 const ALGORITHMS: [(&str, &str); 5] = [
@@ -51,11 +55,10 @@ fn sha512_matches_sha512sum() {
     files_match_coreutils("sha512", "sha512sum");
 }
 
-/// Hashes the files of [`Scratch::with_sample_files`], with standard input
-/// (`-`) among them, and compares with `tool`.
+/// Hashes the files of [`sample_files`], with standard input (`-`) among
+/// them, and compares with `tool`.
 fn files_match_coreutils(algo: &str, tool: &str) {
-    let dir = Scratch::with_sample_files(&format!("files-{algo}"));
-    let mut names = dir.names.clone();
+    let (dir, mut names) = sample_files(&format!("files-{algo}"));
     names.insert(2, "-".into());
     let stdin = b"read from standard input";
 
@@ -68,9 +71,9 @@ fn files_match_coreutils(algo: &str, tool: &str) {
 
 #[test]
 fn default_algorithm_is_sha256() {
-    let dir = Scratch::with_sample_files("default");
-    let ours = padlock(&dir, &with_no_algo(&dir.names), b"");
-    let theirs = coreutils("sha256sum", &dir, &dir.names, b"");
+    let (dir, names) = sample_files("default");
+    let ours = padlock(&dir, &with_no_algo(&names), b"");
+    let theirs = coreutils("sha256sum", &dir, &names, b"");
     assert_same(&ours, &theirs, "sha256sum");
 }
 
@@ -90,7 +93,7 @@ fn standard_input_via_dash_and_via_no_file() {
 
 #[test]
 fn missing_file_is_reported_and_the_others_hashed() {
-    let dir = Scratch::with_sample_files("missing");
+    let (dir, _) = sample_files("missing");
     let names: Vec<OsString> = vec!["abc".into(), "nosuch".into(), "empty".into()];
     for (algo, tool) in ALGORITHMS {
         let ours = padlock(&dir, &with_algo(algo, &names), b"");
@@ -103,7 +106,7 @@ fn missing_file_is_reported_and_the_others_hashed() {
 
 #[test]
 fn directory_is_reported_and_the_others_hashed() {
-    let dir = Scratch::with_sample_files("directory");
+    let (dir, _) = sample_files("directory");
     fs::create_dir(dir.path.join("subdir")).expect("creating a directory in the scratch dir");
     let names: Vec<OsString> = vec!["abc".into(), "subdir".into(), "empty".into()];
     for (algo, tool) in ALGORITHMS {
@@ -191,15 +194,12 @@ fn closed_standard_output_ends_quietly() {
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
 
-/// Any other write error (here a full disk) is reported.
+/// Any other write error (here a full disk: Linux's `/dev/full`) is reported.
+#[cfg(target_os = "linux")]
 #[test]
 fn failed_write_is_reported() {
     let full = Path::new("/dev/full");
-    if !full.exists() {
-        eprintln!("skipped: this system has no /dev/full");
-        return;
-    }
-    let dir = Scratch::with_sample_files("full");
+    let (dir, _) = sample_files("full");
     let output = Command::new(env!("CARGO_BIN_EXE_padlock"))
         .args(["digest", "abc"])
         .current_dir(&dir.path)
@@ -221,55 +221,30 @@ fn help_describes_digest() {
     }
 }
 
-/// A scratch directory for one test, deleted when dropped (also when the test
-/// fails), with the names of the files put in it.
-struct Scratch {
-    path: PathBuf,
-    names: Vec<OsString>,
-}
-
-impl Scratch {
-    /// An empty directory whose name is unique to this test and process.
-    fn new(test: &str) -> Scratch {
-        let path = std::env::temp_dir().join(format!("padlock-cli-{}-{test}", std::process::id()));
-        // Left over from an earlier, killed run whose process id was the same.
-        let _ = fs::remove_dir_all(&path);
-        fs::create_dir_all(&path).expect("creating a scratch directory");
-        Scratch { path, names: Vec::new() }
+/// A scratch directory with the files every algorithm is checked on, and
+/// their names in order.
+fn sample_files(test: &str) -> (Scratch, Vec<OsString>) {
+    let dir = Scratch::new(test);
+    let mut names = Vec::new();
+    let mut add = |name: OsString, contents: &[u8]| {
+        fs::write(dir.path.join(&name), contents).expect("writing a file in the scratch dir");
+        names.push(name);
+    };
+    add("empty".into(), b"");
+    add("abc".into(), b"abc");
+    // Three full 1 MiB reads and a partial one, not a whole number of blocks.
+    add("random.bin".into(), &pseudo_random_bytes(3 * 1024 * 1024 + 17, 1));
+    add("with space.txt".into(), b"spaces");
+    // These three names make coreutils start the line with `\` and escape.
+    add("back\\slash".into(), b"backslash");
+    add("new\nline".into(), b"newline");
+    add("carriage\rreturn".into(), b"carriage return");
+    add("tab\there".into(), b"tab");
+    add("é-ü.txt".into(), b"utf-8");
+    for name in non_utf8_names() {
+        add(name, b"latin-1");
     }
-
-    /// A directory with the files every algorithm is checked on.
-    fn with_sample_files(test: &str) -> Scratch {
-        let mut dir = Scratch::new(test);
-        dir.add("empty", b"");
-        dir.add("abc", b"abc");
-        // Three full 1 MiB reads and a partial one, not a whole number of blocks.
-        dir.add("random.bin", &pseudo_random_bytes(3 * 1024 * 1024 + 17, 1));
-        dir.add("with space.txt", b"spaces");
-        // These three names make coreutils start the line with `\` and escape.
-        dir.add("back\\slash", b"backslash");
-        dir.add("new\nline", b"newline");
-        dir.add("carriage\rreturn", b"carriage return");
-        dir.add("tab\there", b"tab");
-        dir.add("é-ü.txt", b"utf-8");
-        for name in non_utf8_names() {
-            dir.add(name, b"latin-1");
-        }
-        dir
-    }
-
-    /// Creates the file `name` holding `contents`.
-    fn add(&mut self, name: impl Into<OsString>, contents: &[u8]) {
-        let name = name.into();
-        fs::write(self.path.join(&name), contents).expect("writing a file in the scratch dir");
-        self.names.push(name);
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
-    }
+    (dir, names)
 }
 
 /// File names that are not valid UTF-8: Unix allows any bytes but `/` and NUL.
@@ -386,14 +361,4 @@ fn assert_same(ours: &Output, theirs: &Output, tool: &str) {
 /// How many lines `text` has.
 fn lines(text: &[u8]) -> usize {
     text.iter().filter(|&&b| b == b'\n').count()
-}
-
-/// A program's output, for a failed assertion's message.
-fn describe(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }

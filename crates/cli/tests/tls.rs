@@ -3,112 +3,21 @@
 //! our client against `openssl s_server`, and the failures a user meets
 //! (an unknown CA, a plain-HTTP visitor, a bad URL, a refused connection).
 //!
-//! Every server listens on port 0 with `--max-connections`, every child
+//! Every server listens on port 0 with `--exit-after`, every child
 //! process is killed when its guard drops (on every path, panics too), and
 //! every wait is bounded, so a broken handshake fails a test instead of
 //! hanging it.
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::thread;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{Scratch, describe, openssl, port_of, run_bounded};
-
-/// The longest any one child process may run.
-const TIMEOUT: Duration = Duration::from_secs(30);
-
-/// A child process, killed and reaped when dropped, whose standard error
-/// (or output) lines arrive on a channel.
-struct Guard {
-    child: Child,
-    lines: Receiver<String>,
-}
-
-impl Guard {
-    /// Starts `command` with the stream `stderr` (else stdout) read line by line.
-    fn spawn(mut command: Command, from_stderr: bool) -> Guard {
-        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-        let mut child = command.spawn().unwrap_or_else(|e| panic!("starting {command:?}: {e}"));
-        let (sender, lines) = mpsc::channel();
-        let pipe: Box<dyn Read + Send> = if from_stderr {
-            Box::new(child.stderr.take().expect("piped stderr"))
-        } else {
-            Box::new(child.stdout.take().expect("piped stdout"))
-        };
-        thread::spawn(move || {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Guard { child, lines }
-    }
-
-    /// Waits for a line containing `needle`, returning it.
-    fn wait_for(&self, needle: &str) -> String {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) if line.contains(needle) => return line,
-                Ok(_) => {}
-                Err(_) => panic!("no line containing {needle:?} within {TIMEOUT:?}"),
-            }
-        }
-    }
-}
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A `padlock server` on 127.0.0.1 with a throw-away CA in `dir/ca.pem`.
-struct Server {
-    guard: Guard,
-    port: u16,
-}
-
-impl Server {
-    /// Starts `padlock server --max-connections N` with `extra` arguments,
-    /// and waits until it listens.
-    fn start(dir: &Scratch, connections: u32, extra: &[&str]) -> Server {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_padlock"));
-        command.current_dir(&dir.path).args(["server", "--listen", "127.0.0.1:0", "--ca-out", "ca.pem"]);
-        command.args(["--max-connections", &connections.to_string()]).args(extra);
-        command.env_remove("SSLKEYLOGFILE");
-        let guard = Guard::spawn(command, true);
-        let line = guard.wait_for("listening on ");
-        let port = port_of(&line);
-        Server { guard, port }
-    }
-
-    /// `https://localhost:PORT/path`.
-    fn url(&self, path: &str) -> String {
-        format!("https://localhost:{}{path}", self.port)
-    }
-}
-
-/// `padlock client ARGS`, without any SSLKEYLOGFILE of the environment.
-fn client(dir: &Scratch, args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_padlock"));
-    command.current_dir(&dir.path).arg("client").args(args).env_remove("SSLKEYLOGFILE");
-    run_bounded(command, TIMEOUT)
-}
-
-/// Asserts the program succeeded and returns its standard output as text.
-fn success(output: &Output) -> String {
-    assert!(output.status.success(), "{}", describe(output));
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use common::{
+    Guard, Scratch, Server, TIMEOUT, client, describe, other_ca, port_of, run_bounded, self_signed, success,
+};
 
 #[test]
 fn padlock_client_and_server_speak_both_versions() {
@@ -135,10 +44,6 @@ fn padlock_client_and_server_speak_both_versions() {
 
 #[test]
 fn curl_gets_every_suite_from_padlock_server() {
-    if Command::new("curl").arg("--version").output().is_err() {
-        eprintln!("skipped: curl is not installed");
-        return;
-    }
     let dir = Scratch::new("curl");
     let tls12 = [
         ("ECDHE-RSA-AES128-GCM-SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
@@ -177,10 +82,6 @@ fn curl_gets_every_suite_from_padlock_server() {
 /// different ClientHello) fetches a page over both versions.
 #[test]
 fn python_ssl_gets_a_page_from_padlock_server() {
-    if Command::new("python3").arg("--version").output().is_err() {
-        eprintln!("skipped: python3 is not installed");
-        return;
-    }
     let dir = Scratch::new("python");
     let server = Server::start(&dir, 2, &[]);
     let script = r#"
@@ -211,26 +112,7 @@ for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
 #[test]
 fn padlock_client_reads_openssl_s_server() {
     let dir = Scratch::new("s-server");
-    openssl(
-        &dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost",
-            "-days",
-            "2",
-            "-keyout",
-            "key.pem",
-            "-out",
-            "cert.pem",
-        ],
-    );
+    self_signed(&dir, "/CN=localhost", Some("DNS:localhost"), "key.pem", "cert.pem");
     for (flag, version) in [("-tls1_3", "TLS 1.3"), ("-tls1_2", "TLS 1.2")] {
         let mut command = Command::new("openssl");
         command.current_dir(&dir.path);
@@ -278,28 +160,6 @@ fn server_hears_the_tls13_unknown_ca_alert() {
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     let line = server.guard.wait_for("handshake failed");
     assert!(line.contains("unknown_ca"), "{line}");
-}
-
-/// Makes `other.pem`, a self-signed CA that signed nothing of ours.
-fn other_ca(dir: &Scratch) {
-    openssl(
-        dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-subj",
-            "/CN=Other CA",
-            "-days",
-            "2",
-            "-keyout",
-            "other-key.pem",
-            "-out",
-            "other.pem",
-        ],
-    );
 }
 
 #[test]
@@ -399,4 +259,20 @@ fn a_silent_client_does_not_hold_up_the_others() {
     assert!(success(&output).contains("Hello from padlock"), "{}", describe(&output));
     assert!(started.elapsed() < Duration::from_secs(5), "served only after {:?}", started.elapsed());
     drop(silent);
+}
+
+/// A certificate's names are the server's to choose: an ESC or CR in them
+/// must reach the client's terminal escaped, not as a control character.
+#[test]
+fn certificate_names_are_escaped_in_the_client_output() {
+    let dir = Scratch::new("escaped-names");
+    let subject = "/CN=evil\x1b]0;owned\x07\x1b[2J\rX";
+    self_signed(&dir, subject, Some("DNS:localhost"), "key.pem", "cert.pem");
+    other_ca(&dir);
+    let server = Server::start(&dir, 1, &["--cert", "cert.pem", "--key", "key.pem"]);
+    let output = client(&dir, &["--ca", "other.pem", &server.url("/")]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown issuer 'CN=evil\\x1b]0\\;owned\\x07\\x1b[2J\\rX'"), "{stderr:?}");
+    assert!(!stderr.trim_end_matches('\n').chars().any(char::is_control), "{stderr:?}");
 }

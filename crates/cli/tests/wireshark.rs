@@ -8,16 +8,17 @@
 //! and the server the variable, in the TLS 1.3 test the other way round.
 //! Both logs must decrypt the capture on their own.
 //!
-//! CI installs tshark (see `.ci/run`) and runs as root, so these tests always
-//! run there. On a machine without tshark, or where this user may not capture
-//! packets, they print why and pass without checking anything.
+//! CI installs tshark (see `.ci/run`) and runs as root. On a machine without
+//! tshark, or where this user may not capture packets, the tests fail and
+//! say how to install it or who may capture: a test that passes without
+//! checking anything would hide that it never ran.
 //!
 //! As in `tls.rs`, every child process is killed when its guard drops, and
 //! every wait is bounded.
 
 mod common;
 
-use std::io::{self, BufRead, BufReader};
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
@@ -68,10 +69,6 @@ fn tshark_decrypts_tls13_with_the_key_log() {
 /// side's key log, and only a key log, lets tshark read the HTTP request.
 /// The client writes its log via `client_via`, the server the other way.
 fn decrypt_captured_session(name: &str, version: &str, client_via: KeyLogVia, label: &str) {
-    if !tshark_installed() {
-        eprintln!("skipping: tshark not installed (CI installs it; Debian: apt-get install tshark)");
-        return;
-    }
     let dir = Scratch::new(&format!("wireshark-{name}"));
     let server_via = match client_via {
         KeyLogVia::Flag => KeyLogVia::Env,
@@ -80,7 +77,7 @@ fn decrypt_captured_session(name: &str, version: &str, client_via: KeyLogVia, la
 
     let mut command = Command::new(env!("CARGO_BIN_EXE_padlock"));
     command.current_dir(&dir.path).args(["server", "--listen", "127.0.0.1:0", "--ca-out", "ca.pem"]);
-    command.args(["--max-connections", "1"]);
+    command.args(["--exit-after", "1"]);
     server_via.apply(&mut command, "server-keys.txt");
     let mut server = Guard::spawn(command);
     let Line::Found(line) = server.wait_for("listening on ", TIMEOUT) else {
@@ -88,7 +85,7 @@ fn decrypt_captured_session(name: &str, version: &str, client_via: KeyLogVia, la
     };
     let port = port_of(&line);
 
-    let Some(mut capture) = start_capture(&dir, port) else { return };
+    let mut capture = start_capture(&dir, port);
 
     let mut command = Command::new(env!("CARGO_BIN_EXE_padlock"));
     command.current_dir(&dir.path).args(["client", &format!("https://localhost:{port}/")]);
@@ -115,26 +112,16 @@ fn decrypt_captured_session(name: &str, version: &str, client_via: KeyLogVia, la
     assert!(requests.trim().is_empty(), "tshark without a key log saw: {requests:?}");
 }
 
-/// Whether `tshark` can be started at all.
-fn tshark_installed() -> bool {
-    match Command::new("tshark").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status() {
-        Ok(_) => true,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => false,
-        Err(error) => panic!("running tshark --version: {error}"),
-    }
-}
-
 /// Starts `tshark` writing `dir/capture.pcapng` from the loopback interface,
-/// only TCP port `port`, and waits until it captures. `None` (the test is
-/// skipped) if this user may not capture.
-fn start_capture(dir: &Scratch, port: u16) -> Option<Guard> {
+/// only TCP port `port`, and waits until it captures.
+fn start_capture(dir: &Scratch, port: u16) -> Guard {
     let mut command = Command::new("tshark");
     command.current_dir(&dir.path).args(["-i", "lo", "-w", "capture.pcapng"]);
     command.args(["-f", &format!("tcp port {port}"), "-a", &format!("duration:{CAPTURE_SECONDS}")]);
     let mut capture = Guard::spawn(command);
     match capture.wait_for("Capturing on ", TIMEOUT) {
         Line::Found(_) => {}
-        Line::Closed => return refused(capture),
+        Line::Closed => refused(capture),
         Line::TimedOut => panic!("tshark did not start within {TIMEOUT:?}:\n{}", capture.stderr()),
     }
     // tshark says "Capturing on" before its dumpcap opens the interface, which is
@@ -142,22 +129,22 @@ fn start_capture(dir: &Scratch, port: u16) -> Option<Guard> {
     // "Capture started" once packets are captured; a version that does not log it
     // gets one second instead.
     if let Line::Closed = capture.wait_for("Capture started", Duration::from_secs(1)) {
-        return refused(capture);
+        refused(capture);
     }
     thread::sleep(Duration::from_millis(200));
-    Some(capture)
+    capture
 }
 
-/// Skips the test if tshark stopped because this user may not capture
-/// packets, and fails it if tshark stopped for any other reason.
-fn refused(mut capture: Guard) -> Option<Guard> {
+/// Fails the test: tshark stopped before it captured, saying why (this
+/// user may not capture packets, most likely).
+fn refused(mut capture: Guard) -> ! {
     let lines = capture.stderr();
-    let denied = lines.lines().find(|line| line.contains("permission") || line.contains("not permitted"));
-    if let Some(denied) = denied {
-        eprintln!(
-            "skipping: this user may not capture packets (root or dumpcap's CAP_NET_RAW can): {denied}"
+    let denied = lines.lines().any(|line| line.contains("permission") || line.contains("not permitted"));
+    if denied {
+        panic!(
+            "tshark may not capture packets as this user: run the test as root, or let dumpcap \
+             capture (`setcap cap_net_raw,cap_net_admin+eip $(command -v dumpcap)`):\n{lines}"
         );
-        return None;
     }
     panic!("tshark stopped before it captured anything:\n{lines}");
 }
@@ -205,7 +192,8 @@ impl Guard {
     /// Starts `command` with its standard error read line by line.
     fn spawn(mut command: Command) -> Guard {
         command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
-        let mut child = command.spawn().unwrap_or_else(|e| panic!("starting {command:?}: {e}"));
+        let mut child =
+            command.spawn().unwrap_or_else(|e| panic!("{}", padlock_testkit::not_started(&command, &e)));
         let pipe = child.stderr.take().expect("piped stderr");
         let (sender, lines) = mpsc::channel();
         thread::spawn(move || {

@@ -188,8 +188,89 @@ fn check_contents(value: &Value, e: &Element<'_>) -> Result<(), Error> {
     Ok(())
 }
 
+/// One call on a [`Writer`], with any input a caller could give it,
+/// including what cannot be encoded.
+#[derive(Clone, Debug)]
+enum Op {
+    /// Bytes that may not be DER at all.
+    Raw(Vec<u8>),
+    /// Any characters, allowed by the string type or not.
+    Text(StringKind, String),
+    /// Any time, as a UTCTime (which holds only 1950 to 2049).
+    UtcTime(Time),
+    NamedBits(Vec<bool>),
+    /// A context-specific element with any tag number.
+    Element(u32, Vec<u8>),
+    Sequence(Vec<Op>),
+    SetOf(Vec<Op>),
+    Explicit(u32, Vec<Op>),
+    Implicit(u32, Vec<Op>),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let bytes = || proptest::collection::vec(any::<u8>(), 0..40);
+    let seconds = Time::new(0, 1, 1, 0, 0, 0).unwrap().unix_seconds()
+        ..=Time::new(9999, 12, 31, 23, 59, 59).unwrap().unix_seconds();
+    let tag_number = prop_oneof![0u32..40, any::<u32>()];
+    let leaf = prop_oneof![
+        bytes().prop_map(Op::Raw),
+        (proptest::sample::select(StringKind::ALL.to_vec()), ".{0,12}").prop_map(|(k, t)| Op::Text(k, t)),
+        seconds.prop_map(|s| Op::UtcTime(Time::from_unix_seconds(s).unwrap())),
+        proptest::collection::vec(any::<bool>(), 0..40).prop_map(Op::NamedBits),
+        (tag_number.clone(), bytes()).prop_map(|(n, b)| Op::Element(n, b)),
+    ];
+    leaf.prop_recursive(3, 24, 4, move |inner| {
+        let list = proptest::collection::vec(inner, 0..4);
+        prop_oneof![
+            list.clone().prop_map(Op::Sequence),
+            list.clone().prop_map(Op::SetOf),
+            (tag_number.clone(), list.clone()).prop_map(|(n, l)| Op::Explicit(n, l)),
+            (tag_number.clone(), list).prop_map(|(n, l)| Op::Implicit(n, l)),
+        ]
+    })
+}
+
+fn apply(ops: &[Op], w: &mut Writer) {
+    for op in ops {
+        match op {
+            Op::Raw(bytes) => w.raw(bytes),
+            Op::Text(kind, text) => w.string(*kind, text),
+            Op::UtcTime(time) => w.utc_time(time),
+            Op::NamedBits(bits) => w.named_bits(bits),
+            Op::Element(n, bytes) => w.element(Tag::context(*n), bytes),
+            Op::Sequence(list) => w.sequence(|w| apply(list, w)),
+            Op::SetOf(list) => w.set_of(|w| apply(list, w)),
+            Op::Explicit(n, list) => w.explicit(*n, |w| apply(list, w)),
+            Op::Implicit(n, list) => w.implicit(*n, |w| apply(list, w)),
+        }
+    }
+}
+
+/// Whether `ops` write only through the writer's own encoders (no `raw`).
+fn checked(ops: &[Op]) -> bool {
+    ops.iter().all(|op| match op {
+        Op::Raw(_) => false,
+        Op::Sequence(l) | Op::SetOf(l) | Op::Explicit(_, l) | Op::Implicit(_, l) => checked(l),
+        _ => true,
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Writing never panics, whatever a caller passes: characters a string
+    /// type does not allow, times a UTCTime cannot hold, any tag number,
+    /// bytes that are not DER inside SET OF and IMPLICIT. What cannot be
+    /// encoded is an error from `finish`; and what the writer encodes by
+    /// itself (no `raw`) reads back as DER.
+    #[test]
+    fn writing_anything_never_panics(ops in proptest::collection::vec(op(), 0..4)) {
+        let mut w = Writer::new();
+        apply(&ops, &mut w);
+        if let (Ok(der), true) = (w.finish(), checked(&ops)) {
+            prop_assert_eq!(walk(Reader::new(&der)), Ok(()), "{:02x?}", der);
+        }
+    }
 
     /// Reading arbitrary bytes never panics, and whatever reads re-encodes
     /// to the same bytes (the walk checks that).

@@ -19,7 +19,7 @@
 use padlock_bigint::{Modulus, Uint, gcd, inv_small_odd_mod, lcm, random_prime};
 use rand_core::CryptoRng;
 use subtle::ConstantTimeEq;
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use std::sync::{Mutex, PoisonError};
 
@@ -236,15 +236,16 @@ impl RsaPrivateKey {
         &self.public
     }
 
-    /// The private exponent `d`, big-endian on `k` bytes (secret: for key files).
-    pub fn d_bytes(&self) -> Vec<u8> {
-        self.d.to_be_bytes(self.public.size()).expect("d < n")
+    /// The private exponent `d`, big-endian on `k` bytes (secret: for key
+    /// files; wiped when dropped).
+    pub fn d_bytes(&self) -> Zeroizing<Vec<u8>> {
+        Zeroizing::new(self.d.to_be_bytes(self.public.size()).expect("d < n"))
     }
 
     /// `p`, `q`, `dP`, `dQ` and `qInv`, big-endian, minimal length (secret: for
-    /// key files).
-    pub fn crt_bytes(&self) -> [Vec<u8>; 5] {
-        let bytes = |x: &Uint| x.to_be_bytes(8 * x.limb_len()).expect("fits its own length");
+    /// key files; wiped when dropped).
+    pub fn crt_bytes(&self) -> [Zeroizing<Vec<u8>>; 5] {
+        let bytes = |x: &Uint| Zeroizing::new(x.to_be_bytes(8 * x.limb_len()).expect("fits its own length"));
         [
             bytes(self.p.as_uint()),
             bytes(self.q.as_uint()),
@@ -255,12 +256,14 @@ impl RsaPrivateKey {
     }
 
     /// RFC 8017 §5.1.2 RSADP / §5.2.1 RSASP1 with blinding and the result
-    /// check: `input^d mod n` on `k`-byte strings.
+    /// check: `input^d mod n` on `k`-byte strings. For a decryption the
+    /// result is the secret encoded message, so it comes in a buffer that is
+    /// wiped when dropped.
     pub(crate) fn raw_private<R: CryptoRng + ?Sized>(
         &self,
         input: &[u8],
         rng: &mut R,
-    ) -> Result<Vec<u8>, Error> {
+    ) -> Result<Zeroizing<Vec<u8>>, Error> {
         let n = &self.public.n;
         let c = self.public.to_element(input)?;
         let (r_e, r_inv) = self.next_blinding(rng);
@@ -274,7 +277,7 @@ impl RsaPrivateKey {
             m.zeroize();
             return Err(Error::Fault);
         }
-        Ok(m.to_be_bytes(self.public.size()).expect("below n"))
+        Ok(Zeroizing::new(m.to_be_bytes(self.public.size()).expect("below n")))
     }
 
     /// The next blinding pair: the previous one squared — `(r^2)^e = (r^e)^2`

@@ -335,7 +335,7 @@ fn read_pkcs1_private(der: &[u8]) -> Result<RsaPrivateKey, KeyFileError> {
 /// values differ from the recomputed ones is refused rather than trusted.
 /// (The comparison is constant time: these are secrets.)
 fn check_crt(key: &RsaPrivateKey, from_file: [&[u8]; 3]) -> Result<(), KeyFileError> {
-    let [_, _, dp, dq, qinv] = key.crt_bytes().map(Zeroizing::new);
+    let [_, _, dp, dq, qinv] = key.crt_bytes();
     let checks = [
         (dp, from_file[0], "dP (exponent1) is not d mod (p - 1)"),
         (dq, from_file[1], "dQ (exponent2) is not d mod (q - 1)"),
@@ -527,8 +527,7 @@ impl RsaPrivateKey {
     /// The PKCS #1 `RSAPrivateKey` DER (RFC 8017 Appendix A.1.2), version 0.
     pub fn to_pkcs1_der(&self) -> Zeroizing<Vec<u8>> {
         let public = self.public_key();
-        let d = Zeroizing::new(self.d_bytes());
-        let crt = self.crt_bytes().map(Zeroizing::new);
+        let (d, crt) = (self.d_bytes(), self.crt_bytes());
         Zeroizing::new(encode(|w| {
             w.sequence(|w| {
                 w.small_integer(0);

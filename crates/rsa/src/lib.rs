@@ -10,10 +10,17 @@
 //! - `padding`: the encodings — EME-PKCS1-v1_5, EME-OAEP, EMSA-PKCS1-v1_5,
 //!   EMSA-PSS, MGF1 — with constant-time decoding where the input is secret,
 //!   and the TLS 1.2 premaster-secret countermeasure (RFC 5246 §7.4.7.1).
-//! - `schemes`: encrypt, decrypt, sign and verify on the keys.
+//! - `schemes`: encrypt, decrypt, sign and verify on the keys. PSS verifies
+//!   with a salt as long as the hash (`verify_pss`, as TLS requires), a
+//!   given length (`verify_pss_with_salt_len`, as X.509 parameters say) or
+//!   any length (`verify_pss_any_salt_len`).
 //! - `keyfile`: key files as OpenSSL reads and writes them — PKCS #1
 //!   (RFC 8017 Appendix A.1), PKCS #8 (RFC 5208), SubjectPublicKeyInfo
 //!   (RFC 5280 §4.1.2.7), DER or PEM — with [`read_key`] for any of them.
+//!
+//! Every secret the key hands out — a decrypted message, the TLS premaster
+//! secret, the decrypted block they came from, the private numbers for key
+//! files — is in a [`zeroize::Zeroizing`] buffer, wiped when dropped.
 //!
 //! The arithmetic is `padlock-bigint`'s, constant time; the hashes are
 //! `padlock-sha`'s, chosen by type (`sign_pss::<Sha256>`); DER and PEM are

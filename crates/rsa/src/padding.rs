@@ -84,17 +84,17 @@ pub(crate) fn eme_pkcs1_v15_decode(em: &[u8]) -> (usize, Choice) {
 }
 
 /// RFC 5246 §7.4.7.1, the countermeasure to Bleichenbacher's attack on TLS
-/// RSA key transport: given the decrypted EM of the ClientKeyExchange, returns
-/// the premaster secret if EM is valid PKCS#1 v1.5 padding around exactly 48
-/// bytes that start with the client's offered version, and otherwise
-/// `random` — without any branch or index on which case it was. The caller
-/// carries on with whatever comes back; a wrong premaster secret surfaces
-/// only later, as a Finished message that does not verify, exactly as if the
-/// client had made a mistake.
-pub(crate) fn tls_premaster_or_random(em: &[u8], client_version: [u8; 2], random: &[u8; 48]) -> [u8; 48] {
-    let mut out = *random;
+/// RSA key transport: given the decrypted EM of the ClientKeyExchange and
+/// `out` holding a random value, puts the premaster secret in `out` if EM is
+/// valid PKCS#1 v1.5 padding around exactly 48 bytes that start with the
+/// client's offered version, and otherwise leaves the random value — without
+/// any branch or index on which case it was. The caller carries on with
+/// whatever `out` holds; a wrong premaster secret surfaces only later, as a
+/// Finished message that does not verify, exactly as if the client had made
+/// a mistake.
+pub(crate) fn tls_premaster_or_random(em: &[u8], client_version: [u8; 2], out: &mut [u8; 48]) {
     if em.len() < 11 + 48 {
-        return out; // the modulus length is public
+        return; // the modulus length is public
     }
     let (start, mut valid) = eme_pkcs1_v15_decode(em);
     // A 48-byte message starts at a fixed place, so the candidate premaster
@@ -105,7 +105,6 @@ pub(crate) fn tls_premaster_or_random(em: &[u8], client_version: [u8; 2], random
     for (o, &m) in out.iter_mut().zip(&em[at..]) {
         o.conditional_assign(&m, valid);
     }
-    out
 }
 
 /// RFC 8017 §7.1.1 step 2: EME-OAEP encoding with hash `H` (also MGF1's)
@@ -244,12 +243,20 @@ pub(crate) fn emsa_pss_encode_with_salt<H: Hash>(
     Some(em)
 }
 
-/// RFC 8017 §9.1.2 EMSA-PSS-VERIFY, accepting any salt length (it is read
-/// from the position of the 0x01 in DB). Public data: not constant time.
-pub(crate) fn emsa_pss_verify<H: Hash>(message: &[u8], em: &[u8], em_bits: usize) -> bool {
+/// RFC 8017 §9.1.2 EMSA-PSS-VERIFY. With `salt_len` `Some(sLen)`, the salt
+/// must be exactly sLen bytes, as the standard's sLen option says; with
+/// `None`, any salt length is accepted (it is read from the position of the
+/// 0x01 in DB, as OpenSSL's "auto" does). Public data: not constant time.
+pub(crate) fn emsa_pss_verify<H: Hash>(
+    message: &[u8],
+    em: &[u8],
+    em_bits: usize,
+    salt_len: Option<usize>,
+) -> bool {
     let (h_len, em_len) = (H::OUTPUT_LEN, em_bits.div_ceil(8));
-    // Steps 3-4: long enough, and ending in 0xbc.
-    if em.len() != em_len || em_len < h_len + 2 || em[em_len - 1] != 0xbc {
+    // Steps 3-4: long enough (for the salt too), and ending in 0xbc.
+    let min_len = h_len.saturating_add(salt_len.unwrap_or(0)).saturating_add(2);
+    if em.len() != em_len || em_len < min_len || em[em_len - 1] != 0xbc {
         return false;
     }
     let db_len = em_len - h_len - 1;
@@ -263,9 +270,10 @@ pub(crate) fn emsa_pss_verify<H: Hash>(message: &[u8], em: &[u8], em_bits: usize
     let mut db = masked_db.to_vec();
     mgf1_xor::<H>(h, &mut db);
     db[0] &= !top_mask;
-    // Step 10: zeros, then 0x01, then the salt.
+    // Step 10: zeros, then 0x01, then the salt — at emLen - hLen - sLen - 1
+    // when sLen is given.
     let Some(one_at) = db.iter().position(|&b| b != 0) else { return false };
-    if db[one_at] != 0x01 {
+    if db[one_at] != 0x01 || salt_len.is_some_and(|s_len| db_len - one_at - 1 != s_len) {
         return false;
     }
     let salt = &db[one_at + 1..];
@@ -333,20 +341,25 @@ mod tests {
     fn tls_premaster_countermeasure() {
         let mut rng = StdRng::seed_from_u64(4);
         let random = [0x77u8; 48];
+        let premaster_or_random = |em: &[u8], version: [u8; 2]| {
+            let mut out = random;
+            tls_premaster_or_random(em, version, &mut out);
+            out
+        };
         let mut premaster = [0x42u8; 48];
         premaster[..2].copy_from_slice(&[3, 3]);
         let em = eme_pkcs1_v15_encode(&premaster, 256, &mut rng).expect("fits");
-        assert_eq!(tls_premaster_or_random(&em, [3, 3], &random), premaster);
+        assert_eq!(premaster_or_random(&em, [3, 3]), premaster);
         // Wrong version, wrong length, bad padding: the random value, every time.
-        assert_eq!(tls_premaster_or_random(&em, [3, 1], &random), random);
+        assert_eq!(premaster_or_random(&em, [3, 1]), random);
         let short = eme_pkcs1_v15_encode(&premaster[..47], 256, &mut rng).expect("fits");
-        assert_eq!(tls_premaster_or_random(&short, [3, 3], &random), random);
+        assert_eq!(premaster_or_random(&short, [3, 3]), random);
         let long = eme_pkcs1_v15_encode(&[3u8; 49], 256, &mut rng).expect("fits");
-        assert_eq!(tls_premaster_or_random(&long, [3, 3], &random), random);
+        assert_eq!(premaster_or_random(&long, [3, 3]), random);
         let mut bad = em.clone();
         bad[1] = 1;
-        assert_eq!(tls_premaster_or_random(&bad, [3, 3], &random), random);
-        assert_eq!(tls_premaster_or_random(&em[..40], [3, 3], &random), random);
+        assert_eq!(premaster_or_random(&bad, [3, 3]), random);
+        assert_eq!(premaster_or_random(&em[..40], [3, 3]), random);
     }
 
     #[test]
@@ -373,13 +386,34 @@ mod tests {
     #[test]
     fn pss_round_trips_any_salt_length() {
         let mut rng = StdRng::seed_from_u64(3);
-        for (em_bits, salt_len) in [(1023, 32), (1023, 0), (2047, 64), (1024 + 6, 20)] {
+        for (em_bits, salt_len) in [(1023, 32), (1023, 0), (2047, 64), (1024 + 6, 20), (1023, 128 - 32 - 2)] {
             let em = emsa_pss_encode::<Sha256, _>(b"message", em_bits, salt_len, &mut rng).expect("fits");
-            assert!(emsa_pss_verify::<Sha256>(b"message", &em, em_bits));
-            assert!(!emsa_pss_verify::<Sha256>(b"massage", &em, em_bits));
-            let mut bad = em.clone();
-            bad[5] ^= 1;
-            assert!(!emsa_pss_verify::<Sha256>(b"message", &bad, em_bits));
+            for expected in [None, Some(salt_len)] {
+                assert!(emsa_pss_verify::<Sha256>(b"message", &em, em_bits, expected));
+                assert!(!emsa_pss_verify::<Sha256>(b"massage", &em, em_bits, expected));
+                let mut bad = em.clone();
+                bad[5] ^= 1;
+                assert!(!emsa_pss_verify::<Sha256>(b"message", &bad, em_bits, expected));
+            }
+        }
+    }
+
+    /// RFC 8017 §9.1.2 step 10 with sLen given: a salt one byte shorter or
+    /// longer than asked for is "inconsistent", whatever else is right.
+    #[test]
+    fn pss_with_a_given_salt_length_refuses_any_other() {
+        let mut rng = StdRng::seed_from_u64(4);
+        for salt_len in [0, 1, 20, 32, 64, 94] {
+            let em = emsa_pss_encode::<Sha256, _>(b"message", 1023, salt_len, &mut rng).expect("fits");
+            assert!(emsa_pss_verify::<Sha256>(b"message", &em, 1023, Some(salt_len)));
+            for other in [salt_len + 1, salt_len.wrapping_sub(1), 32, 0, usize::MAX] {
+                if other != salt_len {
+                    assert!(
+                        !emsa_pss_verify::<Sha256>(b"message", &em, 1023, Some(other)),
+                        "{salt_len} as {other}"
+                    );
+                }
+            }
         }
     }
 

@@ -5,6 +5,7 @@
 
 use padlock_sha::Hash;
 use rand_core::CryptoRng;
+use zeroize::Zeroizing;
 
 use crate::key::{RsaPrivateKey, RsaPublicKey};
 use crate::padding;
@@ -47,16 +48,50 @@ impl RsaPublicKey {
         if em == expected { Ok(()) } else { Err(Error::Verification) }
     }
 
-    /// RFC 8017 §8.1.2 RSASSA-PSS-VERIFY with hash `H` (for MGF1 too), any
-    /// salt length.
+    /// RFC 8017 §8.1.2 RSASSA-PSS-VERIFY with hash `H` (for MGF1 too) and a
+    /// salt as long as the hash: what [`RsaPrivateKey::sign_pss`] makes, and
+    /// what TLS requires of rsa_pss_rsae_* and rsa_pss_pss_* signatures
+    /// (RFC 8446 §4.2.3: "The length of the Salt MUST be equal to the length
+    /// of the output of the digest algorithm").
     pub fn verify_pss<H: Hash>(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
+        self.verify_pss_with_salt_len::<H>(message, signature, H::OUTPUT_LEN)
+    }
+
+    /// RSASSA-PSS-VERIFY with hash `H` and a salt of exactly `salt_len`
+    /// bytes (RFC 8017 §9.1.2 with sLen = `salt_len`), as an X.509
+    /// RSASSA-PSS-params saltLength says (RFC 4055 §3.1).
+    pub fn verify_pss_with_salt_len<H: Hash>(
+        &self,
+        message: &[u8],
+        signature: &[u8],
+        salt_len: usize,
+    ) -> Result<(), Error> {
+        self.verify_pss_salt::<H>(message, signature, Some(salt_len))
+    }
+
+    /// RSASSA-PSS-VERIFY with hash `H`, accepting any salt length (read from
+    /// the signature, as OpenSSL's `rsa_pss_saltlen:auto` does). For
+    /// checking a signature on its own (`padlock rsa verify`); a protocol
+    /// that fixes the salt length must use [`RsaPublicKey::verify_pss`] or
+    /// [`RsaPublicKey::verify_pss_with_salt_len`].
+    pub fn verify_pss_any_salt_len<H: Hash>(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
+        self.verify_pss_salt::<H>(message, signature, None)
+    }
+
+    /// RSASSA-PSS-VERIFY with the salt length given, or any if `None`.
+    fn verify_pss_salt<H: Hash>(
+        &self,
+        message: &[u8],
+        signature: &[u8],
+        salt_len: Option<usize>,
+    ) -> Result<(), Error> {
         let em_bits = self.bits() - 1;
         let em = self.raw_public(signature).map_err(|_| Error::Verification)?;
         // Step 2c: EM is emLen = ceil(emBits / 8) bytes; when emBits is a
         // multiple of 8 the raw result has one leading zero byte more.
         let em_len = em_bits.div_ceil(8);
         let (extra, em) = em.split_at(em.len() - em_len);
-        if extra.iter().any(|&b| b != 0) || !padding::emsa_pss_verify::<H>(message, em, em_bits) {
+        if extra.iter().any(|&b| b != 0) || !padding::emsa_pss_verify::<H>(message, em, em_bits, salt_len) {
             return Err(Error::Verification);
         }
         Ok(())
@@ -72,10 +107,10 @@ impl RsaPrivateKey {
         &self,
         ciphertext: &[u8],
         rng: &mut R,
-    ) -> Result<Vec<u8>, DecryptError> {
+    ) -> Result<Zeroizing<Vec<u8>>, DecryptError> {
         let em = self.raw_private(ciphertext, rng).map_err(|_| DecryptError)?;
         let (start, valid) = padding::eme_pkcs1_v15_decode(&em);
-        if bool::from(valid) { Ok(em[start..].to_vec()) } else { Err(DecryptError) }
+        if bool::from(valid) { Ok(Zeroizing::new(em[start..].to_vec())) } else { Err(DecryptError) }
     }
 
     /// RFC 8017 §7.1.2 RSAES-OAEP-DECRYPT with hash `H` and `label`; constant
@@ -85,10 +120,10 @@ impl RsaPrivateKey {
         ciphertext: &[u8],
         label: &[u8],
         rng: &mut R,
-    ) -> Result<Vec<u8>, DecryptError> {
+    ) -> Result<Zeroizing<Vec<u8>>, DecryptError> {
         let mut em = self.raw_private(ciphertext, rng).map_err(|_| DecryptError)?;
         let (start, valid) = padding::eme_oaep_decode::<H>(&mut em, label);
-        if bool::from(valid) { Ok(em[start..].to_vec()) } else { Err(DecryptError) }
+        if bool::from(valid) { Ok(Zeroizing::new(em[start..].to_vec())) } else { Err(DecryptError) }
     }
 
     /// TLS 1.2 RSA key transport (RFC 5246 §7.4.7.1): decrypts the
@@ -96,20 +131,23 @@ impl RsaPrivateKey {
     /// if the padding, the length and the version (`client_version`, as the
     /// client offered it) are right, and otherwise a random value drawn
     /// beforehand — with no branch on which it was. A malformed ciphertext
-    /// length also gives the random value.
+    /// length also gives the random value. The premaster secret, and the
+    /// decrypted block it came from, are wiped when dropped.
     pub fn decrypt_tls_premaster<R: CryptoRng + ?Sized>(
         &self,
         ciphertext: &[u8],
         client_version: [u8; 2],
         rng: &mut R,
-    ) -> [u8; 48] {
-        let mut random = [0u8; 48];
-        rng.fill_bytes(&mut random);
-        match self.raw_private(ciphertext, rng) {
-            Ok(em) => padding::tls_premaster_or_random(&em, client_version, &random),
-            // The ciphertext length and range are public facts about it.
-            Err(_) => random,
+    ) -> Zeroizing<[u8; 48]> {
+        // The random value, drawn before decrypting.
+        let mut premaster = Zeroizing::new([0u8; 48]);
+        rng.fill_bytes(&mut *premaster);
+        // The ciphertext length and range are public facts about it: if they
+        // are wrong, the random value stays.
+        if let Ok(em) = self.raw_private(ciphertext, rng) {
+            padding::tls_premaster_or_random(&em, client_version, &mut premaster);
         }
+        premaster
     }
 
     /// RFC 8017 §8.2.1 RSASSA-PKCS1-V1_5-SIGN with hash `H`.
@@ -120,7 +158,8 @@ impl RsaPrivateKey {
     ) -> Result<Vec<u8>, Error> {
         let em = padding::emsa_pkcs1_v15_encode::<H>(message, self.public_key().size())
             .ok_or(Error::MessageTooLong)?;
-        self.raw_private(&em, rng)
+        // A signature is public: out of its wiping buffer.
+        self.raw_private(&em, rng).map(|signature| signature.to_vec())
     }
 
     /// RFC 8017 §8.1.1 RSASSA-PSS-SIGN with hash `H` (for MGF1 too) and a
@@ -152,6 +191,7 @@ impl RsaPrivateKey {
         let k = self.public_key().size();
         let mut padded = vec![0u8; k - em.len()];
         padded.extend_from_slice(em);
-        self.raw_private(&padded, rng)
+        // A signature is public: out of its wiping buffer.
+        self.raw_private(&padded, rng).map(|signature| signature.to_vec())
     }
 }

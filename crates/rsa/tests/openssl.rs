@@ -16,7 +16,6 @@
 //! than skipping them.
 
 use std::fs;
-use std::io;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -24,6 +23,7 @@ use std::sync::OnceLock;
 use padlock_der::{Reader, Tag, Writer, oids, pem};
 use padlock_rsa::{KeyEncoding, KeyFormat, RsaKey, RsaPrivateKey, read_key, write_key};
 use padlock_sha::{Sha1, Sha256, Sha384, Sha512};
+use padlock_testkit::{describe, run_ok};
 
 /// A message with a few awkward bytes.
 const MESSAGE: &[u8] = b"The padlock icon\x00\xff\n";
@@ -134,11 +134,32 @@ fn we_verify_openssl_signatures() {
     };
     let pkcs1 = sign(&[]);
     public.verify_pkcs1v15::<Sha256>(MESSAGE, &pkcs1).expect("PKCS#1 v1.5 signature verifies");
-    // OpenSSL's default PSS salt is as long as will fit; "digest" is the hash length.
-    let pss_max = sign(&["-sigopt", "rsa_padding_mode:pss"]);
+    // "max" is the longest salt that fits (k - hLen - 2 = 222 bytes for this
+    // 2048-bit key); "digest" is the hash length, all TLS accepts.
+    let pss_max = sign(&["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:max"]);
     let pss_digest = sign(&["-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:digest"]);
-    public.verify_pss::<Sha256>(MESSAGE, &pss_max).expect("PSS signature, longest salt, verifies");
     public.verify_pss::<Sha256>(MESSAGE, &pss_digest).expect("PSS signature, 32-byte salt, verifies");
+    public
+        .verify_pss_any_salt_len::<Sha256>(MESSAGE, &pss_max)
+        .expect("PSS signature, longest salt, verifies");
+    let max = public.size() - 32 - 2;
+    public.verify_pss_with_salt_len::<Sha256>(MESSAGE, &pss_max, max).expect("PSS, longest salt, said so");
+    // RFC 8446 §4.2.3: a salt other than the hash length is refused where
+    // the hash length is required, and accepted where its length is given.
+    assert!(public.verify_pss::<Sha256>(MESSAGE, &pss_max).is_err());
+    for salt_len in [0, 20] {
+        let salt_option = format!("rsa_pss_saltlen:{salt_len}");
+        let signature = sign(&["-sigopt", "rsa_padding_mode:pss", "-sigopt", &salt_option]);
+        assert!(
+            public.verify_pss::<Sha256>(MESSAGE, &signature).is_err(),
+            "salt {salt_len} as the hash length"
+        );
+        public
+            .verify_pss_with_salt_len::<Sha256>(MESSAGE, &signature, salt_len)
+            .expect("the salt length given");
+        public.verify_pss_any_salt_len::<Sha256>(MESSAGE, &signature).expect("any salt length");
+        assert!(public.verify_pss_with_salt_len::<Sha256>(MESSAGE, &signature, 32).is_err());
+    }
 
     // Tampering: every signature refused with a flipped bit, another message,
     // another hash or the other scheme.
@@ -148,8 +169,9 @@ fn we_verify_openssl_signatures() {
             bad[at] ^= 0x10;
             assert!(public.verify_pkcs1v15::<Sha256>(MESSAGE, &bad).is_err());
             assert!(public.verify_pss::<Sha256>(MESSAGE, &bad).is_err());
+            assert!(public.verify_pss_any_salt_len::<Sha256>(MESSAGE, &bad).is_err());
         }
-        assert!(public.verify_pss::<Sha256>(b"another message", signature).is_err());
+        assert!(public.verify_pss_any_salt_len::<Sha256>(b"another message", signature).is_err());
         assert!(public.verify_pkcs1v15::<Sha384>(MESSAGE, signature).is_err());
     }
     assert!(public.verify_pss::<Sha256>(MESSAGE, &pkcs1).is_err());
@@ -198,9 +220,12 @@ fn we_decrypt_openssl_ciphertexts() {
         encrypt(&["-pkeyopt", "rsa_padding_mode:oaep", "-pkeyopt", &md, "-pkeyopt", &mgf1])
     };
     let (oaep_sha256, oaep_sha1, pkcs1) = (oaep("sha256"), oaep("sha1"), encrypt(&[]));
-    assert_eq!(key.decrypt_oaep::<Sha256, _>(&oaep_sha256, b"", &mut rng).expect("OAEP-SHA-256"), MESSAGE);
-    assert_eq!(key.decrypt_oaep::<Sha1, _>(&oaep_sha1, b"", &mut rng).expect("OAEP-SHA-1"), MESSAGE);
-    assert_eq!(key.decrypt_pkcs1v15(&pkcs1, &mut rng).expect("PKCS#1 v1.5"), MESSAGE);
+    assert_eq!(
+        key.decrypt_oaep::<Sha256, _>(&oaep_sha256, b"", &mut rng).expect("OAEP-SHA-256")[..],
+        MESSAGE[..]
+    );
+    assert_eq!(key.decrypt_oaep::<Sha1, _>(&oaep_sha1, b"", &mut rng).expect("OAEP-SHA-1")[..], MESSAGE[..]);
+    assert_eq!(key.decrypt_pkcs1v15(&pkcs1, &mut rng).expect("PKCS#1 v1.5")[..], MESSAGE[..]);
 
     // Tampered ciphertexts, a wrong hash, a wrong label, the wrong scheme.
     for at in [0, 128, 255] {
@@ -463,28 +488,9 @@ fn our_key() -> &'static RsaPrivateKey {
 }
 
 /// Runs `openssl` with `args` in `dir` and returns its output, failing the
-/// test if it is missing or fails.
+/// test if it is missing (saying how to install it) or fails.
 fn openssl(dir: &Scratch, args: &[&str]) -> Output {
-    let output = match Command::new("openssl").args(args).current_dir(&dir.path).output() {
-        Ok(output) => output,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => panic!(
-            "`openssl` was not found on PATH. These tests check padlock-rsa against \
-             OpenSSL; install OpenSSL 3.0 or later (the `openssl` package) to run them."
-        ),
-        Err(error) => panic!("running openssl: {error}"),
-    };
-    assert!(output.status.success(), "openssl {}: {}", args.join(" "), describe(&output));
-    output
-}
-
-/// A program's output, for a failed assertion's message.
-fn describe(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    run_ok(Command::new("openssl").args(args).current_dir(&dir.path))
 }
 
 /// A scratch directory for one test, deleted when dropped.

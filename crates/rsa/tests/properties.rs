@@ -44,9 +44,10 @@ proptest! {
         let public = key().public_key();
         let c = public.encrypt_pkcs1v15(&message, &mut rng).expect("fits");
         prop_assert_eq!(c.len(), 128);
-        prop_assert_eq!(key().decrypt_pkcs1v15(&c, &mut rng).expect("decrypts"), message.clone());
+        prop_assert_eq!(&key().decrypt_pkcs1v15(&c, &mut rng).expect("decrypts")[..], &message[..]);
         let c = public.encrypt_oaep::<Sha256, _>(&message, b"label", &mut rng).expect("fits");
-        prop_assert_eq!(key().decrypt_oaep::<Sha256, _>(&c, b"label", &mut rng).expect("decrypts"), message.clone());
+        let decrypted = key().decrypt_oaep::<Sha256, _>(&c, b"label", &mut rng).expect("decrypts");
+        prop_assert_eq!(&decrypted[..], &message[..]);
         prop_assert!(key().decrypt_oaep::<Sha256, _>(&c, b"other", &mut rng).is_err());
         let mut flipped = c.clone();
         flipped[64] ^= 1;
@@ -81,16 +82,35 @@ fn tls_premaster_countermeasure_end_to_end() {
     let mut premaster = [0x5au8; 48];
     premaster[..2].copy_from_slice(&[0x03, 0x03]);
     let c = public.encrypt_pkcs1v15(&premaster, &mut rng).expect("fits");
-    assert_eq!(key().decrypt_tls_premaster(&c, [3, 3], &mut rng), premaster);
+    assert_eq!(*key().decrypt_tls_premaster(&c, [3, 3], &mut rng), premaster);
     // Wrong version, wrong length, garbage, wrong size: 48 random bytes, different each time.
     let wrong_version = key().decrypt_tls_premaster(&c, [3, 1], &mut rng);
-    assert_ne!(wrong_version, premaster);
+    assert_ne!(*wrong_version, premaster);
     let short = public.encrypt_pkcs1v15(&premaster[..47], &mut rng).expect("fits");
     let a = key().decrypt_tls_premaster(&short, [3, 3], &mut rng);
     let b = key().decrypt_tls_premaster(&short, [3, 3], &mut rng);
     assert_ne!(a, b);
-    assert_ne!(key().decrypt_tls_premaster(&[0x11; 128], [3, 3], &mut rng), premaster);
-    assert_ne!(key().decrypt_tls_premaster(&[0x11; 100], [3, 3], &mut rng), premaster);
+    assert_ne!(*key().decrypt_tls_premaster(&[0x11; 128], [3, 3], &mut rng), premaster);
+    assert_ne!(*key().decrypt_tls_premaster(&[0x11; 100], [3, 3], &mut rng), premaster);
+}
+
+/// Issue 14, defect 9: every secret the key hands out — a decrypted
+/// message, a TLS premaster secret, the private numbers — comes in a buffer
+/// that wipes itself when dropped (`ZeroizeOnDrop`), not a plain `Vec`.
+#[test]
+fn secrets_handed_out_are_wiped_on_drop() {
+    fn wiped_on_drop<T: zeroize::ZeroizeOnDrop>(_: &T) {}
+    let mut rng = StdRng::seed_from_u64(14);
+    let public = key().public_key();
+    let c = public.encrypt_pkcs1v15(&[3, 3, 1, 2], &mut rng).expect("fits");
+    wiped_on_drop(&key().decrypt_pkcs1v15(&c, &mut rng).expect("decrypts"));
+    wiped_on_drop(&key().decrypt_tls_premaster(&c, [3, 3], &mut rng));
+    let c = public.encrypt_oaep::<Sha256, _>(b"secret", b"", &mut rng).expect("fits");
+    wiped_on_drop(&key().decrypt_oaep::<Sha256, _>(&c, b"", &mut rng).expect("decrypts"));
+    wiped_on_drop(&key().d_bytes());
+    wiped_on_drop(&key().crt_bytes());
+    wiped_on_drop(&key().to_pkcs1_der());
+    wiped_on_drop(&key().to_pkcs8_pem());
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use num_bigint::BigUint;
 use padlock_bigint::Uint;
-use padlock_rsa::RsaPrivateKey;
+use padlock_rsa::{RsaPrivateKey, RsaPublicKey};
 use padlock_sha::{Hash, Sha1, Sha224, Sha256, Sha384, Sha512};
 use padlock_testkit::{Block, hex};
 use rand::SeedableRng;
@@ -138,15 +138,32 @@ fn pss_pkcs1_v21_examples() {
     for v in &vectors {
         assert_eq!(v.get("Hash"), "SHA-1");
         let key = key_with_crt(v);
-        let (message, signature) = (v.hex("Msg"), v.hex("Signature"));
-        key.public_key()
-            .verify_pss::<Sha1>(&message, &signature)
-            .unwrap_or_else(|e| panic!("{}: {e}", v.source));
-        let salt = v.hex("Salt");
+        let (message, signature, salt) = (v.hex("Msg"), v.hex("Signature"), v.hex("Salt"));
+        check_pss_salt_len::<Sha1>(key.public_key(), &message, &signature, salt.len(), &v.source);
         let mut rng = Prescribed::new(salt.clone());
         let ours = key.sign_pss_with_salt_len::<Sha1, _>(&message, salt.len(), &mut rng).expect("signs");
         assert_eq!(hex(&ours), hex(&signature), "{}", v.source);
     }
+}
+
+/// A PSS signature with a `salt_len`-byte salt verifies when that length is
+/// asked for or any is accepted, and not with a length one off; with the
+/// hash length (`verify_pss`) exactly when the salt is that long.
+fn check_pss_salt_len<H: Hash>(
+    key: &RsaPublicKey,
+    message: &[u8],
+    signature: &[u8],
+    salt_len: usize,
+    source: &str,
+) {
+    key.verify_pss_with_salt_len::<H>(message, signature, salt_len)
+        .unwrap_or_else(|e| panic!("{source}: {e}"));
+    key.verify_pss_any_salt_len::<H>(message, signature).unwrap_or_else(|e| panic!("{source}: {e}"));
+    assert!(key.verify_pss_with_salt_len::<H>(message, signature, salt_len + 1).is_err(), "{source}");
+    if salt_len > 0 {
+        assert!(key.verify_pss_with_salt_len::<H>(message, signature, salt_len - 1).is_err(), "{source}");
+    }
+    assert_eq!(key.verify_pss::<H>(message, signature).is_ok(), salt_len == H::OUTPUT_LEN, "{source}");
 }
 
 fn check_cavp<H: Hash>(v: &Block, pss: bool) {
@@ -154,10 +171,8 @@ fn check_cavp<H: Hash>(v: &Block, pss: bool) {
     let key = key_from(v, &p, &q);
     let (message, signature) = (v.hex("Msg"), v.hex("Signature"));
     if pss {
-        key.public_key()
-            .verify_pss::<H>(&message, &signature)
-            .unwrap_or_else(|e| panic!("{}: {e}", v.source));
         let salt = v.hex("Salt");
+        check_pss_salt_len::<H>(key.public_key(), &message, &signature, salt.len(), &v.source);
         let mut rng = Prescribed::new(salt.clone());
         let ours = key.sign_pss_with_salt_len::<H, _>(&message, salt.len(), &mut rng).expect("signs");
         assert_eq!(hex(&ours), hex(&signature), "{}", v.source);

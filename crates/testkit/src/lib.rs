@@ -1,6 +1,7 @@
 //! Test support shared by Padlock's crates (a dev-dependency only): the
 //! reader for the known-answer vector files in each crate's `tests/vectors/`,
-//! and hex helpers.
+//! hex helpers, and a runner for the outside programs tests compare against
+//! (`tools`: a missing program fails the test with how to install it).
 //!
 //! A vector file is a series of blocks separated by blank lines. Each block
 //! opens with `# ` comment lines saying where it comes from, then holds
@@ -11,6 +12,9 @@
 
 use std::cell::RefCell;
 use std::path::PathBuf;
+
+mod tools;
+pub use tools::{describe, install_hint, not_started, run, run_ok};
 
 /// One vector: its source comment and its attributes.
 pub struct Block {

@@ -102,6 +102,23 @@ pub enum AlertLevel {
 }
 
 impl AlertLevel {
+    /// The level of a wire code, if it is one (1 or 2).
+    pub fn from_u8(code: u8) -> Option<AlertLevel> {
+        match code {
+            1 => Some(AlertLevel::Warning),
+            2 => Some(AlertLevel::Fatal),
+            _ => None,
+        }
+    }
+
+    /// "warning" or "fatal".
+    pub fn name(self) -> &'static str {
+        match self {
+            AlertLevel::Warning => "warning",
+            AlertLevel::Fatal => "fatal",
+        }
+    }
+
     /// The wire code.
     pub fn to_u8(self) -> u8 {
         match self {

@@ -110,9 +110,18 @@ impl<'a> Reader<'a> {
 }
 
 /// Builds a message: integers, bytes and length-prefixed vectors.
+///
+/// A vector whose body outgrows its length prefix (a 300-byte `vec8`, say)
+/// cannot be written: the writer remembers it, and [`into_bytes`]
+/// (Self::into_bytes) returns an error instead of bytes that lie. Our own
+/// messages always fit; the check is for values a peer influences (a
+/// HelloRetryRequest's cookie, echoed in the next ClientHello), so that no
+/// peer input can reach a panic.
 #[derive(Default, Debug)]
 pub struct Writer {
     bytes: Vec<u8>,
+    /// Set when a value did not fit its field.
+    overflow: bool,
 }
 
 impl Writer {
@@ -121,9 +130,12 @@ impl Writer {
         Writer::default()
     }
 
-    /// The bytes written.
-    pub fn into_bytes(self) -> Vec<u8> {
-        self.bytes
+    /// The bytes written, or an error if a value did not fit its field.
+    pub fn into_bytes(self) -> Result<Vec<u8>, Error> {
+        if self.overflow {
+            return Err(Error::Internal("a message field is longer than its length prefix allows".into()));
+        }
+        Ok(self.bytes)
     }
 
     /// Appends raw bytes.
@@ -143,10 +155,9 @@ impl Writer {
         self.bytes(&value.to_be_bytes())
     }
 
-    /// A `uint24`; the value must fit (an internal invariant: our own
-    /// messages are far smaller).
+    /// A `uint24`; a larger value makes [`into_bytes`](Self::into_bytes) fail.
     pub fn u24(&mut self, value: usize) -> &mut Writer {
-        debug_assert!(value < 1 << 24);
+        self.overflow |= value >= 1 << 24;
         self.bytes(&(value as u32).to_be_bytes()[1..])
     }
 
@@ -176,9 +187,8 @@ impl Writer {
         self.bytes.extend(core::iter::repeat_n(0, width));
         body(self);
         let len = self.bytes.len() - start - width;
-        // Our own messages always fit their prefix; a body that did not
-        // would be a bug here, not something a peer can cause.
-        assert!(len < 1 << (8 * width), "vector body longer than its length prefix allows");
+        // A body that outgrows its prefix poisons the writer (see `into_bytes`).
+        self.overflow |= len >= 1 << (8 * width);
         let be = (len as u32).to_be_bytes();
         self.bytes[start..start + width].copy_from_slice(&be[4 - width..]);
         self

@@ -1,13 +1,11 @@
 //! Client and server configuration.
 
-use std::sync::Arc;
-
 use padlock_der::Time;
-use padlock_rsa::RsaPrivateKey;
 use padlock_x509::Certificate;
 
-use crate::messages::version::{TLS12, TLS13};
-use crate::suites::{ALL_SUITES, CipherSuite, NamedGroup, SignatureScheme};
+use crate::messages::ProtocolVersion;
+use crate::sign::{SignatureScheme, SigningKey};
+use crate::suites::{ALL_SUITES, CipherSuite, NamedGroup};
 use crate::trace::{KeyLogSink, TraceSink};
 
 /// What a client offers and trusts.
@@ -21,7 +19,7 @@ pub struct ClientConfig {
     /// Check the server's certificate chain and name (off only for `--insecure`).
     pub verify_certificate: bool,
     /// Versions in order of preference.
-    pub versions: Vec<u16>,
+    pub versions: Vec<ProtocolVersion>,
     /// Suites in order of preference.
     pub cipher_suites: Vec<CipherSuite>,
     /// Groups in order of preference (supported_groups).
@@ -49,7 +47,7 @@ impl ClientConfig {
             trust_anchors,
             server_name: server_name.to_string(),
             verify_certificate: true,
-            versions: vec![TLS13, TLS12],
+            versions: vec![ProtocolVersion::Tls13, ProtocolVersion::Tls12],
             cipher_suites: ALL_SUITES.to_vec(),
             groups: NamedGroup::ALL.to_vec(),
             key_share_groups: vec![NamedGroup::X25519],
@@ -62,15 +60,22 @@ impl ClientConfig {
     }
 }
 
+/// A certificate chain, leaf first, and the private key of the leaf.
+#[derive(Clone)]
+pub struct CertifiedKey {
+    /// The chain, leaf first.
+    pub chain: Vec<Certificate>,
+    /// The leaf's private key.
+    pub key: SigningKey,
+}
+
 /// What a server has and accepts.
 #[derive(Clone)]
 pub struct ServerConfig {
-    /// The certificate chain, leaf first.
-    pub certificate_chain: Vec<Certificate>,
-    /// The leaf's private key.
-    pub private_key: Arc<RsaPrivateKey>,
+    /// The certificates the server can present, each with its key.
+    pub certificates: Vec<CertifiedKey>,
     /// Versions in order of preference.
-    pub versions: Vec<u16>,
+    pub versions: Vec<ProtocolVersion>,
     /// Suites in order of preference (the server's order decides).
     pub cipher_suites: Vec<CipherSuite>,
     /// Groups in order of preference: TLS 1.3 key shares and TLS 1.2 ECDHE/DHE.
@@ -88,12 +93,12 @@ pub struct ServerConfig {
 }
 
 impl ServerConfig {
-    /// Defaults: TLS 1.3 then 1.2, every suite and group, ffdhe2048 for DHE.
-    pub fn new(certificate_chain: Vec<Certificate>, private_key: Arc<RsaPrivateKey>) -> ServerConfig {
+    /// Defaults: TLS 1.3 then 1.2, every suite and group, ffdhe2048 for
+    /// DHE, one certificate chain and its key.
+    pub fn new(chain: Vec<Certificate>, key: impl Into<SigningKey>) -> ServerConfig {
         ServerConfig {
-            certificate_chain,
-            private_key,
-            versions: vec![TLS13, TLS12],
+            certificates: vec![CertifiedKey { chain, key: key.into() }],
+            versions: vec![ProtocolVersion::Tls13, ProtocolVersion::Tls12],
             cipher_suites: ALL_SUITES.to_vec(),
             groups: NamedGroup::ALL.to_vec(),
             dhe_group: NamedGroup::Ffdhe2048,

@@ -5,7 +5,9 @@
 //! send come out of [`Connection::take_outgoing`]. In between, records are
 //! split off ([`Deframer`]), unprotected ([`HalfConn`]), and handshake
 //! messages reassembled across records and handed, one at a time, to the
-//! current handshake state, which consumes itself and returns the next.
+//! current state, which consumes itself and returns the next. The states
+//! of the handshake live in `client/` and `server/`; the state of an
+//! established connection, for both sides, in `traffic.rs`.
 
 use std::sync::Arc;
 
@@ -15,11 +17,10 @@ use crate::Error;
 use crate::alert::{AlertDescription, AlertLevel};
 use crate::config::{ClientConfig, ServerConfig};
 use crate::key_schedule::SecretKind;
-use crate::key_schedule::tls13::TrafficSecret;
-use crate::messages::{HandshakeType, KeyExchangeAlgorithm, MAX_HANDSHAKE_LEN, frame, version};
+use crate::messages::{HandshakeType, MAX_HANDSHAKE_LEN, ProtocolVersion, frame};
 use crate::record::{ContentType, Deframer, HalfConn, MAX_PLAINTEXT_LEN, Record};
 use crate::suites::CipherSuite;
-use crate::trace::{Event, KeyLogSink, Side, TraceSink, hex};
+use crate::trace::{Direction, Event, KeyLogSink, KeyStage, Side, TraceSink, hex};
 
 /// A whole handshake message, as received.
 pub(crate) struct Message {
@@ -39,31 +40,46 @@ pub(crate) enum Input {
     ChangeCipherSpec,
 }
 
-/// One handshake state: what is valid while waiting for the next message.
-/// `handle` consumes the state and returns the next one (rustls `Expect*`).
+impl Input {
+    /// The name of what came, for "unexpected message" errors.
+    fn name(&self) -> &'static str {
+        match self {
+            Input::Handshake(message) => message.typ.name(),
+            Input::ChangeCipherSpec => "ChangeCipherSpec",
+        }
+    }
+}
+
+/// One state of a connection: what is valid while waiting for the next
+/// message. `handle` consumes the state and returns the next one (rustls
+/// `Expect*`).
 pub(crate) trait State: Send {
     /// Handles the next input.
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error>;
+
     /// What this state waits for, for "unexpected message" errors.
     fn expecting(&self) -> &'static str;
+
     /// Whether the handshake is over (application data may flow).
     fn is_traffic(&self) -> bool {
         false
     }
+
+    /// TLS 1.3: sends a KeyUpdate and moves to the next write secret (RFC
+    /// 8446 §4.6.3). Only an established TLS 1.3 connection can.
+    fn send_key_update(&mut self, _core: &mut Core, _request_peer: bool) -> Result<(), Error> {
+        Err(Error::Internal("KeyUpdate needs a finished TLS 1.3 handshake".into()))
+    }
 }
 
-/// The error for a message that is not the one expected.
+/// The error for an input that is not the one expected (RFC 8446 §6.2,
+/// unexpected_message).
 pub(crate) fn unexpected(state: &dyn State, input: &Input) -> Error {
-    let got = match input {
-        Input::Handshake(message) => message.typ.name(),
-        Input::ChangeCipherSpec => "ChangeCipherSpec",
-    };
-    Error::UnexpectedMessage(format!("expected {}, got {got}", state.expecting()))
+    Error::UnexpectedMessage(format!("expected {}, got {}", state.expecting(), input.name()))
 }
 
 /// The message of type `typ`, or the error for anything else: the one path
-/// every state takes for an unexpected message (RFC 8446 §6.2,
-/// unexpected_message).
+/// every state takes for an unexpected message.
 pub(crate) fn expect_message(state: &dyn State, input: Input, typ: HandshakeType) -> Result<Message, Error> {
     match input {
         Input::Handshake(message) if message.typ == typ => Ok(message),
@@ -74,11 +90,11 @@ pub(crate) fn expect_message(state: &dyn State, input: Input, typ: HandshakeType
 /// What the handshake agreed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Negotiated {
-    /// The protocol version (0x0303 or 0x0304).
-    pub version: u16,
+    /// The protocol version.
+    pub version: ProtocolVersion,
     /// The cipher suite.
     pub suite: CipherSuite,
-    /// The key-exchange group (None for RSA key transport).
+    /// The key-exchange group's name (None for RSA key transport).
     pub group: Option<String>,
     /// TLS 1.2: whether the extended master secret was used.
     pub extended_master_secret: bool,
@@ -86,12 +102,13 @@ pub struct Negotiated {
 
 impl Negotiated {
     /// "TLS 1.3".
-    pub fn version_name(&self) -> String {
-        version::name(self.version)
+    pub fn version_name(&self) -> &'static str {
+        self.version.name()
     }
 }
 
-/// The state both sides share: record layer, buffers, sinks, RNG.
+/// What both phases of a connection share: the record layer and its
+/// buffers, the sinks, the RNG, and what was negotiated.
 pub(crate) struct Core {
     pub(crate) side: Side,
     deframer: Deframer,
@@ -104,20 +121,39 @@ pub(crate) struct Core {
     pub(crate) rng: Box<dyn CryptoRng + Send>,
     trace: Option<TraceSink>,
     key_log: Option<KeyLogSink>,
-    /// The negotiated version, once known (0 before).
-    pub(crate) version: u16,
-    /// The TLS 1.2 key exchange, once known (for decoding traces).
-    pub(crate) kx: Option<KeyExchangeAlgorithm>,
+    /// The version, once the hellos decided it.
+    pub(crate) version: Option<ProtocolVersion>,
+    /// The suite, once the hellos decided it (trace events name its key
+    /// exchange, so the CLI can decode TLS 1.2 key-exchange messages).
+    pub(crate) suite: Option<CipherSuite>,
     /// The client random, for key-log lines.
     pub(crate) client_random: [u8; 32],
-    pub(crate) negotiated: Option<Negotiated>,
-    /// TLS 1.3 application traffic secrets (read, write), for KeyUpdate.
-    pub(crate) traffic13: Option<(TrafficSecret, TrafficSecret)>,
-    /// The suite's key length, for KeyUpdate.
-    pub(crate) key_len: usize,
+    negotiated: Option<Negotiated>,
     peer_closed: bool,
     sent_close: bool,
+    /// Records in a row that advanced nothing (see [`MAX_IDLE_RECORDS`]).
+    pub(crate) idle_records: usize,
+    /// TLS 1.3: whether the one compatibility ChangeCipherSpec came.
+    seen_ccs: bool,
+    /// A TLS 1.3 server whose client offered 0-RTT data, which we never
+    /// accept: how many bytes of records we may still skip (RFC 8446 §4.2.10).
+    pub(crate) early_data_budget: Option<usize>,
 }
+
+/// How many records in a row may advance nothing — warning alerts, empty
+/// records, ChangeCipherSpecs, KeyUpdates and tickets with no application
+/// data between them — before the connection is ended: each costs work and
+/// a peer could send them forever. Other stacks do the same (OpenSSL allows
+/// 32 empty records; five TLS 1.2 warning alerts in a handshake are fatal).
+pub const MAX_IDLE_RECORDS: usize = 32;
+
+/// TLS 1.2 warning alerts in a row a handshake tolerates.
+const MAX_HANDSHAKE_WARNINGS: usize = 5;
+
+/// The largest ClientHello: RFC 8446 §4.1.2 bounds every field, so a hello
+/// can reach 2 + 32 + (1 + 32) + (2 + 2^16 - 2) + (1 + 2^8 - 1) + (2 + 2^16 - 1)
+/// = 131,396 bytes. Other handshake messages keep [`MAX_HANDSHAKE_LEN`].
+pub const MAX_CLIENT_HELLO_LEN: usize = 2 + 32 + 33 + (1 << 16) + (1 << 8) + 1 + (1 << 16);
 
 impl Core {
     fn new(
@@ -138,32 +174,42 @@ impl Core {
             rng,
             trace,
             key_log,
-            version: 0,
-            kx: None,
+            version: None,
+            suite: None,
             client_random: [0; 32],
             negotiated: None,
-            traffic13: None,
-            key_len: 16,
             peer_closed: false,
             sent_close: false,
+            idle_records: 0,
+            seen_ccs: false,
+            early_data_budget: None,
         }
     }
 
-    /// Sends an event to the trace sink, if any.
-    pub(crate) fn emit(&self, event: Event) {
+    /// Counts a record that advanced nothing; too many in a row end the
+    /// connection. `limit` is [`MAX_IDLE_RECORDS`] or a tighter one.
+    pub(crate) fn idle(&mut self, limit: usize, what: &str) -> Result<(), Error> {
+        self.idle_records += 1;
+        if self.idle_records > limit {
+            return Err(Error::UnexpectedMessage(format!(
+                "{} {what} in a row, with nothing else between them",
+                self.idle_records
+            )));
+        }
+        Ok(())
+    }
+
+    /// Sends an event to the trace sink. The event is only built if a sink
+    /// is attached: many carry copies of secrets or whole messages.
+    pub(crate) fn emit(&self, event: impl FnOnce() -> Event) {
         if let Some(trace) = &self.trace {
-            trace(self.side, &event);
+            trace(self.side, &event());
         }
     }
 
-    /// Whether anyone listens to events (to skip building costly ones).
-    pub(crate) fn tracing(&self) -> bool {
-        self.trace.is_some()
-    }
-
-    /// Emits a secret and writes its NSS key-log line.
+    /// Traces a secret and writes its NSS key-log line, if anyone listens.
     pub(crate) fn log_secret(&self, kind: SecretKind, value: &[u8]) {
-        self.emit(Event::Secret { name: kind.label().to_string(), value: value.to_vec() });
+        self.emit(|| Event::Secret { kind, value: value.to_vec() });
         if let Some(key_log) = &self.key_log
             && !kind.nss_label().is_empty()
         {
@@ -173,17 +219,17 @@ impl Core {
 
     /// Frames a handshake message, queues it for sending and returns the
     /// framed bytes (for the transcript).
-    pub(crate) fn send_handshake(&mut self, typ: HandshakeType, body: &[u8]) -> Vec<u8> {
-        let raw = frame(typ, body);
-        self.emit(Event::Handshake {
+    pub(crate) fn send_handshake(&mut self, typ: HandshakeType, body: &[u8]) -> Result<Vec<u8>, Error> {
+        let raw = frame(typ, body)?;
+        self.emit(|| Event::Handshake {
             sent: true,
             typ,
             bytes: raw.clone(),
             version: self.version,
-            kx: self.kx,
+            kx: self.suite.and_then(|s| s.kx),
         });
         self.pending_handshake.extend_from_slice(&raw);
-        raw
+        Ok(raw)
     }
 
     /// Seals queued handshake messages into records of at most 2^14 bytes
@@ -199,9 +245,7 @@ impl Core {
     fn seal(&mut self, content_type: ContentType, payload: &[u8]) -> Result<Vec<u8>, Error> {
         let record = self.write.seal(content_type, payload)?;
         self.outgoing.extend_from_slice(&record);
-        if self.tracing() {
-            self.emit(Event::Record { sent: true, content_type, bytes: record.clone() });
-        }
+        self.emit(|| Event::Record { sent: true, content_type, bytes: record.clone() });
         Ok(record)
     }
 
@@ -214,48 +258,37 @@ impl Core {
     pub(crate) fn send_change_cipher_spec(&mut self) -> Result<(), Error> {
         self.flush_handshake()?;
         self.seal(ContentType::ChangeCipherSpec, &[1])?;
-        self.emit(Event::ChangeCipherSpec { sent: true });
+        self.emit(|| Event::ChangeCipherSpec { sent: true });
         Ok(())
     }
 
-    /// Installs new write protection; what was queued goes out under the old one.
-    pub(crate) fn set_write(
+    /// Installs new protection for one direction, made from `key` and `iv`
+    /// by `make`. New write keys apply after what is already queued; new
+    /// read keys need the handshake buffer empty (RFC 8446 §5.1: a
+    /// handshake message must not straddle a key change).
+    pub(crate) fn install(
         &mut self,
+        direction: Direction,
+        stage: KeyStage,
         half: HalfConn,
-        stage: &str,
         key: &[u8],
         iv: &[u8],
     ) -> Result<(), Error> {
-        self.flush_handshake()?;
-        self.write = half;
-        self.emit(Event::KeysInstalled {
-            write: true,
-            stage: stage.into(),
-            key: key.to_vec(),
-            iv: iv.to_vec(),
-        });
-        Ok(())
-    }
-
-    /// Installs new read protection. RFC 8446 §5.1: a handshake message
-    /// must not straddle a key change, so nothing may be left buffered.
-    pub(crate) fn set_read(
-        &mut self,
-        half: HalfConn,
-        stage: &str,
-        key: &[u8],
-        iv: &[u8],
-    ) -> Result<(), Error> {
-        if !self.handshake_in.is_empty() {
-            return Err(Error::UnexpectedMessage("handshake data not aligned with a key change".into()));
+        match direction {
+            Direction::Write => {
+                self.flush_handshake()?;
+                self.write = half;
+            }
+            Direction::Read => {
+                if !self.handshake_in.is_empty() {
+                    return Err(Error::UnexpectedMessage(
+                        "handshake data not aligned with a key change".into(),
+                    ));
+                }
+                self.read = half;
+            }
         }
-        self.read = half;
-        self.emit(Event::KeysInstalled {
-            write: false,
-            stage: stage.into(),
-            key: key.to_vec(),
-            iv: iv.to_vec(),
-        });
+        self.emit(|| Event::KeysInstalled { direction, stage, key: key.to_vec(), iv: iv.to_vec() });
         Ok(())
     }
 
@@ -263,18 +296,13 @@ impl Core {
     pub(crate) fn send_alert(&mut self, level: AlertLevel, description: AlertDescription) {
         let _ = self.flush_handshake();
         if self.seal(ContentType::Alert, &[level.to_u8(), description.to_u8()]).is_ok() {
-            self.emit(Event::Alert { sent: true, level: level.to_u8(), description });
+            self.emit(|| Event::Alert { sent: true, level, description });
         }
     }
 
     /// Records what was negotiated and tells the trace.
-    pub(crate) fn set_negotiated(&mut self, negotiated: Negotiated, why: String) {
-        self.emit(Event::Negotiated {
-            version: negotiated.version,
-            suite: negotiated.suite.name,
-            group: negotiated.group.clone(),
-            why,
-        });
+    pub(crate) fn set_negotiated(&mut self, negotiated: Negotiated) {
+        self.emit(|| Event::Negotiated(negotiated.clone()));
         self.negotiated = Some(negotiated);
     }
 }
@@ -297,8 +325,8 @@ impl Connection {
 
     /// A server connection, waiting for a ClientHello.
     pub fn server(config: Arc<ServerConfig>, rng: Box<dyn CryptoRng + Send>) -> Connection {
-        let mut core = Core::new(Side::Server, rng, config.trace.clone(), config.key_log.clone());
-        let state = crate::server::start(config, &mut core);
+        let core = Core::new(Side::Server, rng, config.trace.clone(), config.key_log.clone());
+        let state = crate::server::start(config);
         Connection { core, state: Some(state), failed: None }
     }
 
@@ -317,9 +345,10 @@ impl Connection {
         result
     }
 
-    /// The peer's transport ended: an error unless close_notify came first.
+    /// The peer's transport ended: an error unless close_notify came first
+    /// (and the handshake had finished: see [`Connection::read_tls`]).
     pub fn read_eof(&mut self) -> Result<(), Error> {
-        if self.core.peer_closed {
+        if self.core.peer_closed && !self.is_handshaking() {
             return Ok(());
         }
         let error = Error::UnexpectedEof;
@@ -330,10 +359,10 @@ impl Connection {
     }
 
     fn fail(&mut self, error: Error) {
+        self.core.emit(|| Event::Failed(error.clone()));
         if let Some(description) = error.alert() {
             self.core.send_alert(AlertLevel::Fatal, description);
         }
-        self.core.emit(Event::Note(format!("connection failed: {error}")));
         self.failed = Some(error);
     }
 
@@ -390,9 +419,7 @@ impl Connection {
         }
         for chunk in data.chunks(MAX_PLAINTEXT_LEN) {
             let record = self.core.seal(ContentType::ApplicationData, chunk)?;
-            if self.core.tracing() {
-                self.core.emit(Event::ApplicationData { sent: true, plaintext: chunk.to_vec(), record });
-            }
+            self.core.emit(|| Event::ApplicationData { sent: true, plaintext: chunk.to_vec(), record });
         }
         Ok(())
     }
@@ -408,54 +435,108 @@ impl Connection {
     /// TLS 1.3: sends a KeyUpdate (RFC 8446 §4.6.3) and switches to the next
     /// write secret; `request_peer` asks the peer to update too.
     pub fn send_key_update(&mut self, request_peer: bool) -> Result<(), Error> {
-        if self.is_handshaking() || self.core.version != version::TLS13 {
-            return Err(Error::Internal("KeyUpdate needs a finished TLS 1.3 handshake".into()));
+        if let Some(error) = &self.failed {
+            return Err(error.clone());
         }
-        self.core.send_handshake(HandshakeType::KeyUpdate, &[u8::from(request_peer)]);
-        crate::client::tls13::update_write_secret(&mut self.core)
+        let state = self.state.as_mut().ok_or_else(|| Error::Internal("no connection state".into()))?;
+        state.send_key_update(&mut self.core, request_peer)
     }
 
     fn process_records(&mut self) -> Result<(), Error> {
         while let Some(record) = self.core.deframer.next_record()? {
-            if self.core.peer_closed {
-                // RFC 8446 §6.1: anything after close_notify is ignored.
-                continue;
-            }
-            if record.content_type == ContentType::ChangeCipherSpec {
-                self.change_cipher_spec(&record)?;
-                continue;
-            }
-            let record_bytes = if self.core.tracing() { Some(record.to_bytes()) } else { None };
-            let (content_type, plaintext) = self.core.read.open(record)?;
-            match content_type {
-                ContentType::Alert => self.alert(&plaintext)?,
-                ContentType::Handshake => {
-                    // RFC 8446 §5.1: zero-length handshake fragments are not allowed.
-                    if plaintext.is_empty() {
-                        return Err(Error::Decode("an empty handshake record"));
-                    }
-                    self.core.handshake_in.extend_from_slice(&plaintext);
-                    self.handshake_messages()?;
-                }
-                ContentType::ApplicationData => {
-                    if self.is_handshaking() || !self.core.handshake_in.is_empty() {
-                        return Err(Error::UnexpectedMessage("application data during the handshake".into()));
-                    }
-                    if let Some(record) = record_bytes {
-                        self.core.emit(Event::ApplicationData {
-                            sent: false,
-                            plaintext: plaintext.clone(),
-                            record,
-                        });
-                    }
-                    self.core.app_in.extend_from_slice(&plaintext);
-                }
-                ContentType::ChangeCipherSpec => {
-                    return Err(Error::UnexpectedMessage("an encrypted ChangeCipherSpec".into()));
-                }
+            // RFC 8446 §6.1: anything after close_notify is ignored.
+            if !self.core.peer_closed {
+                self.record(record)?;
             }
         }
         Ok(())
+    }
+
+    /// One record: unprotect it and hand its content on.
+    fn record(&mut self, record: Record) -> Result<(), Error> {
+        match record.content_type {
+            ContentType::ChangeCipherSpec => return self.change_cipher_spec(&record),
+            // RFC 8446 §6.2: a TLS 1.3 peer that has not installed our keys
+            // yet (a client refusing our ServerHello) alerts in the clear.
+            // Take it as its alert; there is nothing to answer.
+            ContentType::Alert if self.core.read.is_protected() && self.in_tls13_handshake() => {
+                return self.alert(&record.fragment);
+            }
+            _ => {}
+        }
+        let record_bytes = self.core.trace.as_ref().map(|_| record.to_bytes());
+        let Some((content_type, plaintext)) = self.open(record)? else {
+            return Ok(());
+        };
+        match content_type {
+            ContentType::Alert => self.alert(&plaintext),
+            ContentType::Handshake => {
+                // RFC 8446 §5.4 (and RFC 5246 §6.2.1): no empty handshake records.
+                if plaintext.is_empty() {
+                    return Err(Error::UnexpectedMessage("an empty handshake record".into()));
+                }
+                self.core.handshake_in.extend_from_slice(&plaintext);
+                self.handshake_messages()
+            }
+            ContentType::ApplicationData => self.application_data(plaintext, record_bytes),
+            ContentType::ChangeCipherSpec => {
+                Err(Error::UnexpectedMessage("an encrypted ChangeCipherSpec".into()))
+            }
+        }
+    }
+
+    /// Removes a record's protection, or skips it: `None` for 0-RTT data we
+    /// never accepted. RFC 8446 §4.2.10: a server that declines early data
+    /// skips the records it cannot decrypt, up to a budget, until one opens
+    /// under the handshake keys; after a HelloRetryRequest it skips
+    /// application data until the second ClientHello.
+    fn open(&mut self, record: Record) -> Result<Option<(ContentType, Vec<u8>)>, Error> {
+        let len = record.fragment.len();
+        let skippable =
+            record.content_type == ContentType::ApplicationData && self.core.early_data_budget.is_some();
+        if skippable && !self.core.read.is_protected() {
+            return self.skip_early_data(len);
+        }
+        match self.core.read.open(record) {
+            Err(Error::BadRecordMac) if skippable => self.skip_early_data(len),
+            Err(error) => Err(error),
+            Ok(opened) => {
+                if self.core.read.is_protected() {
+                    self.core.early_data_budget = None;
+                }
+                Ok(Some(opened))
+            }
+        }
+    }
+
+    fn skip_early_data(&mut self, len: usize) -> Result<Option<(ContentType, Vec<u8>)>, Error> {
+        let budget = self.core.early_data_budget.unwrap_or(0);
+        match budget.checked_sub(len) {
+            Some(left) => {
+                self.core.early_data_budget = Some(left);
+                Ok(None)
+            }
+            None => Err(Error::BadRecordMac),
+        }
+    }
+
+    fn application_data(&mut self, plaintext: Vec<u8>, record: Option<Vec<u8>>) -> Result<(), Error> {
+        if self.is_handshaking() || !self.core.handshake_in.is_empty() {
+            return Err(Error::UnexpectedMessage("application data during the handshake".into()));
+        }
+        if plaintext.is_empty() {
+            return self.core.idle(MAX_IDLE_RECORDS, "empty records");
+        }
+        self.core.idle_records = 0;
+        if let Some(record) = record {
+            self.core.emit(|| Event::ApplicationData { sent: false, plaintext: plaintext.clone(), record });
+        }
+        self.core.app_in.extend_from_slice(&plaintext);
+        Ok(())
+    }
+
+    fn in_tls13_handshake(&self) -> bool {
+        self.core.version == Some(ProtocolVersion::Tls13) && self.is_handshaking()
     }
 
     /// RFC 8446 §5: in TLS 1.3 an unprotected ChangeCipherSpec of one byte 1
@@ -469,62 +550,91 @@ impl Connection {
             return Err(Error::UnexpectedMessage("ChangeCipherSpec inside a handshake message".into()));
         }
         // RFC 8446 §5: only "after the first ClientHello": a server that has
-        // not seen one yet (version still 0) takes it as unexpected.
-        if self.core.version == 0 && self.core.side == Side::Server {
+        // not seen one yet (no version yet) takes it as unexpected.
+        if self.core.version.is_none() && self.core.side == Side::Server {
             return Err(Error::UnexpectedMessage("ChangeCipherSpec before the ClientHello".into()));
         }
-        self.core.emit(Event::ChangeCipherSpec { sent: false });
-        if self.core.version == version::TLS12 {
+        self.core.emit(|| Event::ChangeCipherSpec { sent: false });
+        if self.core.version == Some(ProtocolVersion::Tls12) {
             return self.step(Input::ChangeCipherSpec);
         }
-        if self.is_handshaking() {
-            return Ok(());
+        if !self.is_handshaking() {
+            return Err(Error::UnexpectedMessage("ChangeCipherSpec after the handshake".into()));
         }
-        Err(Error::UnexpectedMessage("ChangeCipherSpec after the handshake".into()))
+        // RFC 8446 §D.4: a peer in compatibility mode sends exactly one.
+        if self.core.seen_ccs {
+            return Err(Error::UnexpectedMessage("a second ChangeCipherSpec in a TLS 1.3 handshake".into()));
+        }
+        self.core.seen_ccs = true;
+        Ok(())
     }
 
     fn alert(&mut self, payload: &[u8]) -> Result<(), Error> {
         let [level, code] = payload else {
+            // RFC 8446 §5.4: an empty alert record is unexpected_message.
+            if payload.is_empty() {
+                return Err(Error::UnexpectedMessage("an empty alert record".into()));
+            }
             return Err(Error::Decode("an alert that is not two bytes"));
         };
+        let level = AlertLevel::from_u8(*level)
+            .ok_or(Error::IllegalParameter("an alert level that is neither warning nor fatal"))?;
         let description = AlertDescription::from_u8(*code);
-        self.core.emit(Event::Alert { sent: false, level: *level, description });
+        self.core.emit(|| Event::Alert { sent: false, level, description });
+        let tls12 = self.core.version == Some(ProtocolVersion::Tls12);
         match description {
+            // A close_notify before the handshake finished ends a handshake
+            // that cannot finish: a failure, not a clean end.
+            AlertDescription::CloseNotify if self.is_handshaking() => Err(Error::AlertReceived(description)),
             AlertDescription::CloseNotify => {
                 self.core.peer_closed = true;
                 Ok(())
             }
             // RFC 8446 §6.1: user_canceled is followed by close_notify.
-            AlertDescription::UserCanceled => Ok(()),
-            // TLS 1.2 warnings other than these are noted and ignored;
-            // RFC 8446 §6 treats every other alert as fatal.
-            _ if *level == 1 && self.core.version == version::TLS12 => Ok(()),
+            AlertDescription::UserCanceled => self.core.idle(MAX_IDLE_RECORDS, "user_canceled alerts"),
+            // TLS 1.2 warnings other than these are noted and ignored, a
+            // few at a time; RFC 8446 §6 treats every other alert as fatal.
+            _ if level == AlertLevel::Warning && tls12 => {
+                let limit = if self.is_handshaking() { MAX_HANDSHAKE_WARNINGS } else { MAX_IDLE_RECORDS };
+                self.core.idle(limit, "warning alerts")
+            }
             _ => Err(Error::AlertReceived(description)),
         }
     }
 
     /// Cuts whole messages off the reassembly buffer and hands them on.
     fn handshake_messages(&mut self) -> Result<(), Error> {
-        while self.core.handshake_in.len() >= 4 {
-            let buffer = &self.core.handshake_in;
-            let len = usize::from(buffer[1]) << 16 | usize::from(buffer[2]) << 8 | usize::from(buffer[3]);
+        while let Some(&[typ, l0, l1, l2]) = self.core.handshake_in.first_chunk::<4>() {
+            let len = usize::from(l0) << 16 | usize::from(l1) << 8 | usize::from(l2);
             // Checked from the header, before buffering the body.
-            if len > MAX_HANDSHAKE_LEN {
-                return Err(Error::Decode("a handshake message longer than 64 KiB"));
+            let limit = if typ == HandshakeType::ClientHello.to_u8() {
+                MAX_CLIENT_HELLO_LEN
+            } else {
+                MAX_HANDSHAKE_LEN
+            };
+            if len > limit {
+                return Err(Error::Decode(
+                    "a handshake message longer than the limit (64 KiB, 128 KiB for a ClientHello)",
+                ));
             }
-            if buffer.len() < 4 + len {
+            if self.core.handshake_in.len() < 4 + len {
                 break;
             }
             let raw: Vec<u8> = self.core.handshake_in.drain(..4 + len).collect();
-            let typ = HandshakeType::from_u8(raw[0])
-                .ok_or_else(|| Error::UnexpectedMessage(format!("unknown handshake type {}", raw[0])))?;
-            self.core.emit(Event::Handshake {
+            let typ = HandshakeType::from_u8(typ)
+                .ok_or_else(|| Error::UnexpectedMessage(format!("unknown handshake type {typ}")))?;
+            self.core.emit(|| Event::Handshake {
                 sent: false,
                 typ,
                 bytes: raw.clone(),
                 version: self.core.version,
-                kx: self.core.kx,
+                kx: self.core.suite.and_then(|s| s.kx),
             });
+            // Handshake messages move a handshake on; after it, the state
+            // decides (traffic.rs counts tickets and unasked KeyUpdates).
+            if self.is_handshaking() {
+                self.core.idle_records = 0;
+            }
             let body = raw[4..].to_vec();
             self.step(Input::Handshake(Message { typ, body, raw }))?;
         }

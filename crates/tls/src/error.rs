@@ -26,25 +26,26 @@ pub enum Error {
     NoCommonParameters(String),
     /// The peer's version is not one we speak. Sends `protocol_version`.
     ProtocolVersion(String),
-    /// The certificate chain does not verify. Sends `bad_certificate`,
-    /// or `unknown_ca` when no trust anchor issued it.
-    BadCertificate(String),
-    /// The chain leads to no trust anchor. Sends `unknown_ca`.
-    UnknownCa(String),
+    /// The peer's certificate chain or name check failed in padlock-x509.
+    /// Sends the alert [`certificate_alert`] picks: `unknown_ca`,
+    /// `certificate_expired`, `unsupported_certificate` or `bad_certificate`.
+    Certificate(Box<padlock_x509::Error>),
+    /// A certificate we cannot use, for a reason outside padlock-x509 (a
+    /// key of a kind we cannot verify with). Sends `unsupported_certificate`.
+    UnsupportedCertificate(String),
     /// A signature, Finished or other check failed. Sends `decrypt_error`.
     DecryptError(&'static str),
     /// A required extension is missing. Sends `missing_extension`.
     MissingExtension(&'static str),
     /// An extension that is not allowed here. Sends `unsupported_extension`.
     UnsupportedExtension(String),
-    /// The server refuses to renegotiate. Sends `no_renegotiation` (warning in TLS 1.2).
-    NoRenegotiation,
+    /// RFC 7507 §3: a fallback connection (TLS_FALLBACK_SCSV) to a server
+    /// that speaks a higher version. Sends `inappropriate_fallback`.
+    InappropriateFallback,
     /// A downgrade was detected (RFC 8446 §4.1.3). Sends `illegal_parameter`.
     Downgrade,
     /// The peer sent us an alert.
     AlertReceived(AlertDescription),
-    /// The peer closed the connection (close_notify); not a failure.
-    Closed,
     /// The transport ended before close_notify or in the middle of a record.
     UnexpectedEof,
     /// A local failure (a key that cannot sign, a bad configuration).
@@ -66,14 +67,14 @@ impl Error {
             Error::RecordOverflow => A::RecordOverflow,
             Error::NoCommonParameters(_) => A::HandshakeFailure,
             Error::ProtocolVersion(_) => A::ProtocolVersion,
-            Error::BadCertificate(_) => A::BadCertificate,
-            Error::UnknownCa(_) => A::UnknownCa,
+            Error::Certificate(error) => certificate_alert(error),
+            Error::UnsupportedCertificate(_) => A::UnsupportedCertificate,
             Error::DecryptError(_) => A::DecryptError,
             Error::MissingExtension(_) => A::MissingExtension,
             Error::UnsupportedExtension(_) => A::UnsupportedExtension,
-            Error::NoRenegotiation => A::NoRenegotiation,
+            Error::InappropriateFallback => A::InappropriateFallback,
             Error::Internal(_) => A::InternalError,
-            Error::AlertReceived(_) | Error::Closed | Error::UnexpectedEof | Error::Io(_) => return None,
+            Error::AlertReceived(_) | Error::UnexpectedEof | Error::Io(_) => return None,
         })
     }
 }
@@ -88,17 +89,26 @@ impl fmt::Display for Error {
             Error::RecordOverflow => write!(f, "a record is longer than the protocol allows"),
             Error::NoCommonParameters(what) => write!(f, "{what}"),
             Error::ProtocolVersion(what) => write!(f, "protocol version: {what}"),
-            Error::BadCertificate(what) => write!(f, "bad certificate: {what}"),
-            Error::UnknownCa(what) => write!(f, "unknown CA: {what}"),
+            Error::Certificate(error) => {
+                let what = match certificate_alert(error) {
+                    AlertDescription::UnknownCa => "unknown CA",
+                    AlertDescription::CertificateExpired => "certificate not valid at this time",
+                    AlertDescription::UnsupportedCertificate => "certificate not supported",
+                    _ => "bad certificate",
+                };
+                write!(f, "{what}: {error}")
+            }
+            Error::UnsupportedCertificate(what) => write!(f, "certificate not supported: {what}"),
             Error::DecryptError(what) => write!(f, "check failed: {what}"),
             Error::MissingExtension(what) => write!(f, "missing extension: {what}"),
             Error::UnsupportedExtension(what) => write!(f, "extension not allowed: {what}"),
-            Error::NoRenegotiation => write!(f, "renegotiation refused"),
+            Error::InappropriateFallback => {
+                write!(f, "the client fell back to an older version than both sides speak (RFC 7507)")
+            }
             Error::Downgrade => {
                 write!(f, "downgrade detected: the server speaks TLS 1.3 but chose an older version")
             }
             Error::AlertReceived(alert) => write!(f, "the peer sent the alert {}", alert.name()),
-            Error::Closed => write!(f, "the peer closed the connection"),
             Error::UnexpectedEof => write!(f, "the connection ended without close_notify"),
             Error::Internal(what) => write!(f, "internal error: {what}"),
             Error::Io(what) => write!(f, "I/O error: {what}"),
@@ -107,6 +117,22 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// The alert for a certificate padlock-x509 refused (RFC 8446 §6.2):
+/// `unknown_ca` when the chain leads to no trust anchor, `certificate_expired`
+/// for a date outside the validity period, `unsupported_certificate` for an
+/// algorithm we cannot check, `bad_certificate` for the rest.
+pub fn certificate_alert(error: &padlock_x509::Error) -> AlertDescription {
+    use padlock_x509::Error as X;
+    match error {
+        X::UnknownIssuer(_) => AlertDescription::UnknownCa,
+        X::Expired { .. } | X::NotYetValid { .. } => AlertDescription::CertificateExpired,
+        X::UnsupportedSignature(_) | X::UnsupportedKey { .. } => AlertDescription::UnsupportedCertificate,
+        // Not meant for a TLS server, or not for this key exchange (as OpenSSL answers).
+        X::NotForTlsServers { .. } | X::KeyUsageForbids { .. } => AlertDescription::UnsupportedCertificate,
+        _ => AlertDescription::BadCertificate,
+    }
+}
 
 impl From<std::io::Error> for Error {
     fn from(error: std::io::Error) -> Error {

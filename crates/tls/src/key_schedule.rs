@@ -162,18 +162,32 @@ fn copy_and_wipe<O: AsRef<[u8]> + AsMut<[u8]>>(mut output: O) -> Vec<u8> {
 ///
 /// The NSS key-log format (`SSLKEYLOGFILE`) is what Wireshark reads to
 /// decrypt a capture: one line `<nss_label> <client_random> <secret>` each.
+/// Trace events name secrets by kind; the CLI words them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SecretKind {
+    /// The TLS 1.2 premaster secret (RFC 5246 §8.1): the (EC)DHE result or
+    /// the 48 bytes RSA key transport carried.
+    Tls12Premaster,
     /// The TLS 1.2 master secret (RFC 5246 §8.1).
     Tls12MasterSecret,
+    /// The TLS 1.3 early secret (RFC 8446 §7.1).
+    EarlySecret,
+    /// The TLS 1.3 handshake secret (RFC 8446 §7.1).
+    HandshakeSecret,
+    /// The TLS 1.3 master secret (RFC 8446 §7.1).
+    MasterSecret,
     /// `client_handshake_traffic_secret` (RFC 8446 §7.1).
     ClientHandshakeTraffic,
     /// `server_handshake_traffic_secret` (RFC 8446 §7.1).
     ServerHandshakeTraffic,
-    /// `client_application_traffic_secret_N` (RFC 8446 §7.1, §7.2).
+    /// `client_application_traffic_secret_0` (RFC 8446 §7.1).
     ClientApplicationTraffic,
-    /// `server_application_traffic_secret_N` (RFC 8446 §7.1, §7.2).
+    /// `server_application_traffic_secret_0` (RFC 8446 §7.1).
     ServerApplicationTraffic,
+    /// `client_application_traffic_secret_N+1`, after a KeyUpdate (RFC 8446 §7.2).
+    ClientApplicationTrafficNext,
+    /// `server_application_traffic_secret_N+1`, after a KeyUpdate (RFC 8446 §7.2).
+    ServerApplicationTrafficNext,
     /// `exporter_master_secret` (RFC 8446 §7.1, §7.5).
     ExporterMaster,
     /// `resumption_master_secret` (RFC 8446 §7.1, §4.6.1).
@@ -182,42 +196,52 @@ pub enum SecretKind {
 
 impl SecretKind {
     /// The label the RFC derives this secret with, without the `"tls13 "`
-    /// prefix: `"c hs traffic"`; `"master secret"` for TLS 1.2.
+    /// prefix: `"c hs traffic"`; for the secrets HKDF-Extract makes, and
+    /// TLS 1.2's, the RFC's name (`"master secret"`).
     pub fn label(self) -> &'static str {
         self.names().0
     }
 
     /// The name of this secret in the NSS key-log format; `""` for the
-    /// resumption master secret, which the format does not log.
+    /// secrets the format does not log.
     pub fn nss_label(self) -> &'static str {
         self.names().1
     }
 
-    /// The secret in plain words, for the demo and traces.
-    pub fn description(self) -> &'static str {
-        self.names().2
-    }
-
-    /// The one table: (RFC label, NSS key-log name, description).
-    fn names(self) -> (&'static str, &'static str, &'static str) {
+    /// The one table: (RFC label, NSS key-log name).
+    fn names(self) -> (&'static str, &'static str) {
         match self {
             // RFC 5246 §8.1
-            SecretKind::Tls12MasterSecret => ("master secret", "CLIENT_RANDOM", "the TLS 1.2 master secret"),
+            SecretKind::Tls12Premaster => ("premaster secret", ""),
+            SecretKind::Tls12MasterSecret => ("master secret", "CLIENT_RANDOM"),
             // RFC 8446 §7.1
-            SecretKind::ClientHandshakeTraffic => {
-                ("c hs traffic", "CLIENT_HANDSHAKE_TRAFFIC_SECRET", "the client's handshake traffic secret")
+            SecretKind::EarlySecret => ("early secret", ""),
+            SecretKind::HandshakeSecret => ("handshake secret", ""),
+            SecretKind::MasterSecret => ("master secret", ""),
+            SecretKind::ClientHandshakeTraffic => ("c hs traffic", "CLIENT_HANDSHAKE_TRAFFIC_SECRET"),
+            SecretKind::ServerHandshakeTraffic => ("s hs traffic", "SERVER_HANDSHAKE_TRAFFIC_SECRET"),
+            SecretKind::ClientApplicationTraffic => ("c ap traffic", "CLIENT_TRAFFIC_SECRET_0"),
+            SecretKind::ServerApplicationTraffic => ("s ap traffic", "SERVER_TRAFFIC_SECRET_0"),
+            // RFC 8446 §7.2: Wireshark follows KeyUpdates itself from secret 0.
+            SecretKind::ClientApplicationTrafficNext | SecretKind::ServerApplicationTrafficNext => {
+                ("traffic upd", "")
             }
-            SecretKind::ServerHandshakeTraffic => {
-                ("s hs traffic", "SERVER_HANDSHAKE_TRAFFIC_SECRET", "the server's handshake traffic secret")
-            }
-            SecretKind::ClientApplicationTraffic => {
-                ("c ap traffic", "CLIENT_TRAFFIC_SECRET_0", "the client's application traffic secret")
-            }
-            SecretKind::ServerApplicationTraffic => {
-                ("s ap traffic", "SERVER_TRAFFIC_SECRET_0", "the server's application traffic secret")
-            }
-            SecretKind::ExporterMaster => ("exp master", "EXPORTER_SECRET", "the exporter master secret"),
-            SecretKind::ResumptionMaster => ("res master", "", "the resumption master secret"),
+            SecretKind::ExporterMaster => ("exp master", "EXPORTER_SECRET"),
+            SecretKind::ResumptionMaster => ("res master", ""),
+        }
+    }
+
+    /// The side whose traffic this secret protects, for traffic secrets.
+    pub fn sender(self) -> Option<crate::trace::Side> {
+        use crate::trace::Side;
+        match self {
+            SecretKind::ClientHandshakeTraffic
+            | SecretKind::ClientApplicationTraffic
+            | SecretKind::ClientApplicationTrafficNext => Some(Side::Client),
+            SecretKind::ServerHandshakeTraffic
+            | SecretKind::ServerApplicationTraffic
+            | SecretKind::ServerApplicationTrafficNext => Some(Side::Server),
+            _ => None,
         }
     }
 }

@@ -6,18 +6,35 @@
 //! ([`Connection::take_outgoing`]); it never touches a socket. [`Stream`]
 //! wraps one around any `Read + Write` (a `TcpStream`).
 //!
-//! Organisation, one module per concept of the RFCs:
+//! Organisation, one module per concept of the RFCs, bottom up:
 //! - [`codec`]: the byte reader and writer every message uses;
-//! - [`messages`]: handshake messages and extensions;
-//! - [`record`]: the record layer (framing, AES-GCM protection);
+//! - [`registry`]: the IANA code points a real client sends, with their
+//!   names and whether Padlock implements them;
+//! - [`messages`]: handshake messages and extensions, and the protocol
+//!   versions;
+//! - [`suites`]: cipher suites and named groups; [`sign`]: signature
+//!   schemes and the keys that make and check them;
+//! - [`record`]: the record layer (framing, AEAD protection);
 //! - [`key_schedule`]: the TLS 1.2 PRF and the TLS 1.3 HKDF schedule;
+//! - `conn`: the [`Connection`], its record plumbing and the state trait;
+//! - `handshake` (transcript, Finished), `kx` (ephemeral key exchange),
+//!   `certs` (the client's certificate check) and `keys` (from the key
+//!   schedule to the record layer): what both sides share;
 //! - `client` and `server`, each split into `tls12` and `tls13`: the
 //!   handshake state machines, one state per expected message;
-//! - [`suites`]: cipher suites, groups and signature schemes;
-//! - [`trace`]: the events a connection emits, and the NSS key log;
+//! - `traffic`: the established connection (renegotiation refused,
+//!   KeyUpdate), for both sides;
+//! - [`config`]: what each side offers, trusts and holds;
+//! - `stream`: the blocking adapter;
+//! - [`trace`]: the typed events a connection emits, and the NSS key log;
 //! - [`alert`] and [`error`]: what goes wrong and the alert it sends.
+//!
+//! The import picture has no loops: `conn` knows only the state trait;
+//! `client` and `server` use the shared modules and `traffic`, never each
+//! other.
 
 pub mod alert;
+mod certs;
 mod client;
 pub mod codec;
 pub mod config;
@@ -25,16 +42,22 @@ mod conn;
 pub mod error;
 mod handshake;
 pub mod key_schedule;
+mod keys;
+mod kx;
 pub mod messages;
-pub mod pki;
 pub mod record;
+pub mod registry;
 mod server;
+pub mod sign;
 mod stream;
 pub mod suites;
 pub mod trace;
+mod traffic;
 
-pub use config::{ClientConfig, ServerConfig};
-pub use conn::{Connection, Negotiated};
+pub use config::{CertifiedKey, ClientConfig, ServerConfig};
+pub use conn::{Connection, MAX_CLIENT_HELLO_LEN, MAX_IDLE_RECORDS, Negotiated};
 pub use error::Error;
-pub use stream::Stream;
-pub use suites::{CipherSuite, NamedGroup, SignatureScheme};
+pub use messages::ProtocolVersion;
+pub use sign::{SignatureScheme, SigningKey, VerifyingKey};
+pub use stream::{HalfClose, Stream};
+pub use suites::{CipherSuite, NamedGroup};

@@ -2,6 +2,8 @@
 //! (a `TcpStream`), itself `Read + Write` for application data.
 
 use std::io::{self, Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::time::{Duration, Instant};
 
 use crate::Error;
 use crate::conn::Connection;
@@ -82,6 +84,51 @@ impl<T: Read + Write> Stream<T> {
         // Send the alert (or any reply, such as a KeyUpdate) right away.
         let flushed = self.flush_tls();
         result.and(flushed)
+    }
+}
+
+/// A transport that can be half-closed, as a TCP socket can: what
+/// [`Stream::linger_after_error`] needs.
+pub trait HalfClose: Read + Write {
+    /// Closes the sending half (TCP FIN); reading goes on.
+    fn shutdown_write(&self) -> io::Result<()>;
+    /// Bounds the next reads (`None`: no bound).
+    fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()>;
+}
+
+impl HalfClose for TcpStream {
+    fn shutdown_write(&self) -> io::Result<()> {
+        self.shutdown(Shutdown::Write)
+    }
+
+    fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
+        TcpStream::set_read_timeout(self, timeout)
+    }
+}
+
+impl<T: HalfClose> Stream<T> {
+    /// After a failed handshake or a fatal alert: the alert is sent; now
+    /// half-close and read and discard what the peer still sends, until it
+    /// closes, `linger` passes or 1 MiB arrives. Closing a socket with
+    /// unread input makes the kernel send a TCP reset, which can reach the
+    /// peer before the alert and erase it from its receive buffer; this
+    /// lets the alert be read.
+    pub fn linger_after_error(&mut self, linger: Duration) {
+        let _ = self.flush_tls();
+        let _ = self.transport.shutdown_write();
+        let deadline = Instant::now() + linger;
+        let mut discarded = 0;
+        let mut buffer = [0u8; 4096];
+        while discarded < 1 << 20 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() || self.transport.set_read_timeout(Some(left)).is_err() {
+                return;
+            }
+            match self.transport.read(&mut buffer) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => discarded += n,
+            }
+        }
     }
 }
 

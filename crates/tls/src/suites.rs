@@ -1,5 +1,6 @@
-//! What the two sides negotiate: cipher suites, named groups and signature
-//! schemes, with their IANA code points and names.
+//! What the two sides negotiate: cipher suites and named groups (signature
+//! schemes are in [`crate::sign`]). Their names come from
+//! [`crate::registry`].
 
 use crate::key_schedule::HashAlgorithm;
 use crate::messages::KeyExchangeAlgorithm;
@@ -10,8 +11,6 @@ use crate::messages::KeyExchangeAlgorithm;
 pub struct CipherSuite {
     /// The IANA code point.
     pub id: u16,
-    /// The IANA name, such as `"TLS_AES_128_GCM_SHA256"`.
-    pub name: &'static str,
     /// The key exchange (TLS 1.2 only; `None` for TLS 1.3 suites).
     pub kx: Option<KeyExchangeAlgorithm>,
     /// AES key length in bytes.
@@ -21,6 +20,14 @@ pub struct CipherSuite {
 }
 
 impl CipherSuite {
+    /// The IANA name, such as `"TLS_AES_128_GCM_SHA256"`.
+    pub fn name(&self) -> &'static str {
+        match crate::registry::cipher_suite(self.id) {
+            crate::registry::CodePoint::Known(entry) => entry.name,
+            _ => "unregistered cipher suite",
+        }
+    }
+
     /// Whether this is a TLS 1.3 suite.
     pub fn is_tls13(&self) -> bool {
         self.kx.is_none()
@@ -33,45 +40,38 @@ impl CipherSuite {
 
     /// The suite named `name` (IANA name, case-insensitive).
     pub fn by_name(name: &str) -> Option<CipherSuite> {
-        ALL_SUITES.iter().copied().find(|s| s.name.eq_ignore_ascii_case(name))
+        ALL_SUITES.iter().copied().find(|s| s.name().eq_ignore_ascii_case(name))
     }
 }
 
 const fn suite(
     id: u16,
-    name: &'static str,
     kx: Option<KeyExchangeAlgorithm>,
     key_len: usize,
     hash: HashAlgorithm,
 ) -> CipherSuite {
-    CipherSuite { id, name, kx, key_len, hash }
+    CipherSuite { id, kx, key_len, hash }
 }
 
 use HashAlgorithm::{Sha256, Sha384};
 use KeyExchangeAlgorithm::{Dhe, Ecdhe, Rsa};
 
 /// TLS_AES_128_GCM_SHA256 (RFC 8446 §B.4).
-pub const TLS13_AES_128_GCM_SHA256: CipherSuite = suite(0x1301, "TLS_AES_128_GCM_SHA256", None, 16, Sha256);
+pub const TLS13_AES_128_GCM_SHA256: CipherSuite = suite(0x1301, None, 16, Sha256);
 /// TLS_AES_256_GCM_SHA384.
-pub const TLS13_AES_256_GCM_SHA384: CipherSuite = suite(0x1302, "TLS_AES_256_GCM_SHA384", None, 32, Sha384);
+pub const TLS13_AES_256_GCM_SHA384: CipherSuite = suite(0x1302, None, 32, Sha384);
 /// TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (RFC 5289 §3.2).
-pub const ECDHE_RSA_AES_128_GCM_SHA256: CipherSuite =
-    suite(0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", Some(Ecdhe), 16, Sha256);
+pub const ECDHE_RSA_AES_128_GCM_SHA256: CipherSuite = suite(0xc02f, Some(Ecdhe), 16, Sha256);
 /// TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384.
-pub const ECDHE_RSA_AES_256_GCM_SHA384: CipherSuite =
-    suite(0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", Some(Ecdhe), 32, Sha384);
+pub const ECDHE_RSA_AES_256_GCM_SHA384: CipherSuite = suite(0xc030, Some(Ecdhe), 32, Sha384);
 /// TLS_DHE_RSA_WITH_AES_128_GCM_SHA256 (RFC 5288 §3).
-pub const DHE_RSA_AES_128_GCM_SHA256: CipherSuite =
-    suite(0x009e, "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", Some(Dhe), 16, Sha256);
+pub const DHE_RSA_AES_128_GCM_SHA256: CipherSuite = suite(0x009e, Some(Dhe), 16, Sha256);
 /// TLS_DHE_RSA_WITH_AES_256_GCM_SHA384.
-pub const DHE_RSA_AES_256_GCM_SHA384: CipherSuite =
-    suite(0x009f, "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", Some(Dhe), 32, Sha384);
+pub const DHE_RSA_AES_256_GCM_SHA384: CipherSuite = suite(0x009f, Some(Dhe), 32, Sha384);
 /// TLS_RSA_WITH_AES_128_GCM_SHA256 (RFC 5288 §3): RSA key transport.
-pub const RSA_AES_128_GCM_SHA256: CipherSuite =
-    suite(0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", Some(Rsa), 16, Sha256);
+pub const RSA_AES_128_GCM_SHA256: CipherSuite = suite(0x009c, Some(Rsa), 16, Sha256);
 /// TLS_RSA_WITH_AES_256_GCM_SHA384.
-pub const RSA_AES_256_GCM_SHA384: CipherSuite =
-    suite(0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", Some(Rsa), 32, Sha384);
+pub const RSA_AES_256_GCM_SHA384: CipherSuite = suite(0x009d, Some(Rsa), 32, Sha384);
 
 /// Every suite, in our default order of preference: TLS 1.3 first, then
 /// forward-secret ECDHE, DHE, and RSA key transport last.
@@ -89,14 +89,8 @@ pub const ALL_SUITES: [CipherSuite; 8] = [
 /// TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 §3.3).
 pub const EMPTY_RENEGOTIATION_INFO_SCSV: u16 = 0x00ff;
 
-/// A suite name for a code point we may not implement.
-pub fn suite_name(id: u16) -> String {
-    match CipherSuite::by_id(id) {
-        Some(suite) => suite.name.to_string(),
-        None if id == EMPTY_RENEGOTIATION_INFO_SCSV => "TLS_EMPTY_RENEGOTIATION_INFO_SCSV".into(),
-        None => format!("0x{id:04x}"),
-    }
-}
+/// TLS_FALLBACK_SCSV (RFC 7507 §2).
+pub const FALLBACK_SCSV: u16 = 0x5600;
 
 /// Named groups (RFC 8446 §4.2.7, RFC 7919).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,12 +126,11 @@ impl NamedGroup {
         NamedGroup::ALL.into_iter().find(|g| g.name().eq_ignore_ascii_case(name))
     }
 
-    /// The IANA name.
+    /// The IANA name, such as `"x25519"`.
     pub fn name(self) -> &'static str {
-        match self {
-            NamedGroup::X25519 => "x25519",
-            NamedGroup::Ffdhe2048 => "ffdhe2048",
-            NamedGroup::Ffdhe3072 => "ffdhe3072",
+        match crate::registry::group(self.id()) {
+            crate::registry::CodePoint::Known(entry) => entry.name,
+            _ => "unregistered group",
         }
     }
 
@@ -156,127 +149,22 @@ impl NamedGroup {
     }
 }
 
-/// A group name for any code point.
-pub fn group_name(id: u16) -> String {
-    match NamedGroup::by_id(id) {
-        Some(group) => group.name().to_string(),
-        None => match id {
-            23 => "secp256r1".into(),
-            24 => "secp384r1".into(),
-            25 => "secp521r1".into(),
-            30 => "x448".into(),
-            258 => "ffdhe4096".into(),
-            259 => "ffdhe6144".into(),
-            260 => "ffdhe8192".into(),
-            other => format!("0x{other:04x}"),
-        },
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry;
 
-/// RSA signature schemes (RFC 8446 §4.2.3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SignatureScheme {
-    /// rsa_pkcs1_sha256 (0x0401): TLS 1.2 only.
-    RsaPkcs1Sha256,
-    /// rsa_pkcs1_sha384 (0x0501).
-    RsaPkcs1Sha384,
-    /// rsa_pkcs1_sha512 (0x0601).
-    RsaPkcs1Sha512,
-    /// rsa_pss_rsae_sha256 (0x0804).
-    RsaPssRsaeSha256,
-    /// rsa_pss_rsae_sha384 (0x0805).
-    RsaPssRsaeSha384,
-    /// rsa_pss_rsae_sha512 (0x0806).
-    RsaPssRsaeSha512,
-}
-
-impl SignatureScheme {
-    /// Every scheme, PSS first (our preference).
-    pub const ALL: [SignatureScheme; 6] = [
-        SignatureScheme::RsaPssRsaeSha256,
-        SignatureScheme::RsaPssRsaeSha384,
-        SignatureScheme::RsaPssRsaeSha512,
-        SignatureScheme::RsaPkcs1Sha256,
-        SignatureScheme::RsaPkcs1Sha384,
-        SignatureScheme::RsaPkcs1Sha512,
-    ];
-
-    /// The code point.
-    pub fn id(self) -> u16 {
-        match self {
-            SignatureScheme::RsaPkcs1Sha256 => 0x0401,
-            SignatureScheme::RsaPkcs1Sha384 => 0x0501,
-            SignatureScheme::RsaPkcs1Sha512 => 0x0601,
-            SignatureScheme::RsaPssRsaeSha256 => 0x0804,
-            SignatureScheme::RsaPssRsaeSha384 => 0x0805,
-            SignatureScheme::RsaPssRsaeSha512 => 0x0806,
+    /// The registry's `implemented` flags say exactly what this module negotiates.
+    #[test]
+    fn the_registry_knows_what_we_implement() {
+        for entry in registry::CIPHER_SUITES {
+            assert_eq!(CipherSuite::by_id(entry.code).is_some(), entry.implemented, "{}", entry.name);
         }
-    }
-
-    /// The scheme with code point `id`, if we implement it.
-    pub fn by_id(id: u16) -> Option<SignatureScheme> {
-        SignatureScheme::ALL.into_iter().find(|s| s.id() == id)
-    }
-
-    /// Whether it is RSASSA-PSS (the only kind TLS 1.3 allows, RFC 8446 §4.4.3).
-    pub fn is_pss(self) -> bool {
-        matches!(
-            self,
-            SignatureScheme::RsaPssRsaeSha256
-                | SignatureScheme::RsaPssRsaeSha384
-                | SignatureScheme::RsaPssRsaeSha512
-        )
-    }
-
-    /// The IANA name.
-    pub fn name(self) -> &'static str {
-        match self {
-            SignatureScheme::RsaPkcs1Sha256 => "rsa_pkcs1_sha256",
-            SignatureScheme::RsaPkcs1Sha384 => "rsa_pkcs1_sha384",
-            SignatureScheme::RsaPkcs1Sha512 => "rsa_pkcs1_sha512",
-            SignatureScheme::RsaPssRsaeSha256 => "rsa_pss_rsae_sha256",
-            SignatureScheme::RsaPssRsaeSha384 => "rsa_pss_rsae_sha384",
-            SignatureScheme::RsaPssRsaeSha512 => "rsa_pss_rsae_sha512",
+        for entry in registry::GROUPS {
+            assert_eq!(NamedGroup::by_id(entry.code).is_some(), entry.implemented, "{}", entry.name);
         }
-    }
-
-    /// Signs `message` with `key`.
-    pub fn sign(
-        self,
-        key: &padlock_rsa::RsaPrivateKey,
-        message: &[u8],
-        rng: &mut dyn rand_core::CryptoRng,
-    ) -> Result<Vec<u8>, padlock_rsa::Error> {
-        use padlock_sha::{Sha256, Sha384, Sha512};
-        match self {
-            SignatureScheme::RsaPkcs1Sha256 => key.sign_pkcs1v15::<Sha256, _>(message, rng),
-            SignatureScheme::RsaPkcs1Sha384 => key.sign_pkcs1v15::<Sha384, _>(message, rng),
-            SignatureScheme::RsaPkcs1Sha512 => key.sign_pkcs1v15::<Sha512, _>(message, rng),
-            SignatureScheme::RsaPssRsaeSha256 => key.sign_pss::<Sha256, _>(message, rng),
-            SignatureScheme::RsaPssRsaeSha384 => key.sign_pss::<Sha384, _>(message, rng),
-            SignatureScheme::RsaPssRsaeSha512 => key.sign_pss::<Sha512, _>(message, rng),
+        for suite in ALL_SUITES {
+            assert!(registry::cipher_suite(suite.id).implemented(), "{}", suite.name());
         }
-    }
-
-    /// Verifies `signature` over `message` with `key`.
-    pub fn verify(self, key: &padlock_rsa::RsaPublicKey, message: &[u8], signature: &[u8]) -> bool {
-        use padlock_sha::{Sha256, Sha384, Sha512};
-        let result = match self {
-            SignatureScheme::RsaPkcs1Sha256 => key.verify_pkcs1v15::<Sha256>(message, signature),
-            SignatureScheme::RsaPkcs1Sha384 => key.verify_pkcs1v15::<Sha384>(message, signature),
-            SignatureScheme::RsaPkcs1Sha512 => key.verify_pkcs1v15::<Sha512>(message, signature),
-            SignatureScheme::RsaPssRsaeSha256 => key.verify_pss::<Sha256>(message, signature),
-            SignatureScheme::RsaPssRsaeSha384 => key.verify_pss::<Sha384>(message, signature),
-            SignatureScheme::RsaPssRsaeSha512 => key.verify_pss::<Sha512>(message, signature),
-        };
-        result.is_ok()
-    }
-}
-
-/// A scheme name for any code point.
-pub fn scheme_name(id: u16) -> String {
-    match SignatureScheme::by_id(id) {
-        Some(scheme) => scheme.name().to_string(),
-        None => format!("0x{id:04x}"),
     }
 }

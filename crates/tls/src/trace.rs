@@ -1,16 +1,27 @@
 //! Observability (DESIGN.md principle 5): the structured events a
 //! connection emits, and the NSS key log.
 //!
-//! Every handshake message sent and received (with its bytes), every secret
-//! derived, every key installed, every check made and every alert goes to
-//! the trace sink as an [`Event`]. Tests assert on them; the CLI renders
-//! them (`padlock demo`, `--trace`). The key log gets the lines Wireshark
-//! reads (`SSLKEYLOGFILE`, NSS format).
+//! Every handshake message sent and received (with its bytes), every value
+//! of the key exchange, every secret derived, every key installed, every
+//! check made and every alert goes to the trace sink as an [`Event`]. The
+//! events are data: kinds, code points and bytes, never sentences. How they
+//! are worded is the business of whoever listens — the CLI's narration
+//! (`padlock demo`, `--trace`), the tests (which match on kinds), a JSON
+//! dump. Events that carry secrets are only built when a sink is attached.
+//!
+//! The key log gets the lines Wireshark reads (`SSLKEYLOGFILE`, NSS format),
+//! named by [`SecretKind::nss_label`].
 
 use std::sync::Arc;
 
-use crate::alert::AlertDescription;
-use crate::messages::HandshakeType;
+use crate::Error;
+use crate::alert::{AlertDescription, AlertLevel};
+use crate::conn::Negotiated;
+use crate::key_schedule::SecretKind;
+use crate::messages::{HandshakeType, KeyExchangeAlgorithm, ProtocolVersion};
+use crate::record::ContentType;
+use crate::sign::SignatureScheme;
+use crate::suites::NamedGroup;
 
 /// Which end of the connection emitted an event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,6 +40,95 @@ impl Side {
             Side::Server => "server",
         }
     }
+
+    /// The other end.
+    pub fn peer(self) -> Side {
+        match self {
+            Side::Client => Side::Server,
+            Side::Server => Side::Client,
+        }
+    }
+}
+
+/// One direction of a connection, seen from the side that emits the event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// What we receive.
+    Read,
+    /// What we send.
+    Write,
+}
+
+/// Which keys a [`Event::KeysInstalled`] installs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyStage {
+    /// TLS 1.3 handshake traffic keys (RFC 8446 §7.3).
+    Handshake,
+    /// Application traffic keys: TLS 1.3 `*_application_traffic_secret_0`,
+    /// or the TLS 1.2 key block.
+    Application,
+    /// TLS 1.3 application keys after a KeyUpdate (RFC 8446 §4.6.3).
+    Updated,
+}
+
+/// A value of the key exchange that travels or is computed (secrets of the
+/// key schedule are [`Event::Secret`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyExchangeValue {
+    /// A side's ephemeral public value (key share, ServerKeyExchange,
+    /// ClientKeyExchange), from the side named.
+    Public(Side),
+    /// The (EC)DHE shared secret a side computed (TLS 1.3: the input of the
+    /// key schedule; TLS 1.2 calls it the premaster secret, see
+    /// [`SecretKind::Tls12Premaster`]).
+    SharedSecret,
+    /// TLS 1.2 RSA key transport: the premaster secret encrypted to the
+    /// server's key (RFC 5246 §7.4.7.1).
+    EncryptedPremaster,
+}
+
+/// A check one side makes; [`Event::Check`] says whether it passed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Check {
+    /// The peer's certificates parse (RFC 5280): the leaf's subject and
+    /// issuer (RFC 4514 strings) and how many certificates came.
+    CertificatesParse {
+        /// The leaf's subject.
+        subject: String,
+        /// The leaf's issuer.
+        issuer: String,
+        /// The number of certificates in the message.
+        count: usize,
+    },
+    /// Certificate checking is switched off in the configuration: nothing
+    /// about the chain or the name was checked.
+    CertificatesNotVerified,
+    /// The chain leads to a trust anchor and every certificate on it is
+    /// within its dates (RFC 5280 §6): the subjects of the path, leaf first.
+    CertificatePath(Vec<String>),
+    /// The leaf is valid for the name we connected to (RFC 6125).
+    CertificateName(String),
+    /// The chain or the name check failed, and why.
+    CertificateRejected(padlock_x509::Error),
+    /// A signature over the handshake: CertificateVerify (RFC 8446 §4.4.3)
+    /// or a TLS 1.2 ServerKeyExchange (RFC 5246 §7.4.3).
+    Signature {
+        /// The signed message.
+        message: HandshakeType,
+        /// The scheme.
+        scheme: SignatureScheme,
+    },
+    /// The Finished from `sender` (RFC 8446 §4.4.4, RFC 5246 §7.4.9), whose
+    /// verify_data each version computes its own way.
+    Finished {
+        /// The side that sent it.
+        sender: Side,
+        /// The version in force.
+        version: ProtocolVersion,
+    },
+    /// RFC 8446 §4.1.3: the server random of a TLS 1.2 ServerHello does not
+    /// carry the downgrade sentinel.
+    DowngradeSentinel,
 }
 
 /// One thing that happened.
@@ -42,10 +142,11 @@ pub enum Event {
         typ: HandshakeType,
         /// The whole message: 4-byte header and body.
         bytes: Vec<u8>,
-        /// The protocol version in force (decides how the body reads).
-        version: u16,
+        /// The protocol version in force, once known (it decides how the
+        /// body reads).
+        version: Option<ProtocolVersion>,
         /// For TLS 1.2 key-exchange messages: the suite's key exchange.
-        kx: Option<crate::messages::KeyExchangeAlgorithm>,
+        kx: Option<KeyExchangeAlgorithm>,
     },
     /// A ChangeCipherSpec record (TLS 1.2, or TLS 1.3's compatibility one).
     ChangeCipherSpec {
@@ -57,7 +158,7 @@ pub enum Event {
         /// Sent (true) or received.
         sent: bool,
         /// The outer content type.
-        content_type: crate::record::ContentType,
+        content_type: ContentType,
         /// The whole record.
         bytes: Vec<u8>,
     },
@@ -70,62 +171,68 @@ pub enum Event {
         /// The protected record (header, [explicit nonce,] ciphertext, tag).
         record: Vec<u8>,
     },
-    /// What the handshake settled on, and why.
-    Negotiated {
-        /// The version.
-        version: u16,
-        /// The suite's IANA name.
-        suite: &'static str,
-        /// The key-exchange group, if any.
-        group: Option<String>,
-        /// Plain words: why these were chosen.
-        why: String,
+    /// The client asked for a server name (RFC 6066 §3, SNI).
+    ServerName(String),
+    /// What the handshake settled on. The emitting side tells who chose.
+    Negotiated(Negotiated),
+    /// A HelloRetryRequest (RFC 8446 §4.1.4), sent or received, asking for
+    /// a key share in `group` (or only echoing a cookie).
+    HelloRetryRequest {
+        /// The group asked for.
+        group: Option<NamedGroup>,
     },
-    /// A key-exchange value: a public share, or a value a side computed.
+    /// A value of the key exchange.
     KeyExchange {
-        /// What it is ("client X25519 public key", "premaster secret").
-        name: String,
+        /// What it is.
+        value: KeyExchangeValue,
+        /// The group, when a TLS 1.3 key share names it (TLS 1.2's is in
+        /// [`Event::Negotiated`]).
+        group: Option<NamedGroup>,
         /// Its bytes.
-        value: Vec<u8>,
+        bytes: Vec<u8>,
     },
     /// A secret derived by the key schedule.
     Secret {
-        /// Its name ("master secret", "c hs traffic").
-        name: String,
+        /// Which one.
+        kind: SecretKind,
         /// Its value.
         value: Vec<u8>,
     },
     /// Record protection keys installed for one direction.
     KeysInstalled {
-        /// true: for what we send; false: for what we receive.
-        write: bool,
-        /// "handshake" or "application" (and "application (updated)").
-        stage: String,
-        /// The AES key.
+        /// For what we send or what we receive.
+        direction: Direction,
+        /// Which keys.
+        stage: KeyStage,
+        /// The AEAD key.
         key: Vec<u8>,
-        /// The IV (TLS 1.3, 12 bytes) or salt (TLS 1.2, 4 bytes).
+        /// The IV (TLS 1.3, 12 bytes) or salt (TLS 1.2 AES-GCM, 4 bytes).
         iv: Vec<u8>,
     },
     /// A check a side made, and its result.
     Check {
         /// What was checked.
-        what: String,
+        check: Check,
         /// Whether it passed.
         passed: bool,
-        /// Details.
-        detail: String,
     },
+    /// A TLS 1.3 NewSessionTicket, checked and dropped (no resumption).
+    TicketIgnored,
+    /// TLS 1.2: a peer's HelloRequest or ClientHello after the handshake
+    /// was answered with a no_renegotiation warning (RFC 5746 §4).
+    RenegotiationRefused(HandshakeType),
     /// An alert sent or received.
     Alert {
         /// Sent (true) or received.
         sent: bool,
-        /// 1 = warning, 2 = fatal.
-        level: u8,
+        /// Its level.
+        level: AlertLevel,
         /// The description.
         description: AlertDescription,
     },
-    /// Narration that fits no other event.
-    Note(String),
+    /// The connection failed with this error (its alert, if any, follows
+    /// as an [`Event::Alert`]).
+    Failed(Error),
 }
 
 /// Receives the events of a connection.

@@ -8,30 +8,49 @@
 
 mod common;
 
-use common::{Wire, client_config, connect, server_config};
-use padlock_tls::messages::version::TLS12;
+use common::{Events, client_config, connect, recorder, server_config};
+use padlock_tls::ProtocolVersion::Tls12;
 use padlock_tls::suites;
-use padlock_tls::trace::hex;
+use padlock_tls::trace::{Event, Side, hex};
 
-fn transcript(wire: &Wire) -> String {
-    wire.iter()
-        .map(|(from_client, bytes)| format!("{} {}\n", if *from_client { "C>" } else { "S>" }, hex(bytes)))
-        .collect()
+/// One line per handshake message each side sent (its type, then its bytes,
+/// before record protection) and per record that crossed the wire (its
+/// content type, then its bytes), in the order they happened: a diff
+/// shows which message changed, and the records pin every wire byte.
+fn transcript(events: &Events) -> String {
+    let mut out = String::new();
+    for (side, event) in events.lock().expect("lock").iter() {
+        let from = if *side == Side::Client { "C>" } else { "S>" };
+        match event {
+            Event::Handshake { sent: true, typ, bytes, .. } => {
+                out += &format!("{from} {:<20} {}\n", typ.name(), hex(bytes));
+            }
+            Event::Record { sent: true, content_type, bytes } => {
+                out += &format!("{from} {:<20} {}\n", format!("[{}]", content_type.name()), hex(bytes));
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 fn session(name: &str, configure: impl Fn(&mut padlock_tls::ClientConfig)) -> String {
+    let (client_trace, events) = recorder();
+    let server_events = events.clone();
+    let server_trace: padlock_tls::trace::TraceSink = std::sync::Arc::new(move |side, event: &Event| {
+        server_events.lock().expect("lock").push((side, event.clone()));
+    });
     let mut client = client_config();
     configure(&mut client);
-    let (mut c, mut s, mut wire) = connect(client, server_config(), 0x90_1d);
+    client.trace = Some(client_trace);
+    let mut server = server_config();
+    server.trace = Some(server_trace);
+    let (mut c, mut s, _) = connect(client, server, 0x90_1d);
     c.write_app_data(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("write");
-    let request = c.take_outgoing();
-    s.read_tls(&request).expect("read");
-    wire.push((true, request));
+    s.read_tls(&c.take_outgoing()).expect("read");
     s.write_app_data(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi").expect("write");
-    let response = s.take_outgoing();
-    c.read_tls(&response).expect("read");
-    wire.push((false, response));
-    format!("# {name}\n{}", transcript(&wire))
+    c.read_tls(&s.take_outgoing()).expect("read");
+    format!("# {name}\n{}", transcript(&events))
 }
 
 fn check_golden(name: &str, text: &str) {
@@ -59,7 +78,7 @@ fn tls13_x25519_is_reproducible() {
 #[test]
 fn tls12_ecdhe_is_reproducible() {
     let configure = |c: &mut padlock_tls::ClientConfig| {
-        c.versions = vec![TLS12];
+        c.versions = vec![Tls12];
         c.cipher_suites = vec![suites::ECDHE_RSA_AES_128_GCM_SHA256];
     };
     let first = session("TLS 1.2, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", configure);
@@ -70,7 +89,7 @@ fn tls12_ecdhe_is_reproducible() {
 #[test]
 fn tls12_rsa_is_reproducible() {
     let configure = |c: &mut padlock_tls::ClientConfig| {
-        c.versions = vec![TLS12];
+        c.versions = vec![Tls12];
         c.cipher_suites = vec![suites::RSA_AES_128_GCM_SHA256];
     };
     let first = session("TLS 1.2, TLS_RSA_WITH_AES_128_GCM_SHA256", configure);

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{client_config, connect, recorder, server_config};
-use padlock_tls::messages::version::{TLS12, TLS13};
+use padlock_tls::ProtocolVersion::{Tls12, Tls13};
 use padlock_tls::suites::{self, CipherSuite, NamedGroup};
 use padlock_tls::trace::Event;
 
@@ -31,7 +31,7 @@ fn tls13_each_suite_and_group() {
             client.key_share_groups = vec![group];
             let (mut c, mut s, _) = connect(client, server_config(), 1);
             let n = c.negotiated().expect("negotiated").clone();
-            assert_eq!((n.version, n.suite, n.group.as_deref()), (TLS13, suite, Some(group.name())));
+            assert_eq!((n.version, n.suite, n.group.as_deref()), (Tls13, suite, Some(group.name())));
             assert_eq!(s.negotiated(), Some(&n));
             exchange(&mut c, &mut s);
         }
@@ -69,11 +69,11 @@ fn tls12_each_suite() {
     let tls12: Vec<CipherSuite> = suites::ALL_SUITES.into_iter().filter(|s| !s.is_tls13()).collect();
     for suite in tls12 {
         let mut client = client_config();
-        client.versions = vec![TLS12];
+        client.versions = vec![Tls12];
         client.cipher_suites = vec![suite];
         let (mut c, mut s, _) = connect(client, server_config(), 3);
         let n = c.negotiated().expect("negotiated").clone();
-        assert_eq!((n.version, n.suite), (TLS12, suite));
+        assert_eq!((n.version, n.suite), (Tls12, suite));
         assert!(n.extended_master_secret);
         exchange(&mut c, &mut s);
     }

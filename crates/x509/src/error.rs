@@ -70,6 +70,35 @@ pub enum Error {
         /// Its pathLenConstraint.
         max: u64,
     },
+    /// Path building gave up: it used its whole budget of signature checks
+    /// or issuer candidates (`MAX_SIGNATURE_CHECKS`, `MAX_CANDIDATES`)
+    /// without reaching a trust anchor.
+    PathBudgetExhausted {
+        /// Signatures checked.
+        signature_checks: usize,
+        /// Issuer candidates tried.
+        candidates: usize,
+    },
+    /// The leaf's extendedKeyUsage has neither serverAuth nor
+    /// anyExtendedKeyUsage (RFC 5280 §4.2.1.12).
+    NotForTlsServers {
+        /// The leaf.
+        subject: String,
+        /// The purposes it lists, by name.
+        purposes: Vec<String>,
+    },
+    /// The leaf's keyUsage lacks the bit the key exchange needs (RFC 5280
+    /// §4.2.1.3).
+    KeyUsageForbids {
+        /// The leaf.
+        subject: String,
+        /// The bit needed: `digitalSignature` or `keyEncipherment`.
+        needed: &'static str,
+        /// What needs it.
+        purpose: &'static str,
+        /// The bits it has.
+        allowed: Vec<&'static str>,
+    },
     /// A critical extension Padlock does not process (RFC 5280 §4.2).
     UnknownCriticalExtension {
         /// The certificate carrying it.
@@ -124,6 +153,23 @@ impl fmt::Display for Error {
             Error::PathTooLong { issuer, max } => {
                 write!(f, "'{issuer}' allows {max} intermediate(s) below it, and the chain has more")
             }
+            Error::PathBudgetExhausted { signature_checks, candidates } => write!(
+                f,
+                "gave up looking for a path to a trust anchor after {signature_checks} signature checks \
+                 and {candidates} candidate issuers (too many certificates that could issue one another)"
+            ),
+            Error::NotForTlsServers { subject, purposes } => write!(
+                f,
+                "'{subject}' is not a certificate for TLS servers: its extendedKeyUsage lists {} \
+                 but not serverAuth (RFC 5280 §4.2.1.12)",
+                purposes.join(", ")
+            ),
+            Error::KeyUsageForbids { subject, needed, purpose, allowed } => write!(
+                f,
+                "the keyUsage of '{subject}' does not allow {needed}, which {purpose} needs \
+                 (it allows {}; RFC 5280 §4.2.1.3)",
+                if allowed.is_empty() { "nothing".to_string() } else { allowed.join(", ") }
+            ),
             Error::UnknownCriticalExtension { subject, oid } => {
                 write!(f, "'{subject}' has a critical extension Padlock does not know: {}", oid_name(oid))
             }

@@ -20,6 +20,9 @@
 //! - `verify`: [`verify_chain`] builds and checks a path (§6): signatures,
 //!   validity at a given time, CA flags, path lengths, keyCertSign, unknown
 //!   critical extensions, and the host name.
+//! - `usage`: [`check_server_usage`], what a TLS server's certificate
+//!   allows its key to do: extendedKeyUsage serverAuth (§4.2.1.12), and the
+//!   keyUsage bit the key exchange needs (§4.2.1.3), as [`ServerKeyUse`].
 //! - `hostname`: [`verify_hostname`] (RFC 6125: subjectAltName only,
 //!   whole-label wildcards, exact IP addresses).
 //! - `builder`: [`CertificateBuilder`] makes certificates (RFC 5280 §4.1):
@@ -53,6 +56,8 @@ mod error;
 mod extensions;
 mod hostname;
 mod name;
+pub mod throwaway;
+mod usage;
 mod verify;
 
 pub use builder::{
@@ -64,4 +69,8 @@ pub use error::Error;
 pub use extensions::{BasicConstraints, Extensions, GeneralName, KeyUsage, UnknownExtension};
 pub use hostname::verify_hostname;
 pub use name::{Attribute, AttributeValue, Name, escape_value};
-pub use verify::{MAX_INTERMEDIATES, verify_chain, verify_path, verify_signature};
+pub use usage::{ServerKeyUse, check_server_usage};
+pub use verify::{
+    MAX_CANDIDATES, MAX_CANDIDATES_PER_STEP, MAX_INTERMEDIATES, MAX_SIGNATURE_CHECKS, PATH_BUDGET, PathWork,
+    verify_chain, verify_path, verify_path_with_budget, verify_signature,
+};

@@ -6,7 +6,10 @@
 //! certificate's issuer (and whose subjectKeyIdentifier, if both sides have
 //! one, is the authorityKeyIdentifier); check it may issue, check the
 //! signature, and go on from it until an anchor is reached. Dead ends are
-//! backtracked. Every certificate in the path is checked at `now`:
+//! backtracked, within a budget: the certificates come from a peer who is
+//! not authenticated yet, and many that could issue one another would
+//! otherwise make the search explore every order of them (see `Search`).
+//! Every certificate in the path is checked at `now`:
 //!
 //! - validity: notBefore ≤ now ≤ notAfter (§6.1.3 (a)(2));
 //! - no critical extension Padlock does not process (§4.2);
@@ -18,6 +21,8 @@
 //! Trust anchors are certificates; their validity, keyUsage and
 //! pathLenConstraint are enforced like an intermediate's.
 
+use std::collections::HashMap;
+
 use padlock_der::Time;
 use padlock_sha::{Sha1, Sha256, Sha384, Sha512};
 
@@ -28,6 +33,36 @@ use crate::hostname::verify_hostname;
 
 /// The longest path tried: leaf, this many intermediates, anchor.
 pub const MAX_INTERMEDIATES: usize = 8;
+
+/// At most this many signatures are checked in one verification. Each is an
+/// RSA public-key operation, and the certificates are chosen by the server
+/// — or by anyone on the network, since the handshake is not authenticated
+/// yet. An honest chain needs one check per certificate.
+pub const MAX_SIGNATURE_CHECKS: usize = 100;
+
+/// At most this many issuer candidates (anchors and intermediates whose
+/// subject is the issuer a certificate names) are tried in one
+/// verification, counting each time the search tries one.
+pub const MAX_CANDIDATES: usize = 200;
+
+/// At most this many intermediates are tried as the issuer of one
+/// certificate at one place in the path, in the order the server sent them.
+pub const MAX_CANDIDATES_PER_STEP: usize = 10;
+
+/// How much work a path search did, or may do: signatures checked and
+/// issuer candidates tried.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PathWork {
+    /// Signatures checked (a certificate under one issuer key at most once).
+    pub signature_checks: usize,
+    /// Issuer candidates tried.
+    pub candidates: usize,
+}
+
+/// The budget of every verification: [`MAX_SIGNATURE_CHECKS`] and
+/// [`MAX_CANDIDATES`].
+pub const PATH_BUDGET: PathWork =
+    PathWork { signature_checks: MAX_SIGNATURE_CHECKS, candidates: MAX_CANDIDATES };
 
 /// Verifies that `leaf`, with the `intermediates` the server sent (in any
 /// order), chains to one of `anchors` at time `now` and is valid for
@@ -54,56 +89,206 @@ pub fn verify_path<'a>(
     anchors: &'a [Certificate],
     now: Time,
 ) -> Result<Vec<&'a Certificate>, Error> {
-    check_validity(leaf, now)?;
-    check_critical_extensions(leaf)?;
-    // A leaf that is itself a trust anchor (a pinned self-signed certificate).
-    if let Some(anchor) = anchors.iter().find(|a| a.der() == leaf.der()) {
-        return Ok(vec![anchor]);
-    }
-    let mut path = vec![leaf];
-    extend_path(&mut path, intermediates, anchors, now)?;
-    Ok(path)
+    verify_path_with_budget(leaf, intermediates, anchors, now, PATH_BUDGET).0
 }
 
-/// Extends `path` (whose last certificate still needs an issuer) to a
-/// trust anchor, depth first. On failure, the first error met along the
-/// most promising branch.
-fn extend_path<'a>(
-    path: &mut Vec<&'a Certificate>,
+/// [`verify_path`] within `budget` (normally [`PATH_BUDGET`]), also
+/// returning how much work the search did: tests and fuzzing check it stays
+/// within the budget.
+pub fn verify_path_with_budget<'a>(
+    leaf: &'a Certificate,
     intermediates: &'a [Certificate],
     anchors: &'a [Certificate],
     now: Time,
-) -> Result<(), Error> {
-    let Some(&child) = path.last() else { return Err(Error::Invalid("empty path")) };
-    let mut first_error = None;
-    for anchor in anchors.iter().filter(|a| could_issue(a, child)) {
-        match check_issuer(anchor, path, now) {
-            Ok(()) => {
-                path.push(anchor);
-                return Ok(());
-            }
-            Err(error) => first_error = first_error.or(Some(error)),
-        }
+    budget: PathWork,
+) -> (Result<Vec<&'a Certificate>, Error>, PathWork) {
+    let checked = check_validity(leaf, now).and_then(|()| check_critical_extensions(leaf));
+    if let Err(error) = checked {
+        return (Err(error), PathWork::default());
     }
-    if path.len() <= MAX_INTERMEDIATES {
-        for candidate in intermediates.iter().filter(|c| could_issue(c, child)) {
-            // A certificate appears once in a path (§6.1: no loops).
-            if path.iter().any(|p| p.der() == candidate.der()) {
-                continue;
-            }
-            let attempt = check_issuer(candidate, path, now).and_then(|()| {
-                path.push(candidate);
-                extend_path(path, intermediates, anchors, now).inspect_err(|_| {
-                    path.pop();
-                })
-            });
-            match attempt {
-                Ok(()) => return Ok(()),
+    // A leaf that is itself a trust anchor (a pinned self-signed certificate).
+    if let Some(anchor) = anchors.iter().find(|a| a.der() == leaf.der()) {
+        return (Ok(vec![anchor]), PathWork::default());
+    }
+    let mut search = Search {
+        intermediates,
+        anchors,
+        now,
+        limits: budget,
+        work: PathWork::default(),
+        signatures: HashMap::new(),
+        dead_ends: Vec::new(),
+    };
+    let mut path = vec![leaf];
+    let result = search.extend(&mut path).map(|()| path).map_err(|failure| failure.error);
+    (result, search.work)
+}
+
+/// A depth-first search for a path, with its budget and what it remembers.
+///
+/// Certificates sent to us can be made so that many of them could issue
+/// one another (the same name and key, each self-signed): a search that
+/// tries every order explores about n^8 paths. So the search counts its
+/// work and stops at its budget ([`PATH_BUDGET`]), tries
+/// at most [`MAX_CANDIDATES_PER_STEP`] intermediates at each step, checks
+/// a signature under a given key once, and does not search again from a
+/// certificate that already led nowhere.
+struct Search<'a> {
+    intermediates: &'a [Certificate],
+    anchors: &'a [Certificate],
+    now: Time,
+    /// The budget.
+    limits: PathWork,
+    work: PathWork,
+    /// Signature checks done, by (certificate, issuer's public key), both
+    /// as their DER.
+    signatures: HashMap<SignedBy<'a>, Result<(), Error>>,
+    /// Certificates from which no path was found.
+    dead_ends: Vec<DeadEnd<'a>>,
+}
+
+/// A certificate and the key that may have signed it, as their DER: the
+/// signature check depends on nothing else.
+type SignedBy<'a> = (&'a [u8], &'a [u8]);
+
+/// A certificate from which no path to an anchor was found, with how far
+/// down the path it was and how many intermediates below it counted
+/// against pathLenConstraint. Reached again at least as far down, with at
+/// least as many counted, the search can only fail again: it has less room
+/// and stricter constraints.
+struct DeadEnd<'a> {
+    cert: &'a [u8],
+    path_len: usize,
+    counted: usize,
+    error: Error,
+}
+
+/// A branch of the search that found no anchor.
+struct Failure {
+    /// The first error met along it.
+    error: Error,
+    /// The lowest place in the path of a certificate the branch skipped
+    /// because it was already on the path (`usize::MAX`: none). A branch
+    /// that skipped one above its own start may have failed only because
+    /// of how it was reached, so it is not remembered as a dead end.
+    loop_at: usize,
+}
+
+impl<'a> Search<'a> {
+    /// Extends `path` (whose last certificate still needs an issuer) to a
+    /// trust anchor, depth first: the anchors first, then the
+    /// intermediates. On failure, the first error met.
+    fn extend(&mut self, path: &mut Vec<&'a Certificate>) -> Result<(), Failure> {
+        let (anchors, intermediates) = (self.anchors, self.intermediates);
+        let Some(&child) = path.last() else { return Err(Failure::new(Error::Invalid("empty path"))) };
+        let (here, counted) = (path.len() - 1, counted_intermediates(path));
+        if let Some(dead) = self
+            .dead_ends
+            .iter()
+            .find(|d| d.cert == child.der() && path.len() >= d.path_len && counted >= d.counted)
+        {
+            return Err(Failure::new(dead.error.clone()));
+        }
+        let (mut first_error, mut loop_at) = (None, usize::MAX);
+        for anchor in anchors.iter().filter(|a| could_issue(a, child)) {
+            match self.consider().and_then(|()| self.check_issuer(anchor, path)) {
+                Ok(()) => {
+                    path.push(anchor);
+                    return Ok(());
+                }
+                Err(error @ Error::PathBudgetExhausted { .. }) => return Err(Failure::new(error)),
                 Err(error) => first_error = first_error.or(Some(error)),
             }
         }
+        let room = if path.len() <= MAX_INTERMEDIATES { intermediates } else { &[] };
+        let mut tried = 0;
+        for candidate in room.iter().filter(|c| could_issue(c, child)) {
+            // A certificate appears once in a path (§6.1: no loops).
+            if let Some(at) = path.iter().position(|p| p.der() == candidate.der()) {
+                loop_at = loop_at.min(at);
+                continue;
+            }
+            if tried == MAX_CANDIDATES_PER_STEP {
+                break;
+            }
+            tried += 1;
+            let branch = self
+                .consider()
+                .and_then(|()| self.check_issuer(candidate, path))
+                .map_err(Failure::new)
+                .and_then(|()| {
+                    path.push(candidate);
+                    self.extend(path).inspect_err(|_| {
+                        path.pop();
+                    })
+                });
+            match branch {
+                Ok(()) => return Ok(()),
+                Err(failure @ Failure { error: Error::PathBudgetExhausted { .. }, .. }) => {
+                    return Err(failure);
+                }
+                Err(failure) => {
+                    loop_at = loop_at.min(failure.loop_at);
+                    first_error = first_error.or(Some(failure.error));
+                }
+            }
+        }
+        let error = first_error.unwrap_or_else(|| Error::UnknownIssuer(child.issuer.to_string()));
+        if loop_at >= here {
+            let path_len = path.len();
+            self.dead_ends.push(DeadEnd { cert: child.der(), path_len, counted, error: error.clone() });
+        }
+        Err(Failure { error, loop_at })
     }
-    Err(first_error.unwrap_or_else(|| Error::UnknownIssuer(child.issuer.to_string())))
+
+    /// Counts one more issuer candidate, or stops the search.
+    fn consider(&mut self) -> Result<(), Error> {
+        if self.work.candidates >= self.limits.candidates {
+            return Err(self.exhausted());
+        }
+        self.work.candidates += 1;
+        Ok(())
+    }
+
+    /// Checks that `issuer` may issue the last certificate of `path`, and
+    /// that its signature on it verifies.
+    fn check_issuer(&mut self, issuer: &'a Certificate, path: &[&'a Certificate]) -> Result<(), Error> {
+        check_issuer_may_sign(issuer, path, self.now)?;
+        let Some(&child) = path.last() else { return Err(Error::Invalid("empty path")) };
+        let key = (child.der(), issuer.public_key.der());
+        if let Some(result) = self.signatures.get(&key) {
+            return result.clone();
+        }
+        if self.work.signature_checks >= self.limits.signature_checks {
+            return Err(self.exhausted());
+        }
+        self.work.signature_checks += 1;
+        let result = verify_signature(child, issuer);
+        self.signatures.insert(key, result.clone());
+        result
+    }
+
+    /// The error that ends a search that used up its budget.
+    fn exhausted(&self) -> Error {
+        Error::PathBudgetExhausted {
+            signature_checks: self.work.signature_checks,
+            candidates: self.work.candidates,
+        }
+    }
+}
+
+impl Failure {
+    /// A failure that skipped no certificate already on the path.
+    fn new(error: Error) -> Failure {
+        Failure { error, loop_at: usize::MAX }
+    }
+}
+
+/// The intermediates of `path` that count against a pathLenConstraint
+/// above them: all but the leaf (`path[0]`) and the self-issued ones
+/// (RFC 5280 §6.1.4 (l)).
+fn counted_intermediates(path: &[&Certificate]) -> usize {
+    path.iter().skip(1).filter(|c| !c.is_self_issued()).count()
 }
 
 /// Whether `issuer` names itself as `child`'s issuer: subject equals issuer
@@ -117,9 +302,9 @@ fn could_issue(issuer: &Certificate, child: &Certificate) -> bool {
     names && key_ids
 }
 
-/// Checks that `issuer` may issue the last certificate of `path`, and that
-/// its signature on it verifies.
-fn check_issuer(issuer: &Certificate, path: &[&Certificate], now: Time) -> Result<(), Error> {
+/// Checks that `issuer` may issue the last certificate of `path` (all but
+/// the signature, which the caller checks).
+fn check_issuer_may_sign(issuer: &Certificate, path: &[&Certificate], now: Time) -> Result<(), Error> {
     let name = || issuer.subject.to_string();
     check_validity(issuer, now)?;
     check_critical_extensions(issuer)?;
@@ -135,14 +320,13 @@ fn check_issuer(issuer: &Certificate, path: &[&Certificate], now: Time) -> Resul
     }
     // §6.1.4 (l), (m): intermediates below this issuer that are not
     // self-issued (the leaf, path[0], is not counted).
-    let below = path.iter().skip(1).filter(|c| !c.is_self_issued()).count() as u64;
+    let below = counted_intermediates(path) as u64;
     if let Some(max) = constraints.path_len
         && below > max
     {
         return Err(Error::PathTooLong { issuer: name(), max });
     }
-    let Some(child) = path.last() else { return Err(Error::Invalid("empty path")) };
-    verify_signature(child, issuer)
+    Ok(())
 }
 
 /// RFC 5280 §6.1.3 (a)(2): notBefore ≤ now ≤ notAfter.
@@ -183,9 +367,8 @@ pub fn verify_signature(cert: &Certificate, issuer: &Certificate) -> Result<(), 
             }
             .is_ok()
         }
-        SignatureAlgorithm::RsaPss { hash, mgf1_hash, .. } => {
-            // padlock-rsa uses one hash for the message and MGF1, and
-            // accepts any salt length.
+        SignatureAlgorithm::RsaPss { hash, mgf1_hash, salt_len } => {
+            // padlock-rsa uses one hash for the message and MGF1.
             if hash != mgf1_hash {
                 return Err(Error::UnsupportedSignature(format!(
                     "RSASSA-PSS with {} and MGF1 with {}",
@@ -193,7 +376,10 @@ pub fn verify_signature(cert: &Certificate, issuer: &Certificate) -> Result<(), 
                     mgf1_hash.name()
                 )));
             }
-            verify_pss(&rsa_key()?, *hash, tbs, signature).is_ok()
+            // RFC 4055 §3.1: the salt is as long as saltLength says (a
+            // length beyond usize cannot fit in any signature).
+            let salt_len = usize::try_from(*salt_len).unwrap_or(usize::MAX);
+            verify_pss(&rsa_key()?, *hash, salt_len, tbs, signature).is_ok()
         }
         SignatureAlgorithm::Ecdsa(hash) => {
             // RFC 5758 §3.2 / RFC 5480: the signature value is the DER
@@ -210,18 +396,20 @@ pub fn verify_signature(cert: &Certificate, issuer: &Certificate) -> Result<(), 
     }
 }
 
-/// RSASSA-PSS-VERIFY (RFC 8017 §8.1.2) with `hash` for the message and MGF1.
+/// RSASSA-PSS-VERIFY (RFC 8017 §8.1.2) with `hash` for the message and
+/// MGF1, and a salt of exactly `salt_len` bytes.
 fn verify_pss(
     key: &padlock_rsa::RsaPublicKey,
     hash: HashAlgorithm,
+    salt_len: usize,
     tbs: &[u8],
     signature: &[u8],
 ) -> Result<(), padlock_rsa::Error> {
     match hash {
-        HashAlgorithm::Sha1 => key.verify_pss::<Sha1>(tbs, signature),
-        HashAlgorithm::Sha256 => key.verify_pss::<Sha256>(tbs, signature),
-        HashAlgorithm::Sha384 => key.verify_pss::<Sha384>(tbs, signature),
-        HashAlgorithm::Sha512 => key.verify_pss::<Sha512>(tbs, signature),
+        HashAlgorithm::Sha1 => key.verify_pss_with_salt_len::<Sha1>(tbs, signature, salt_len),
+        HashAlgorithm::Sha256 => key.verify_pss_with_salt_len::<Sha256>(tbs, signature, salt_len),
+        HashAlgorithm::Sha384 => key.verify_pss_with_salt_len::<Sha384>(tbs, signature, salt_len),
+        HashAlgorithm::Sha512 => key.verify_pss_with_salt_len::<Sha512>(tbs, signature, salt_len),
     }
 }
 

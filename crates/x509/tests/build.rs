@@ -9,7 +9,8 @@
 //! - the chain verifies for each SAN, and not for another host, after
 //!   notAfter or without the intermediate;
 //! - a wrong issuer key, a non-CA issuer, a too-long validity and a DNS
-//!   name outside IA5 are errors.
+//!   name outside IA5 are errors;
+//! - an RSASSA-PSS signature must have the salt length its parameters give.
 //!
 //! Interoperability with `openssl verify` and `openssl x509 -text` is
 //! tested through the CLI, in crates/cli/tests/cert.rs.
@@ -17,12 +18,12 @@
 use std::net::IpAddr;
 use std::sync::OnceLock;
 
-use padlock_der::Time;
+use padlock_der::{BitString, Reader, Time, Writer};
 use padlock_rsa::RsaPrivateKey;
-use padlock_sha::{Hash, Sha1};
+use padlock_sha::{Hash, Sha1, Sha256};
 use padlock_x509::{
     BasicConstraints, BuildError, Certificate, CertificateBuilder, Error, GeneralName, HashAlgorithm,
-    KeyUsage, MAX_VALIDITY_DAYS, Profile, SignatureAlgorithm, SigningScheme, verify_chain,
+    KeyUsage, MAX_VALIDITY_DAYS, Profile, SignatureAlgorithm, SigningScheme, verify_chain, verify_signature,
 };
 
 /// The keys and certificates of the chain, made once.
@@ -162,4 +163,53 @@ fn dates_from_2050_are_generalized_time() {
     // RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime (tag 0x18) from 2050.
     let tbs = cert.tbs_der();
     assert!(tbs.windows(2).any(|w| w == [0x18, 15]), "no GeneralizedTime");
+}
+
+/// The intermediate (RSASSA-PSS, SHA-256, saltLength 32 in its parameters)
+/// with every `a2 03 02 01 20` (saltLength [2] INTEGER 32) in its DER
+/// replaced by saltLength `param` — in tbsCertificate and in the outer
+/// signatureAlgorithm — and tbsCertificate signed again by the root with a
+/// salt of `salt` bytes.
+fn intermediate_with_pss_salt(param: u8, salt: usize) -> Certificate {
+    let Chain { keys, intermediate, .. } = chain();
+    let pattern = [0xa2, 0x03, 0x02, 0x01, 0x20];
+    let mut der = intermediate.der().to_vec();
+    let places: Vec<usize> = (0..der.len() - 4).filter(|&i| der[i..i + 5] == pattern).collect();
+    assert_eq!(places.len(), 2, "saltLength in tbsCertificate and signatureAlgorithm");
+    for at in places {
+        der[at + 4] = param;
+    }
+    let mut outer = Reader::new(&der).read_sequence().expect("Certificate");
+    let (tbs, algorithm) = (outer.read_tlv().expect("tbs").raw(), outer.read_tlv().expect("algorithm").raw());
+    let signature = keys[0].sign_pss_with_salt_len::<Sha256, _>(tbs, salt, &mut rand::rng()).expect("signs");
+    let mut w = Writer::new();
+    w.sequence(|w| {
+        w.raw(tbs);
+        w.raw(algorithm);
+        w.bit_string(BitString::from_octets(&signature));
+    });
+    Certificate::from_der(&w.finish().expect("DER")).expect("reads back")
+}
+
+/// RSASSA-PSS in a certificate: the salt must be as long as the
+/// parameters' saltLength says (RFC 4055 §3.1, RFC 8017 §9.1.2 step 10),
+/// whatever the hash length (issue 14, defect 11).
+#[test]
+fn a_pss_signature_has_the_salt_length_its_parameters_give() {
+    let ca = &chain().ca;
+    for salt in [0, 20, 32] {
+        let said_so = intermediate_with_pss_salt(salt as u8, salt);
+        let SignatureAlgorithm::RsaPss { salt_len, .. } = said_so.signature_algorithm else { panic!("PSS") };
+        assert_eq!(salt_len, salt as u64);
+        verify_signature(&said_so, ca).unwrap_or_else(|e| panic!("salt {salt}, saltLength {salt}: {e}"));
+        // A signature with another salt length than the parameters say.
+        for other in [0, 20, 32, 33].into_iter().filter(|&o| o != salt) {
+            let mismatched = intermediate_with_pss_salt(salt as u8, other);
+            let error = verify_signature(&mismatched, ca).unwrap_err();
+            assert!(
+                matches!(error, Error::BadSignature { .. }),
+                "salt {other}, saltLength {salt}: {error:?}"
+            );
+        }
+    }
 }

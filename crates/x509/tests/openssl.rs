@@ -8,6 +8,8 @@
 //!   refused for the wrong host, after notAfter, before notBefore, with a
 //!   signature byte changed, by an unknown issuer, by a non-CA issuer and
 //!   with an unknown critical extension;
+//! - a leaf for TLS clients only (extendedKeyUsage clientAuth) refused as a
+//!   server's;
 //! - every truncation and many single-byte changes of a real certificate
 //!   give an error or a certificate, never a panic.
 //!
@@ -15,14 +17,14 @@
 //! than skipping them.
 
 use std::fs;
-use std::io;
 use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
 use padlock_der::Time;
 use padlock_x509::{
-    Certificate, Error, GeneralName, HashAlgorithm, KeyUsage, SignatureAlgorithm, verify_chain,
+    Certificate, Error, GeneralName, HashAlgorithm, KeyUsage, ServerKeyUse, SignatureAlgorithm,
+    check_server_usage, verify_chain,
 };
 
 /// The certificates OpenSSL made, parsed.
@@ -52,6 +54,8 @@ struct Fixtures {
     no_cert_sign: Certificate,
     /// Leaf signed by `no_cert_sign`.
     no_cert_sign_leaf: Certificate,
+    /// Leaf signed by `ca` for TLS clients only (extendedKeyUsage clientAuth).
+    client_leaf: Certificate,
 }
 
 const LEAF_EXT: &str = "subjectAltName=DNS:example.org,DNS:www.example.org,IP:127.0.0.1,IP:::1\n\
@@ -116,6 +120,9 @@ fn make_fixtures() -> Fixtures {
     let deep_leaf = issue("deep-leaf", "/CN=example.org", "deep", "-extfile leaf.ext");
     let no_cert_sign = issue("no-cert-sign", "/CN=No~Cert~Sign", "ca", "-extfile sign.ext");
     let no_cert_sign_leaf = issue("ncs-leaf", "/CN=example.org", "no-cert-sign", "-extfile leaf.ext");
+    let client_ext = LEAF_EXT.replace("extendedKeyUsage=serverAuth", "extendedKeyUsage=clientAuth");
+    fs::write(dir.join("client.ext"), client_ext).expect("writing client.ext");
+    let client_leaf = issue("client-leaf", "/CN=example.org", "ca", "-extfile client.ext");
     let (ca, other_ca) = (read(&dir, "ca"), read(&dir, "other"));
     let _ = fs::remove_dir_all(&dir);
     Fixtures {
@@ -133,6 +140,7 @@ fn make_fixtures() -> Fixtures {
         deep_leaf,
         no_cert_sign,
         no_cert_sign_leaf,
+        client_leaf,
     }
 }
 
@@ -140,15 +148,8 @@ fn make_fixtures() -> Fixtures {
 /// argument stands for a space (`/CN=Other~CA`).
 fn openssl(dir: &Path, args: &str) {
     let args_list = args.split(' ').filter(|arg| !arg.is_empty()).map(|arg| arg.replace('~', " "));
-    let output = match Command::new("openssl").args(args_list).current_dir(dir).output() {
-        Ok(output) => output,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => panic!(
-            "`openssl` was not found on PATH. These tests make their certificates with it; \
-             install OpenSSL 3.0 or later (the `openssl` package) to run them."
-        ),
-        Err(error) => panic!("running openssl: {error}"),
-    };
-    assert!(output.status.success(), "openssl {args}: {}", String::from_utf8_lossy(&output.stderr));
+    // A missing `openssl` fails the test, saying how to install it.
+    padlock_testkit::run_ok(Command::new("openssl").args(args_list).current_dir(dir));
 }
 
 /// Reads `name.pem` from `dir` as a certificate.
@@ -337,6 +338,23 @@ fn enforces_path_length_and_key_cert_sign() {
         error.to_string(),
         "'CN=No Cert Sign' issued a certificate but its key usage lacks keyCertSign"
     );
+}
+
+#[test]
+fn a_certificate_for_tls_clients_only_is_no_server_certificate() {
+    // What curl refuses with "unsuitable certificate purpose" (RFC 5280
+    // §4.2.1.12): the chain is fine, the purpose is not.
+    let f = fixtures();
+    let anchors = [f.ca.clone()];
+    verify_chain(&f.client_leaf, &[], &anchors, "example.org", during(&f.client_leaf))
+        .expect("the chain verifies");
+    for key_use in [ServerKeyUse::Sign, ServerKeyUse::Encrypt] {
+        let error = check_server_usage(&f.client_leaf, key_use).unwrap_err();
+        assert!(matches!(error, Error::NotForTlsServers { .. }), "{error:?}");
+        assert!(error.to_string().contains("id-kp-clientAuth"), "{error}");
+        // OpenSSL's server leaf (serverAuth; digitalSignature, keyEncipherment) serves both.
+        check_server_usage(&f.leaf, key_use).expect("a server certificate");
+    }
 }
 
 #[test]

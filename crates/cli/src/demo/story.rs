@@ -2,6 +2,9 @@
 //! event belongs to, the headed sections with their explanations, and the
 //! JSON-lines form.
 
+use padlock_tls::key_schedule::SecretKind;
+use padlock_tls::trace::{Check, KeyExchangeValue, KeyStage};
+
 use super::*;
 
 /// Where an event belongs in the story: (step, part). `None`: not shown.
@@ -20,16 +23,25 @@ fn place(event: &Event) -> Option<(u8, u8)> {
             HandshakeType::Finished => (3, 3),
             _ => (4, 1),
         },
-        Event::Negotiated { .. } | Event::Note(_) => (2, 1),
-        Event::Check { what, .. } if what.contains("Finished") => (3, 3),
-        Event::Check { what, .. } if what.contains("ServerKeyExchange") => (3, 1),
+        Event::Negotiated(_) | Event::ServerName(_) | Event::HelloRetryRequest { .. } => (2, 1),
+        Event::Check { check: Check::Finished { .. }, .. } => (3, 3),
+        Event::Check {
+            check: Check::Signature { message: HandshakeType::ServerKeyExchange, .. }, ..
+        } => (3, 1),
         Event::Check { .. } => (2, 2),
         Event::KeyExchange { .. } => (3, 1),
-        Event::Secret { name, .. } if name == "premaster secret" => (3, 1),
-        Event::Secret { name, .. } if name.contains("upd") => (4, 1),
-        Event::KeysInstalled { stage, .. } if stage.contains("updated") => (4, 1),
+        Event::Secret { kind: SecretKind::Tls12Premaster, .. } => (3, 1),
+        Event::Secret {
+            kind: SecretKind::ClientApplicationTrafficNext | SecretKind::ServerApplicationTrafficNext,
+            ..
+        } => (4, 1),
+        Event::KeysInstalled { stage: KeyStage::Updated, .. } => (4, 1),
         Event::Secret { .. } | Event::KeysInstalled { .. } | Event::ChangeCipherSpec { .. } => (3, 2),
-        Event::ApplicationData { .. } | Event::Alert { .. } => (4, 1),
+        Event::ApplicationData { .. }
+        | Event::Alert { .. }
+        | Event::TicketIgnored
+        | Event::RenegotiationRefused(_) => (4, 1),
+        Event::Failed(_) => (5, 0),
     })
 }
 
@@ -38,9 +50,7 @@ pub(super) fn print(plan: &Plan, outcome: &Outcome, events: &[(Side, Event)]) {
     let mut placed: Vec<((u8, u8), usize)> =
         events.iter().enumerate().filter_map(|(i, (_, e))| place(e).map(|p| (p, i))).collect();
     // Failures are told where they happened, after what came before them.
-    if let Some(first_failure) =
-        events.iter().position(|(_, e)| matches!(e, Event::Note(t) if t.starts_with("connection failed")))
-    {
+    if let Some(first_failure) = events.iter().position(|(_, e)| matches!(e, Event::Failed(_))) {
         for (p, i) in &mut placed {
             if *i >= first_failure {
                 *p = (5, 0);
@@ -68,8 +78,8 @@ fn json_story(
     let seeded = plan.seed.is_some();
     let mut lines = vec![narrate::object(&[
         ("event", Json::Str("demo".into())),
-        ("version", Json::Str(padlock_tls::messages::version::name(plan.version))),
-        ("suite", Json::Str(plan.suite.name.into())),
+        ("version", Json::Str(plan.version.name().into())),
+        ("suite", Json::Str(plan.suite.name().into())),
         (
             "group",
             if plan.kx == Some(KeyExchangeAlgorithm::Rsa) {
@@ -142,8 +152,8 @@ fn story(plan: &Plan, outcome: &Outcome, events: &[(Side, Event)], placed: &[((u
     s.line(&paint(color, Tone::Heading, "padlock demo: HTTPS, step by step, on 127.0.0.1"));
     s.line(&format!(
         "  {}, {}, {group}{}",
-        padlock_tls::messages::version::name(plan.version),
-        plan.suite.name,
+        plan.version.name(),
+        plan.suite.name(),
         plan.seed.map(|n| format!(", --seed {n}")).unwrap_or_default()
     ));
     let took = if seeded { String::new() } else { format!(" in {}", ms(outcome.pki_time)) };
@@ -181,7 +191,7 @@ fn story(plan: &Plan, outcome: &Outcome, events: &[(Side, Event)], placed: &[((u
             s.line(&format!("  {line}"));
         }
         if let Event::Handshake { sent: true, typ: HandshakeType::Certificate, bytes, .. } = event {
-            s.certificates(bytes, plan.version == TLS13);
+            s.certificates(bytes, plan.version);
         }
     }
     if current == (3, 1) {
@@ -236,8 +246,8 @@ impl Story {
     }
 
     /// Subject, names, issuer, validity and key of each certificate sent.
-    fn certificates(&mut self, message: &[u8], tls13: bool) {
-        let Ok(certificate) = CertificateMessage::decode(message.get(4..).unwrap_or(&[]), tls13) else {
+    fn certificates(&mut self, message: &[u8], version: ProtocolVersion) {
+        let Ok(certificate) = CertificateMessage::decode(message.get(4..).unwrap_or(&[]), version) else {
             return;
         };
         for (index, (der, _)) in certificate.entries.iter().enumerate() {
@@ -252,22 +262,22 @@ impl Story {
     /// After the key exchange: whether both sides hold the same secret,
     /// and for RSA why it is no longer used.
     fn agreement(&mut self, plan: &Plan, events: &[(Side, Event)]) {
-        let find = |side: Side, wanted: &dyn Fn(&str) -> bool| {
+        let tls13 = plan.version == TLS13;
+        let find = |side: Side| {
             events.iter().find_map(|(s, e)| match e {
-                Event::KeyExchange { name, value } | Event::Secret { name, value }
-                    if *s == side && wanted(name) =>
+                Event::KeyExchange { value: KeyExchangeValue::SharedSecret, bytes, .. }
+                    if *s == side && tls13 =>
                 {
+                    Some(bytes.clone())
+                }
+                Event::Secret { kind: SecretKind::Tls12Premaster, value } if *s == side && !tls13 => {
                     Some(value.clone())
                 }
                 _ => None,
             })
         };
-        let (what, wanted): (&str, &dyn Fn(&str) -> bool) = if plan.version == TLS13 {
-            ("shared secret", &|n: &str| n.contains("shared secret"))
-        } else {
-            ("premaster secret", &|n: &str| n == "premaster secret")
-        };
-        let (client, server) = (find(Side::Client, wanted), find(Side::Server, wanted));
+        let what = if tls13 { "shared secret" } else { "premaster secret" };
+        let (client, server) = (find(Side::Client), find(Side::Server));
         if let (Some(client), Some(server)) = (client, server) {
             let same = client == server;
             let verdict =

@@ -1,13 +1,22 @@
 //! What the CLI tests that run `padlock` beside `openssl` share: a scratch
-//! directory per test, the `openssl` runner, and a readable description of
-//! a program's output for failed assertions.
+//! directory per test, the `openssl` runner, a bounded runner for any
+//! program, a readable description of a program's output for failed
+//! assertions, and a `padlock server` on 127.0.0.1 with its client. A
+//! program that is missing fails the test, saying how to install it
+//! (padlock-testkit's `tools`). Every child process is killed when its guard
+//! drops (on every path, panics too), and every wait is bounded.
 
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
 use std::fs;
-use std::io;
+use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::thread;
+use std::time::{Duration, Instant};
+
+pub use padlock_testkit::describe;
 
 /// A scratch directory for one test, deleted when dropped.
 pub struct Scratch {
@@ -46,26 +55,26 @@ impl Drop for Scratch {
 /// Runs `openssl <args>` in `dir`, failing the test if it is missing or
 /// fails.
 pub fn openssl(dir: &Scratch, args: &[&str]) -> Output {
-    let output = match Command::new("openssl").args(args).current_dir(&dir.path).output() {
-        Ok(output) => output,
-        Err(error) if error.kind() == io::ErrorKind::NotFound => panic!(
-            "`openssl` was not found on PATH. These tests check padlock against OpenSSL; \
-             install OpenSSL 3.0 or later (the `openssl` package) to run them."
-        ),
-        Err(error) => panic!("running openssl: {error}"),
-    };
-    assert!(output.status.success(), "openssl {}: {}", args.join(" "), describe(&output));
-    output
+    padlock_testkit::run_ok(Command::new("openssl").args(args).current_dir(&dir.path))
 }
 
-/// A program's output, for a failed assertion's message.
-pub fn describe(output: &Output) -> String {
-    format!(
-        "status {:?}\nstdout:\n{}\nstderr:\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+/// Makes a self-signed certificate with `openssl req -x509` (RSA 2048, two
+/// days) for `subject`, with the subjectAltName `san` if given, writing
+/// the key to `key` and the certificate to `cert` in `dir`.
+pub fn self_signed(dir: &Scratch, subject: &str, san: Option<&str>, key: &str, cert: &str) {
+    let mut args = vec!["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", subject, "-days", "2"];
+    let san = san.map(|san| format!("subjectAltName={san}"));
+    if let Some(san) = &san {
+        args.extend(["-addext", san]);
+    }
+    args.extend(["-keyout", key, "-out", cert]);
+    openssl(dir, &args);
+}
+
+/// Makes `other.pem` (and `other-key.pem`), a self-signed CA that signed
+/// nothing of ours.
+pub fn other_ca(dir: &Scratch) {
+    self_signed(dir, "/CN=Other CA", None, "other-key.pem", "other.pem");
 }
 
 /// The port at the end of a line such as `listening on 127.0.0.1:4433`.
@@ -75,14 +84,12 @@ pub fn port_of(line: &str) -> u16 {
 }
 
 /// Runs `command` to its end with no input, collecting its output; kills
-/// it (and fails the test) if it runs longer than `timeout`.
-pub fn run_bounded(mut command: Command, timeout: std::time::Duration) -> Output {
-    use std::io::Read;
-    use std::process::Stdio;
-    use std::thread;
-    use std::time::{Duration, Instant};
+/// it (and fails the test) if it runs longer than `timeout`. A program that
+/// is not installed fails the test, saying how to install it.
+pub fn run_bounded(mut command: Command, timeout: Duration) -> Output {
     command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = command.spawn().unwrap_or_else(|e| panic!("starting {command:?}: {e}"));
+    let mut child =
+        command.spawn().unwrap_or_else(|e| panic!("{}", padlock_testkit::not_started(&command, &e)));
     let mut stdout = child.stdout.take().expect("piped stdout");
     let mut stderr = child.stderr.take().expect("piped stderr");
     let out = thread::spawn(move || {
@@ -108,4 +115,103 @@ pub fn run_bounded(mut command: Command, timeout: std::time::Duration) -> Output
         thread::sleep(Duration::from_millis(20));
     };
     Output { status, stdout: out.join().expect("stdout reader"), stderr: err.join().expect("stderr reader") }
+}
+
+/// The longest any one child process may run.
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A child process, killed and reaped when dropped, whose standard error
+/// (or output) lines arrive on a channel.
+pub struct Guard {
+    pub child: Child,
+    pub lines: Receiver<String>,
+}
+
+impl Guard {
+    /// Starts `command` with the stream `stderr` (else stdout) read line by line.
+    pub fn spawn(mut command: Command, from_stderr: bool) -> Guard {
+        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child =
+            command.spawn().unwrap_or_else(|e| panic!("{}", padlock_testkit::not_started(&command, &e)));
+        let (sender, lines) = mpsc::channel();
+        let pipe: Box<dyn Read + Send> = if from_stderr {
+            Box::new(child.stderr.take().expect("piped stderr"))
+        } else {
+            Box::new(child.stdout.take().expect("piped stdout"))
+        };
+        thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Guard { child, lines }
+    }
+
+    /// Waits for a line containing `needle`, returning it.
+    pub fn wait_for(&self, needle: &str) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut seen = Vec::new();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(line) => seen.push(line),
+                Err(_) => {
+                    panic!("no line containing {needle:?} within {TIMEOUT:?}; saw:\n{}", seen.join("\n"))
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A `padlock server` on 127.0.0.1 with a throw-away CA in `dir/ca.pem`.
+pub struct Server {
+    pub guard: Guard,
+    pub port: u16,
+}
+
+impl Server {
+    /// Starts `padlock server --exit-after N` with `extra` arguments,
+    /// and waits until it listens. Without `--cert` in `extra`, the server
+    /// writes its throw-away CA to `ca.pem`.
+    pub fn start(dir: &Scratch, connections: u32, extra: &[&str]) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_padlock"));
+        command.current_dir(&dir.path).args(["server", "--listen", "127.0.0.1:0"]);
+        if !extra.contains(&"--cert") {
+            command.args(["--ca-out", "ca.pem"]);
+        }
+        command.args(["--exit-after", &connections.to_string()]).args(extra);
+        command.env_remove("SSLKEYLOGFILE");
+        let guard = Guard::spawn(command, true);
+        let line = guard.wait_for("listening on ");
+        let port = port_of(&line);
+        Server { guard, port }
+    }
+
+    /// `https://localhost:PORT/path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("https://localhost:{}{path}", self.port)
+    }
+}
+
+/// `padlock client ARGS`, without any SSLKEYLOGFILE of the environment.
+pub fn client(dir: &Scratch, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_padlock"));
+    command.current_dir(&dir.path).arg("client").args(args).env_remove("SSLKEYLOGFILE");
+    run_bounded(command, TIMEOUT)
+}
+
+/// Asserts the program succeeded and returns its standard output as text.
+pub fn success(output: &Output) -> String {
+    assert!(output.status.success(), "{}", describe(output));
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }

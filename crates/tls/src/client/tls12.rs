@@ -2,26 +2,31 @@
 //! message the server sends:
 //!
 //! ```text
-//! ServerHello -> Certificate -> [ServerKeyExchange] -> ServerHelloDone
-//!   we send ClientKeyExchange, ChangeCipherSpec, Finished
+//! ServerHello -> Certificate -> [ServerKeyExchange] -> [CertificateRequest] -> ServerHelloDone
+//!   we send [Certificate,] ClientKeyExchange, ChangeCipherSpec, Finished
 //! ChangeCipherSpec -> Finished
 //! ```
 
+use zeroize::Zeroizing;
+
 use super::Hello;
 use crate::Error;
-use crate::alert::{AlertDescription, AlertLevel};
+use crate::certs::verify_server_certificates;
 use crate::conn::{Core, Input, Message, Negotiated, State, expect_message, unexpected};
-use crate::handshake::{EphemeralKey, check_finished, server_key_from_chain};
+use crate::handshake::check_finished;
 use crate::key_schedule::SecretKind;
-use crate::key_schedule::tls12::MasterSecret;
+use crate::key_schedule::tls12::{KeyBlock, MasterSecret};
+use crate::keys::install12;
+use crate::kx::EphemeralKey;
 use crate::messages::version::TLS12;
 use crate::messages::{
-    CertificateMessage, HandshakeType, KeyExchangeAlgorithm, ServerHello, ServerKeyExchange,
-    ServerKeyExchangeParams, encode_client_key_exchange, ext,
+    CertificateMessage, HandshakeType, KeyExchangeAlgorithm, ProtocolVersion, ServerHello, ServerKeyExchange,
+    ServerKeyExchangeParams, check_tls12_certificate_request, encode_client_key_exchange, ext,
 };
-use crate::record::HalfConn;
-use crate::suites::{CipherSuite, NamedGroup, SignatureScheme};
-use crate::trace::{Event, Side};
+use crate::sign::{SignatureScheme, VerifyingKey};
+use crate::suites::{CipherSuite, NamedGroup};
+use crate::trace::{Check, Event, KeyExchangeValue, Side};
+use crate::traffic::Traffic12;
 
 /// What the TLS 1.2 client holds through the handshake.
 struct Tls12 {
@@ -41,7 +46,6 @@ pub(super) fn server_hello(
     suite: CipherSuite,
 ) -> Result<Box<dyn State>, Error> {
     let kx = suite.kx.ok_or(Error::Internal("a TLS 1.3 suite in TLS 1.2".into()))?;
-    core.kx = Some(kx);
     let extended_master_secret = server_hello.extensions.has(ext::EXTENDED_MASTER_SECRET);
     if !extended_master_secret && hello.config.require_extended_master_secret {
         return Err(Error::NoCommonParameters(
@@ -65,6 +69,16 @@ pub(super) fn server_hello(
     Ok(Box::new(ExpectCertificate(state)))
 }
 
+/// Records (and traces) what the server chose.
+fn announce(state: &Tls12, core: &mut Core, group: Option<String>) {
+    core.set_negotiated(Negotiated {
+        version: ProtocolVersion::Tls12,
+        suite: state.suite,
+        group,
+        extended_master_secret: state.extended_master_secret,
+    });
+}
+
 struct ExpectCertificate(Tls12);
 
 impl State for ExpectCertificate {
@@ -75,11 +89,21 @@ impl State for ExpectCertificate {
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
         let message = expect_message(&*self, input, HandshakeType::Certificate)?;
         let mut state = self.0;
-        let certificate = CertificateMessage::decode(&message.body, false)?;
-        let key = server_key_from_chain(certificate, &state.hello.config, core)?;
+        let certificate = CertificateMessage::decode(&message.body, ProtocolVersion::Tls12)?;
+        // RFC 5246 §7.4.2: keyEncipherment for RSA key transport, digitalSignature for (EC)DHE.
+        let key_use = match state.kx {
+            KeyExchangeAlgorithm::Rsa => padlock_x509::ServerKeyUse::Encrypt,
+            _ => padlock_x509::ServerKeyUse::Sign,
+        };
+        let key = verify_server_certificates(certificate, &state.hello.config, core, key_use)?;
         state.hello.transcript.add(&message.raw);
         if state.kx == KeyExchangeAlgorithm::Rsa {
-            Ok(Box::new(ExpectServerHelloDone { state, key, server_share: None }))
+            Ok(Box::new(ExpectServerHelloDone {
+                state,
+                key,
+                server_share: None,
+                certificate_requested: false,
+            }))
         } else {
             Ok(Box::new(ExpectServerKeyExchange { state, key }))
         }
@@ -88,7 +112,7 @@ impl State for ExpectCertificate {
 
 struct ExpectServerKeyExchange {
     state: Tls12,
-    key: padlock_rsa::RsaPublicKey,
+    key: VerifyingKey,
 }
 
 /// The server's ephemeral parameters, checked.
@@ -107,66 +131,55 @@ impl State for ExpectServerKeyExchange {
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
         let message = expect_message(&*self, input, HandshakeType::ServerKeyExchange)?;
         let ExpectServerKeyExchange { mut state, key } = *self;
-        let ske = ServerKeyExchange::decode(&message.body, state.kx == KeyExchangeAlgorithm::Ecdhe)?;
-        // RFC 5246 §7.4.3 / RFC 5246 §7.4.1.4.1: a scheme we offered in signature_algorithms.
-        let scheme = SignatureScheme::by_id(ske.signed.scheme)
-            .filter(|s| state.hello.config.signature_schemes.contains(s))
-            .ok_or(Error::IllegalParameter("a ServerKeyExchange signature scheme we did not offer"))?;
-        let mut signed_content = state.hello.random.to_vec();
-        signed_content.extend_from_slice(&state.server_random);
-        signed_content.extend_from_slice(&ske.params_bytes);
-        let passed = scheme.verify(&key, &signed_content, &ske.signed.signature);
-        core.emit(Event::Check {
-            what: format!("ServerKeyExchange signature ({})", scheme.name()),
-            passed,
-            detail: "the server signed client_random + server_random + its DH parameters".into(),
-        });
-        if !passed {
-            return Err(Error::DecryptError("the ServerKeyExchange signature does not verify"));
-        }
-        let server_share = match ske.params {
+        let ske = ServerKeyExchange::decode(&message.body, state.kx)?;
+        check_server_key_exchange(&state, core, &key, &ske)?;
+        let (server_share, group) = match ske.params {
             ServerKeyExchangeParams::Ecdhe { group, public } => {
                 if group != NamedGroup::X25519.id() {
                     return Err(Error::IllegalParameter("an ECDHE group other than x25519"));
                 }
-                core.emit(Event::KeyExchange {
-                    name: "server x25519 public key".into(),
-                    value: public.clone(),
-                });
-                ServerShare::X25519(public)
+                (ServerShare::X25519(public), NamedGroup::X25519.name())
             }
             ServerKeyExchangeParams::Dhe { p, g, ys } => {
                 let group = server_group(&p, &g, &mut *core.rng)?;
-                core.emit(Event::KeyExchange {
-                    name: format!("server DH public value Ys ({})", group.name),
-                    value: ys.clone(),
-                });
-                ServerShare::Ffdhe(group, ys)
+                (ServerShare::Ffdhe(group, ys), group.name)
             }
         };
-        let group = match &server_share {
-            ServerShare::X25519(_) => "x25519",
-            ServerShare::Ffdhe(group, _) => group.name,
+        let public = match &server_share {
+            ServerShare::X25519(public) | ServerShare::Ffdhe(_, public) => public,
         };
+        core.emit(|| Event::KeyExchange {
+            value: KeyExchangeValue::Public(Side::Server),
+            group: NamedGroup::by_name(group),
+            bytes: public.clone(),
+        });
         announce(&state, core, Some(group.to_string()));
         state.hello.transcript.add(&message.raw);
-        Ok(Box::new(ExpectServerHelloDone { state, key, server_share: Some(server_share) }))
+        let server_share = Some(server_share);
+        Ok(Box::new(ExpectServerHelloDone { state, key, server_share, certificate_requested: false }))
     }
 }
 
-/// Records (and traces) what the server chose.
-fn announce(state: &Tls12, core: &mut Core, group: Option<String>) {
-    let ems = state.extended_master_secret;
-    let why = format!(
-        "the server chose TLS 1.2 and {}{}{}",
-        state.suite.name,
-        group.as_ref().map_or(String::new(), |g| format!(" with group {g}")),
-        if ems { ", with the extended master secret" } else { "" }
-    );
-    core.set_negotiated(
-        Negotiated { version: TLS12, suite: state.suite, group, extended_master_secret: ems },
-        why,
-    );
+/// RFC 5246 §7.4.3: the ServerKeyExchange is signed, with a scheme we
+/// offered (§7.4.1.4.1), over client_random + server_random + params.
+fn check_server_key_exchange(
+    state: &Tls12,
+    core: &Core,
+    key: &VerifyingKey,
+    ske: &ServerKeyExchange,
+) -> Result<(), Error> {
+    let scheme = SignatureScheme::by_id(ske.signed.scheme)
+        .filter(|s| state.hello.config.signature_schemes.contains(s))
+        .ok_or(Error::IllegalParameter("a ServerKeyExchange signature scheme we did not offer"))?;
+    let mut signed_content = state.hello.random.to_vec();
+    signed_content.extend_from_slice(&state.server_random);
+    signed_content.extend_from_slice(&ske.params_bytes);
+    let passed = scheme.verify(key, &signed_content, &ske.signed.signature);
+    core.emit(|| Event::Check {
+        check: Check::Signature { message: HandshakeType::ServerKeyExchange, scheme },
+        passed,
+    });
+    if passed { Ok(()) } else { Err(Error::DecryptError("the ServerKeyExchange signature does not verify")) }
 }
 
 /// The DHE group the server sent (RFC 5246 §7.4.3 ServerDHParams): one of
@@ -197,8 +210,9 @@ fn server_group(
 
 struct ExpectServerHelloDone {
     state: Tls12,
-    key: padlock_rsa::RsaPublicKey,
+    key: VerifyingKey,
     server_share: Option<ServerShare>,
+    certificate_requested: bool,
 }
 
 impl State for ExpectServerHelloDone {
@@ -206,83 +220,102 @@ impl State for ExpectServerHelloDone {
         "ServerHelloDone"
     }
 
-    fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
-        let message = expect_message(&*self, input, HandshakeType::ServerHelloDone)?;
+    fn handle(mut self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
+        let message = match input {
+            // RFC 5246 §7.4.4: a server may ask for a client certificate, once.
+            Input::Handshake(m)
+                if m.typ == HandshakeType::CertificateRequest && !self.certificate_requested =>
+            {
+                check_tls12_certificate_request(&m.body)?;
+                self.state.hello.transcript.add(&m.raw);
+                self.certificate_requested = true;
+                return Ok(self);
+            }
+            other => expect_message(&*self, other, HandshakeType::ServerHelloDone)?,
+        };
         if !message.body.is_empty() {
             return Err(Error::Decode("a ServerHelloDone with a body"));
         }
-        let ExpectServerHelloDone { mut state, key, server_share } = *self;
+        let ExpectServerHelloDone { mut state, key, server_share, certificate_requested } = *self;
         state.hello.transcript.add(&message.raw);
+        // RFC 5246 §7.4.6: asked for a certificate, we have none: an empty list.
+        if certificate_requested {
+            let empty = CertificateMessage { context: None, entries: Vec::new() };
+            state.hello.transcript.add(&core.send_handshake(HandshakeType::Certificate, &empty.encode()?)?);
+        }
         let (premaster, public) = client_key_exchange(core, &key, server_share)?;
-        let body = encode_client_key_exchange(&public, state.kx);
-        let raw = core.send_handshake(HandshakeType::ClientKeyExchange, &body);
-        state.hello.transcript.add(&raw);
-        core.emit(Event::Secret { name: "premaster secret".into(), value: premaster.clone() });
-        let hash = state.suite.hash;
-        // RFC 7627 §4: the session hash covers everything through ClientKeyExchange.
-        let master = if state.extended_master_secret {
-            MasterSecret::derive_extended(hash, &premaster, &state.hello.transcript.hash(hash))
-        } else {
-            MasterSecret::derive(hash, &premaster, &state.hello.random, &state.server_random)
-        };
+        let body = encode_client_key_exchange(&public, state.kx)?;
+        state.hello.transcript.add(&core.send_handshake(HandshakeType::ClientKeyExchange, &body)?);
+        core.log_secret(SecretKind::Tls12Premaster, &premaster);
+        let master = master_secret(&state, &premaster);
         core.log_secret(SecretKind::Tls12MasterSecret, master.as_bytes());
         let block = master.key_block(&state.hello.random, &state.server_random, state.suite.key_len);
         core.send_change_cipher_spec()?;
-        core.set_write(
-            HalfConn::tls12_gcm(&block.client_write_key, block.client_write_iv)?,
-            "application",
-            &block.client_write_key,
-            &block.client_write_iv,
-        )?;
-        let verify_data = master.verify_data("client finished", &state.hello.transcript.hash(hash));
-        let raw = core.send_handshake(HandshakeType::Finished, &verify_data);
-        state.hello.transcript.add(&raw);
-        let read = HalfConn::tls12_gcm(&block.server_write_key, block.server_write_iv)?;
-        let read_key = (block.server_write_key.clone(), block.server_write_iv);
-        Ok(Box::new(ExpectChangeCipherSpec { state, master, read: Some((read, read_key.0, read_key.1)) }))
+        install12(core, &block, Side::Client)?;
+        let verify_data =
+            master.verify_data("client finished", &state.hello.transcript.hash(state.suite.hash));
+        state.hello.transcript.add(&core.send_handshake(HandshakeType::Finished, &verify_data)?);
+        Ok(Box::new(ExpectChangeCipherSpec { state, master, block }))
+    }
+}
+
+/// RFC 5246 §8.1, or RFC 7627 §4 with a session hash covering everything
+/// through ClientKeyExchange.
+fn master_secret(state: &Tls12, premaster: &[u8]) -> MasterSecret {
+    let hash = state.suite.hash;
+    if state.extended_master_secret {
+        MasterSecret::derive_extended(hash, premaster, &state.hello.transcript.hash(hash))
+    } else {
+        MasterSecret::derive(hash, premaster, &state.hello.random, &state.server_random)
     }
 }
 
 /// Makes the premaster secret and what the ClientKeyExchange carries.
 fn client_key_exchange(
     core: &mut Core,
-    key: &padlock_rsa::RsaPublicKey,
+    key: &VerifyingKey,
     server_share: Option<ServerShare>,
-) -> Result<(Vec<u8>, Vec<u8>), Error> {
-    match server_share {
-        None => {
-            // RFC 5246 §7.4.7.1: client_version (the version we offered) and 46 random bytes.
-            let mut premaster = vec![0u8; 48];
-            core.rng.fill_bytes(&mut premaster);
-            premaster[..2].copy_from_slice(&TLS12.to_be_bytes());
-            let encrypted = key
-                .encrypt_pkcs1v15(&premaster, &mut *core.rng)
-                .map_err(|e| Error::Internal(format!("RSA encryption: {e}")))?;
-            core.emit(Event::KeyExchange {
-                name: "encrypted premaster secret".into(),
-                value: encrypted.clone(),
-            });
-            Ok((premaster, encrypted))
+) -> Result<(Zeroizing<Vec<u8>>, Vec<u8>), Error> {
+    let (ours, server_public) = match server_share {
+        None => return rsa_key_transport(core, key),
+        Some(ServerShare::X25519(public)) => {
+            (EphemeralKey::generate(NamedGroup::X25519, &mut *core.rng)?, public)
         }
-        Some(ServerShare::X25519(server_public)) => {
-            let ours = EphemeralKey::generate(NamedGroup::X25519, &mut *core.rng)?;
-            let public = ours.public();
-            core.emit(Event::KeyExchange { name: "client x25519 public key".into(), value: public.clone() });
-            Ok((ours.agree(&server_public, false)?, public))
-        }
-        Some(ServerShare::Ffdhe(group, ys)) => {
-            let ours = EphemeralKey::generate_ffdhe(&group, &mut *core.rng)?;
-            let public = ours.public();
-            core.emit(Event::KeyExchange { name: "client DH public value Yc".into(), value: public.clone() });
-            Ok((ours.agree(&ys, false)?, public))
-        }
-    }
+        Some(ServerShare::Ffdhe(group, ys)) => (EphemeralKey::generate_ffdhe(&group, &mut *core.rng)?, ys),
+    };
+    let public = ours.public().to_vec();
+    core.emit(|| Event::KeyExchange {
+        value: KeyExchangeValue::Public(Side::Client),
+        group: ours.group(),
+        bytes: public.clone(),
+    });
+    Ok((ours.agree(&server_public, ProtocolVersion::Tls12)?, public))
+}
+
+/// RFC 5246 §7.4.7.1: the premaster secret is client_version (the version
+/// we offered) and 46 random bytes, encrypted to the server's RSA key.
+fn rsa_key_transport(core: &mut Core, key: &VerifyingKey) -> Result<(Zeroizing<Vec<u8>>, Vec<u8>), Error> {
+    let rsa = key.rsa().ok_or_else(|| {
+        Error::UnsupportedCertificate("RSA key transport needs an RSA key in the certificate".into())
+    })?;
+    let mut premaster = Zeroizing::new(vec![0u8; 48]);
+    core.rng.fill_bytes(&mut premaster);
+    premaster[..2].copy_from_slice(&TLS12.to_be_bytes());
+    let encrypted = rsa
+        .encrypt_pkcs1v15(&premaster, &mut *core.rng)
+        .map_err(|e| Error::Internal(format!("RSA encryption: {e}")))?;
+    core.emit(|| Event::KeyExchange {
+        value: KeyExchangeValue::EncryptedPremaster,
+        group: None,
+        bytes: encrypted.clone(),
+    });
+    Ok((premaster, encrypted))
 }
 
 struct ExpectChangeCipherSpec {
     state: Tls12,
     master: MasterSecret,
-    read: Option<(HalfConn, Vec<u8>, [u8; 4])>,
+    block: KeyBlock,
 }
 
 impl State for ExpectChangeCipherSpec {
@@ -290,13 +323,11 @@ impl State for ExpectChangeCipherSpec {
         "ChangeCipherSpec"
     }
 
-    fn handle(mut self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
+    fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
         if !matches!(input, Input::ChangeCipherSpec) {
             return Err(unexpected(&*self, &input));
         }
-        let (half, key, iv) =
-            self.read.take().ok_or_else(|| Error::Internal("keys already installed".into()))?;
-        core.set_read(half, "application", &key, &iv)?;
+        install12(core, &self.block, Side::Server)?;
         let ExpectChangeCipherSpec { state, master, .. } = *self;
         Ok(Box::new(ExpectFinished { state, master }))
     }
@@ -317,41 +348,7 @@ impl State for ExpectFinished {
         let hash = self.state.suite.hash;
         // RFC 5246 §7.4.9: PRF(master, "server finished", Hash(all but this message)).
         let expected = self.master.verify_data("server finished", &self.state.hello.transcript.hash(hash));
-        check_finished(
-            core,
-            Side::Server,
-            &expected,
-            &message.body,
-            "PRF(master_secret, \"server finished\", transcript hash)",
-        )?;
+        check_finished(core, Side::Server, &expected, &message.body)?;
         Ok(Box::new(Traffic12))
-    }
-}
-
-/// After a TLS 1.2 handshake: refuse renegotiation (RFC 5746 §4.2).
-pub(crate) struct Traffic12;
-
-impl State for Traffic12 {
-    fn expecting(&self) -> &'static str {
-        "application data"
-    }
-
-    fn is_traffic(&self) -> bool {
-        true
-    }
-
-    fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
-        match input {
-            // RFC 5246 §7.4.1.1 (HelloRequest) and RFC 5746 §4.4 (ClientHello):
-            // we do not renegotiate; a warning says so and the connection goes on.
-            Input::Handshake(m)
-                if matches!(m.typ, HandshakeType::HelloRequest | HandshakeType::ClientHello) =>
-            {
-                core.emit(Event::Note(format!("{} received: renegotiation refused", m.typ.name())));
-                core.send_alert(AlertLevel::Warning, AlertDescription::NoRenegotiation);
-                Ok(self)
-            }
-            other => Err(unexpected(&*self, &other)),
-        }
     }
 }

@@ -261,7 +261,11 @@ impl TrafficSecret {
     /// "traffic upd", "", Hash.length)`, of the same kind.
     pub fn next(&self) -> TrafficSecret {
         let bytes = hkdf_expand_label(self.hash, &self.bytes, "traffic upd", b"", self.hash.output_len());
-        TrafficSecret { kind: self.kind, hash: self.hash, bytes: Zeroizing::new(bytes) }
+        let kind = match self.kind.sender() {
+            Some(crate::trace::Side::Client) => SecretKind::ClientApplicationTrafficNext,
+            _ => SecretKind::ServerApplicationTrafficNext,
+        };
+        TrafficSecret { kind, hash: self.hash, bytes: Zeroizing::new(bytes) }
     }
 }
 

@@ -1,5 +1,7 @@
 //! The server side: the ClientHello decides the version, then TLS 1.2
-//! ([`tls12`]) or TLS 1.3 ([`tls13`]).
+//! ([`tls12`]) or TLS 1.3 ([`tls13`]). The choices a server makes from a
+//! client's offer (version, suite, signature scheme, groups) are here, each
+//! with an error that says what both sides had.
 
 pub(crate) mod tls12;
 pub(crate) mod tls13;
@@ -7,15 +9,18 @@ pub(crate) mod tls13;
 use std::sync::Arc;
 
 use crate::Error;
-use crate::config::ServerConfig;
+use crate::config::{CertifiedKey, ServerConfig};
 use crate::conn::{Core, Input, State, expect_message};
 use crate::handshake::Transcript;
-use crate::messages::version::{TLS12, TLS13};
-use crate::messages::{ClientHello, HandshakeType, ext, read_server_name, read_u16_list};
-use crate::suites::{CipherSuite, NamedGroup, SignatureScheme, suite_name};
+use crate::messages::version::TLS12;
+use crate::messages::{ClientHello, HandshakeType, ProtocolVersion, ext, read_server_name, read_u16_list};
+use crate::registry;
+use crate::sign::SignatureScheme;
+use crate::suites::{CipherSuite, FALLBACK_SCSV, NamedGroup};
+use crate::trace::Event;
 
 /// The server's first state.
-pub(crate) fn start(config: Arc<ServerConfig>, _core: &mut Core) -> Box<dyn State> {
+pub(crate) fn start(config: Arc<ServerConfig>) -> Box<dyn State> {
     Box::new(ExpectClientHello { config })
 }
 
@@ -38,18 +43,15 @@ impl State for ExpectClientHello {
         core.client_random = client_hello.random;
         let offer = Offer::read(&client_hello)?;
         if let Some(name) = &offer.server_name {
-            core.emit(crate::trace::Event::Note(format!(
-                "the client asks for the server name '{name}' (SNI)"
-            )));
+            core.emit(|| Event::ServerName(name.clone()));
         }
         let version = choose_version(&self.config, &client_hello, &offer)?;
-        core.version = version;
+        core.version = Some(version);
         let mut transcript = Transcript::default();
         transcript.add(&message.raw);
-        if version == TLS13 {
-            tls13::client_hello(self.config, core, client_hello, offer, transcript)
-        } else {
-            tls12::client_hello(self.config, core, client_hello, offer, transcript)
+        match version {
+            ProtocolVersion::Tls13 => tls13::client_hello(self.config, core, client_hello, offer, transcript),
+            ProtocolVersion::Tls12 => tls12::client_hello(self.config, core, client_hello, offer, transcript),
         }
     }
 }
@@ -83,22 +85,37 @@ impl Offer {
 /// RFC 8446 §4.2.1: the highest version both sides speak, by our order of
 /// preference; without supported_versions the client speaks at most
 /// its legacy_version.
-fn choose_version(config: &ServerConfig, hello: &ClientHello, offer: &Offer) -> Result<u16, Error> {
+fn choose_version(
+    config: &ServerConfig,
+    hello: &ClientHello,
+    offer: &Offer,
+) -> Result<ProtocolVersion, Error> {
     let client_versions = match &offer.versions {
+        // RFC 8446 §D.5: a legacy_version of SSL 3.0 or lower with
+        // supported_versions is refused even if TLS 1.3 is listed.
+        Some(_) if hello.legacy_version <= 0x0300 => Vec::new(),
         Some(list) => list.clone(),
         None if hello.legacy_version >= TLS12 => vec![TLS12],
         None => Vec::new(),
     };
-    config.versions.iter().copied().find(|v| client_versions.contains(v)).ok_or_else(|| {
-        let names: Vec<String> = client_versions.iter().map(|&v| crate::messages::version::name(v)).collect();
-        let ours: Vec<String> = config.versions.iter().map(|&v| crate::messages::version::name(v)).collect();
-        Error::ProtocolVersion(format!(
-            "no version in common: client offered [{}] (legacy_version {}), server accepts [{}]",
-            names.join(", "),
-            crate::messages::version::name(hello.legacy_version),
-            ours.join(", ")
-        ))
-    })
+    let version =
+        config.versions.iter().copied().find(|v| client_versions.contains(&v.code())).ok_or_else(|| {
+            let names: Vec<String> = client_versions.iter().map(|&v| registry::version(v).name(v)).collect();
+            let ours: Vec<&str> = config.versions.iter().map(|v| v.name()).collect();
+            Error::ProtocolVersion(format!(
+                "no version in common: client offered [{}] (legacy_version {}), server accepts [{}]",
+                names.join(", "),
+                registry::version(hello.legacy_version).name(hello.legacy_version),
+                ours.join(", ")
+            ))
+        })?;
+    // RFC 7507 §3: a client falling back to a version below the best we
+    // speak, and saying so with TLS_FALLBACK_SCSV, is being downgraded.
+    let best = config.versions.iter().copied().max();
+    if hello.cipher_suites.contains(&FALLBACK_SCSV) && best.is_some_and(|best| version < best) {
+        return Err(Error::InappropriateFallback);
+    }
+    Ok(version)
 }
 
 /// Our most preferred suite the client also offered (server order decides).
@@ -108,8 +125,8 @@ pub(crate) fn choose_suite(
     usable: impl Fn(&CipherSuite) -> bool,
 ) -> Result<CipherSuite, Error> {
     config.cipher_suites.iter().copied().find(|s| offered.contains(&s.id) && usable(s)).ok_or_else(|| {
-        let theirs: Vec<String> = offered.iter().map(|&id| suite_name(id)).collect();
-        let ours: Vec<&str> = config.cipher_suites.iter().filter(|s| usable(s)).map(|s| s.name).collect();
+        let theirs: Vec<String> = offered.iter().map(|&id| registry::cipher_suite(id).name(id)).collect();
+        let ours: Vec<&str> = config.cipher_suites.iter().filter(|s| usable(s)).map(|s| s.name()).collect();
         Error::NoCommonParameters(format!(
             "no cipher suite in common: client offered [{}], server accepts [{}]",
             theirs.join(", "),
@@ -118,25 +135,34 @@ pub(crate) fn choose_suite(
     })
 }
 
-/// Our most preferred signature scheme the client offered.
+/// The certificate we present, with its key.
+pub(crate) fn certified_key(config: &ServerConfig) -> Result<&CertifiedKey, Error> {
+    config.certificates.first().ok_or_else(|| Error::Internal("the server has no certificate".into()))
+}
+
+/// Our most preferred signature scheme the client offered that our key
+/// makes and `version` allows.
 pub(crate) fn choose_scheme(
     config: &ServerConfig,
+    certified: &CertifiedKey,
     offered: &[u16],
-    allow_pkcs1: bool,
+    version: ProtocolVersion,
 ) -> Result<SignatureScheme, Error> {
-    config
-        .signature_schemes
-        .iter()
-        .copied()
-        .find(|s| offered.contains(&s.id()) && (allow_pkcs1 || s.is_pss()))
-        .ok_or_else(|| {
-            let theirs: Vec<String> = offered.iter().map(|&id| crate::suites::scheme_name(id)).collect();
+    let usable = |s: &SignatureScheme| certified.key.can_sign(*s) && s.allowed_in(version);
+    config.signature_schemes.iter().copied().find(|s| offered.contains(&s.id()) && usable(s)).ok_or_else(
+        || {
+            let theirs: Vec<String> =
+                offered.iter().map(|&id| registry::signature_scheme(id).name(id)).collect();
+            let ours: Vec<&str> =
+                config.signature_schemes.iter().filter(|s| usable(s)).map(|s| s.name()).collect();
             Error::NoCommonParameters(format!(
-                "no signature scheme in common: client offered [{}], server signs with RSA ({})",
+                "no signature scheme in common: client offered [{}], server signs in {} with [{}]",
                 theirs.join(", "),
-                if allow_pkcs1 { "PKCS#1 v1.5 or PSS" } else { "PSS only, in TLS 1.3" }
+                version.name(),
+                ours.join(", ")
             ))
-        })
+        },
+    )
 }
 
 /// The groups both sides support, in our order of preference.

@@ -7,23 +7,26 @@
 
 use std::sync::Arc;
 
-use super::{Offer, choose_scheme, choose_suite};
+use zeroize::Zeroizing;
+
+use super::{Offer, certified_key, choose_scheme, choose_suite};
 use crate::Error;
-use crate::client::tls12::Traffic12;
 use crate::config::ServerConfig;
 use crate::conn::{Core, Input, Negotiated, State, expect_message, unexpected};
-use crate::handshake::{EphemeralKey, Transcript, check_finished};
+use crate::handshake::{Transcript, check_finished};
 use crate::key_schedule::SecretKind;
-use crate::key_schedule::tls12::MasterSecret;
-use crate::messages::version::{TLS12, TLS13};
+use crate::key_schedule::tls12::{KeyBlock, MasterSecret};
+use crate::keys::install12;
+use crate::kx::EphemeralKey;
 use crate::messages::{
     CertificateMessage, ClientHello, DOWNGRADE_TLS12, DigitallySigned, Extensions, HandshakeType,
-    KeyExchangeAlgorithm, ServerHello, ServerKeyExchange, ServerKeyExchangeParams,
+    KeyExchangeAlgorithm, ProtocolVersion, ServerHello, ServerKeyExchange, ServerKeyExchangeParams,
     decode_client_key_exchange, ext,
 };
-use crate::record::HalfConn;
+use crate::sign::SignatureScheme;
 use crate::suites::{CipherSuite, EMPTY_RENEGOTIATION_INFO_SCSV, NamedGroup};
-use crate::trace::{Event, Side};
+use crate::trace::{Event, KeyExchangeValue, Side};
+use crate::traffic::Traffic12;
 
 /// What the TLS 1.2 server holds through the handshake.
 struct Tls12 {
@@ -37,14 +40,56 @@ struct Tls12 {
     transcript: Transcript,
 }
 
+/// What the server chose from the ClientHello.
+struct Choice {
+    suite: CipherSuite,
+    kx: KeyExchangeAlgorithm,
+    /// The signature scheme of the ServerKeyExchange ((EC)DHE only).
+    scheme: Option<SignatureScheme>,
+    extended_master_secret: bool,
+    secure_renegotiation: bool,
+}
+
 /// Handles a ClientHello that negotiated TLS 1.2 and sends our first flight.
 pub(super) fn client_hello(
     config: Arc<ServerConfig>,
     core: &mut Core,
     hello: ClientHello,
     offer: Offer,
-    mut transcript: Transcript,
+    transcript: Transcript,
 ) -> Result<Box<dyn State>, Error> {
+    let choice = choose(&config, &hello, &offer)?;
+    core.suite = Some(choice.suite);
+    let mut state = Tls12 {
+        config,
+        suite: choice.suite,
+        kx: choice.kx,
+        client_random: hello.random,
+        server_random: [0; 32],
+        client_version: hello.legacy_version.to_be_bytes(),
+        extended_master_secret: choice.extended_master_secret,
+        transcript,
+    };
+    send_server_hello(&mut state, core, &hello, &choice)?;
+    send_certificate(&mut state, core)?;
+    let group = ephemeral_group(&state.config, choice.kx, &offer);
+    core.set_negotiated(Negotiated {
+        version: ProtocolVersion::Tls12,
+        suite: choice.suite,
+        group: group.map(|g| g.name().to_string()),
+        extended_master_secret: choice.extended_master_secret,
+    });
+    let ephemeral = match (group, choice.scheme) {
+        (Some(group), Some(scheme)) => Some(send_server_key_exchange(&mut state, core, group, scheme)?),
+        _ => None,
+    };
+    state.transcript.add(&core.send_handshake(HandshakeType::ServerHelloDone, &[])?);
+    Ok(Box::new(ExpectClientKeyExchange { state, ephemeral }))
+}
+
+/// The suite (server order), whether it needs a signature and with which
+/// scheme, and the RFC 7627 / RFC 5746 extensions the client offered.
+fn choose(config: &ServerConfig, hello: &ClientHello, offer: &Offer) -> Result<Choice, Error> {
     // RFC 5746 §3.6: the SCSV or an empty renegotiation_info signals secure renegotiation.
     let renegotiation_info =
         hello.extensions.parse(ext::RENEGOTIATION_INFO, |r| Ok(r.vec8()?.rest().to_vec()))?;
@@ -59,128 +104,125 @@ pub(super) fn client_hello(
             "the client does not offer the extended master secret (RFC 7627), which we require".into(),
         ));
     }
+    // (EC)DHE needs a signature: a scheme the client offered and our key
+    // makes. Without signature_algorithms the RFC 5246 §7.4.1.4.1 default
+    // is SHA-1, which we refuse to sign with (RFC 9155 §2).
+    let certified = certified_key(config)?;
+    let scheme = choose_scheme(config, certified, &offer.schemes, ProtocolVersion::Tls12).ok();
     let offers_x25519 = offer.groups.contains(&NamedGroup::X25519.id());
-    let can_sign = !offer.schemes.is_empty();
-    let suite = choose_suite(&config, &hello.cipher_suites, |s| match s.kx {
+    let suite = choose_suite(config, &hello.cipher_suites, |s| match s.kx {
         None => false,
-        Some(KeyExchangeAlgorithm::Rsa) => true,
-        // RFC 8422 §5.1.1: ECDHE only with a curve the client named; and a
-        // signature scheme both sides know (we cannot do the SHA-1 default).
-        Some(KeyExchangeAlgorithm::Ecdhe) => offers_x25519 && can_sign,
-        Some(KeyExchangeAlgorithm::Dhe) => can_sign,
+        Some(KeyExchangeAlgorithm::Rsa) => certified.key.rsa().is_some(),
+        // RFC 8422 §5.1.1: ECDHE only with a curve the client named.
+        Some(KeyExchangeAlgorithm::Ecdhe) => offers_x25519 && scheme.is_some(),
+        Some(KeyExchangeAlgorithm::Dhe) => scheme.is_some(),
     })?;
     let kx = suite.kx.ok_or_else(|| Error::Internal("a TLS 1.3 suite in TLS 1.2".into()))?;
-    core.kx = Some(kx);
-    core.key_len = suite.key_len;
+    let scheme = if kx == KeyExchangeAlgorithm::Rsa { None } else { scheme };
+    Ok(Choice { suite, kx, scheme, extended_master_secret, secure_renegotiation })
+}
 
-    let mut server_random = [0u8; 32];
-    core.rng.fill_bytes(&mut server_random);
-    // RFC 8446 §4.1.3: a server that speaks TLS 1.3 marks a TLS 1.2 answer.
-    if config.versions.contains(&TLS13) {
-        server_random[24..].copy_from_slice(&DOWNGRADE_TLS12);
+/// RFC 5246 §7.4.1.3: the ServerHello, with our random (marked, RFC 8446
+/// §4.1.3, when we also speak TLS 1.3) and the extensions we answer.
+fn send_server_hello(
+    state: &mut Tls12,
+    core: &mut Core,
+    hello: &ClientHello,
+    choice: &Choice,
+) -> Result<(), Error> {
+    core.rng.fill_bytes(&mut state.server_random);
+    if state.config.versions.contains(&ProtocolVersion::Tls13)
+        && let Some(tail) = state.server_random.last_chunk_mut::<8>()
+    {
+        *tail = DOWNGRADE_TLS12;
     }
     let mut extensions = Extensions::default();
-    if secure_renegotiation {
+    if choice.secure_renegotiation {
         extensions.push(ext::RENEGOTIATION_INFO, |w| {
             w.vec8(|_| {});
-        });
+        })?;
     }
-    if extended_master_secret {
-        extensions.push(ext::EXTENDED_MASTER_SECRET, |_| {});
+    if choice.extended_master_secret {
+        extensions.push(ext::EXTENDED_MASTER_SECRET, |_| {})?;
     }
-    if kx == KeyExchangeAlgorithm::Ecdhe && hello.extensions.has(ext::EC_POINT_FORMATS) {
+    if choice.kx == KeyExchangeAlgorithm::Ecdhe && hello.extensions.has(ext::EC_POINT_FORMATS) {
+        // RFC 8422 §5.2: uncompressed points only.
         extensions.push(ext::EC_POINT_FORMATS, |w| {
             w.vec8(|w| {
                 w.u8(0);
             });
-        });
+        })?;
     }
     let server_hello = ServerHello {
-        legacy_version: TLS12,
-        random: server_random,
+        legacy_version: ProtocolVersion::Tls12.code(),
+        random: state.server_random,
         session_id: Vec::new(),
-        cipher_suite: suite.id,
+        cipher_suite: choice.suite.id,
         compression_method: 0,
         extensions,
     };
-    transcript.add(&core.send_handshake(HandshakeType::ServerHello, &server_hello.encode()));
+    state.transcript.add(&core.send_handshake(HandshakeType::ServerHello, &server_hello.encode()?)?);
+    Ok(())
+}
+
+/// RFC 5246 §7.4.2: our certificate chain.
+fn send_certificate(state: &mut Tls12, core: &mut Core) -> Result<(), Error> {
+    let certified = certified_key(&state.config)?;
     let certificate = CertificateMessage {
         context: None,
-        entries: config.certificate_chain.iter().map(|c| (c.der().to_vec(), Extensions::default())).collect(),
+        entries: certified.chain.iter().map(|c| (c.der().to_vec(), Extensions::default())).collect(),
     };
-    transcript.add(&core.send_handshake(HandshakeType::Certificate, &certificate.encode()));
+    state.transcript.add(&core.send_handshake(HandshakeType::Certificate, &certificate.encode()?)?);
+    Ok(())
+}
 
-    let mut state = Tls12 {
-        config,
-        suite,
-        kx,
-        client_random: hello.random,
-        server_random,
-        client_version: hello.legacy_version.to_be_bytes(),
-        extended_master_secret,
-        transcript,
-    };
-    // The group: x25519 for ECDHE; for DHE (RFC 7919 §4) an ffdhe group the
-    // client named, else our configured one.
-    let group = match kx {
+/// The group of the key exchange: x25519 for ECDHE; for DHE (RFC 7919 §4)
+/// an ffdhe group the client named, else our configured one.
+fn ephemeral_group(config: &ServerConfig, kx: KeyExchangeAlgorithm, offer: &Offer) -> Option<NamedGroup> {
+    match kx {
         KeyExchangeAlgorithm::Rsa => None,
         KeyExchangeAlgorithm::Ecdhe => Some(NamedGroup::X25519),
         KeyExchangeAlgorithm::Dhe => Some(
-            state
-                .config
-                .groups
-                .iter()
-                .copied()
+            (config.groups.iter().copied())
                 .find(|g| g.is_ffdhe() && offer.groups.contains(&g.id()))
-                .unwrap_or(state.config.dhe_group),
+                .unwrap_or(config.dhe_group),
         ),
-    };
-    core.set_negotiated(
-        Negotiated { version: TLS12, suite, group: group.map(|g| g.name().to_string()), extended_master_secret },
-        format!(
-            "the client offers no TLS 1.3 we accept (or we prefer 1.2); {} is our first choice among its suites{}",
-            suite.name,
-            if extended_master_secret { "; extended master secret (RFC 7627) on" } else { "" }
-        ),
-    );
-    let ephemeral = match group {
-        Some(group) => Some(server_key_exchange(&mut state, core, &offer, group)?),
-        None => None,
-    };
-    state.transcript.add(&core.send_handshake(HandshakeType::ServerHelloDone, &[]));
-    Ok(Box::new(ExpectClientKeyExchange { state, ephemeral }))
+    }
 }
 
-/// Sends a signed ServerKeyExchange for `group`; returns our ephemeral key.
-fn server_key_exchange(
+/// RFC 5246 §7.4.3: a signed ServerKeyExchange for `group`; returns our
+/// ephemeral key.
+fn send_server_key_exchange(
     state: &mut Tls12,
     core: &mut Core,
-    offer: &Offer,
     group: NamedGroup,
+    scheme: SignatureScheme,
 ) -> Result<EphemeralKey, Error> {
     let key = EphemeralKey::generate(group, &mut *core.rng)?;
+    let public = key.public().to_vec();
+    core.emit(|| Event::KeyExchange {
+        value: KeyExchangeValue::Public(Side::Server),
+        group: Some(group),
+        bytes: public.clone(),
+    });
     let params = match group.ffdhe() {
-        None => ServerKeyExchangeParams::Ecdhe { group: group.id(), public: key.public() },
+        None => ServerKeyExchangeParams::Ecdhe { group: group.id(), public },
         Some(params) => {
-            ServerKeyExchangeParams::Dhe { p: params.p.to_vec(), g: vec![params.g as u8], ys: key.public() }
+            ServerKeyExchangeParams::Dhe { p: params.p.to_vec(), g: vec![params.g as u8], ys: public }
         }
     };
-    let group_name = group.name();
-    core.emit(Event::KeyExchange { name: format!("server {group_name} public key"), value: key.public() });
-    let scheme = choose_scheme(&state.config, &offer.schemes, true)?;
-    let params_bytes = params.encode();
+    let params_bytes = params.encode()?;
     let mut signed_content = state.client_random.to_vec();
     signed_content.extend_from_slice(&state.server_random);
     signed_content.extend_from_slice(&params_bytes);
-    let signature = scheme
-        .sign(&state.config.private_key, &signed_content, &mut *core.rng)
-        .map_err(|e| Error::Internal(format!("signing ServerKeyExchange: {e}")))?;
+    let certified = certified_key(&state.config)?;
+    let signature = scheme.sign(&certified.key, &signed_content, &mut *core.rng)?;
     let ske = ServerKeyExchange {
         params,
         params_bytes,
         signed: DigitallySigned { scheme: scheme.id(), signature },
     };
-    state.transcript.add(&core.send_handshake(HandshakeType::ServerKeyExchange, &ske.encode()));
+    state.transcript.add(&core.send_handshake(HandshakeType::ServerKeyExchange, &ske.encode()?)?);
     Ok(key)
 }
 
@@ -204,28 +246,8 @@ impl State for ExpectClientKeyExchange {
         };
         let ExpectClientKeyExchange { mut state, ephemeral } = *self;
         let value = decode_client_key_exchange(&message.body, state.kx)?;
-        let premaster = match ephemeral {
-            None => {
-                core.emit(Event::KeyExchange {
-                    name: "encrypted premaster secret".into(),
-                    value: value.clone(),
-                });
-                // RFC 5246 §7.4.7.1: a wrong padding or version gives a random
-                // premaster, with no branch and no distinct error, so the
-                // Finished check fails the same way (Bleichenbacher).
-                let premaster = state.config.private_key.decrypt_tls_premaster(
-                    &value,
-                    state.client_version,
-                    &mut *core.rng,
-                );
-                premaster.to_vec()
-            }
-            Some(key) => {
-                core.emit(Event::KeyExchange { name: "client public key".into(), value: value.clone() });
-                key.agree(&value, false)?
-            }
-        };
-        core.emit(Event::Secret { name: "premaster secret".into(), value: premaster.clone() });
+        let premaster = premaster_secret(&state, core, ephemeral, &value)?;
+        core.log_secret(SecretKind::Tls12Premaster, &premaster);
         state.transcript.add(&message.raw);
         let hash = state.suite.hash;
         let master = if state.extended_master_secret {
@@ -234,13 +256,48 @@ impl State for ExpectClientKeyExchange {
             MasterSecret::derive(hash, &premaster, &state.client_random, &state.server_random)
         };
         core.log_secret(SecretKind::Tls12MasterSecret, master.as_bytes());
-        Ok(Box::new(ExpectChangeCipherSpec { state, master }))
+        let block = master.key_block(&state.client_random, &state.server_random, state.suite.key_len);
+        Ok(Box::new(ExpectChangeCipherSpec { state, master, block }))
     }
+}
+
+/// The premaster secret from the ClientKeyExchange `value`: the client's
+/// public value with our ephemeral key, or RSA key transport.
+fn premaster_secret(
+    state: &Tls12,
+    core: &mut Core,
+    ephemeral: Option<EphemeralKey>,
+    value: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, Error> {
+    let Some(key) = ephemeral else {
+        core.emit(|| Event::KeyExchange {
+            value: KeyExchangeValue::EncryptedPremaster,
+            group: None,
+            bytes: value.to_vec(),
+        });
+        let certified = certified_key(&state.config)?;
+        let rsa = certified
+            .key
+            .rsa()
+            .ok_or_else(|| Error::Internal("RSA key transport without an RSA key".into()))?;
+        // RFC 5246 §7.4.7.1: a wrong padding or version gives a random
+        // premaster, with no branch and no distinct error, so the Finished
+        // check fails the same way (Bleichenbacher).
+        let premaster = rsa.decrypt_tls_premaster(value, state.client_version, &mut *core.rng);
+        return Ok(Zeroizing::new(premaster.to_vec()));
+    };
+    core.emit(|| Event::KeyExchange {
+        value: KeyExchangeValue::Public(Side::Client),
+        group: key.group(),
+        bytes: value.to_vec(),
+    });
+    key.agree(value, ProtocolVersion::Tls12)
 }
 
 struct ExpectChangeCipherSpec {
     state: Tls12,
     master: MasterSecret,
+    block: KeyBlock,
 }
 
 impl State for ExpectChangeCipherSpec {
@@ -252,22 +309,16 @@ impl State for ExpectChangeCipherSpec {
         if !matches!(input, Input::ChangeCipherSpec) {
             return Err(unexpected(&*self, &input));
         }
-        let state = &self.state;
-        let block = self.master.key_block(&state.client_random, &state.server_random, state.suite.key_len);
-        core.set_read(
-            HalfConn::tls12_gcm(&block.client_write_key, block.client_write_iv)?,
-            "application",
-            &block.client_write_key,
-            &block.client_write_iv,
-        )?;
-        let ExpectChangeCipherSpec { state, master } = *self;
-        Ok(Box::new(ExpectFinished { state, master }))
+        install12(core, &self.block, Side::Client)?;
+        let ExpectChangeCipherSpec { state, master, block } = *self;
+        Ok(Box::new(ExpectFinished { state, master, block }))
     }
 }
 
 struct ExpectFinished {
     state: Tls12,
     master: MasterSecret,
+    block: KeyBlock,
 }
 
 impl State for ExpectFinished {
@@ -277,27 +328,16 @@ impl State for ExpectFinished {
 
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
         let message = expect_message(&*self, input, HandshakeType::Finished)?;
-        let ExpectFinished { mut state, master } = *self;
+        let ExpectFinished { mut state, master, block } = *self;
         let hash = state.suite.hash;
+        // RFC 5246 §7.4.9: PRF(master, "client finished", Hash(all but this message)).
         let expected = master.verify_data("client finished", &state.transcript.hash(hash));
-        check_finished(
-            core,
-            Side::Client,
-            &expected,
-            &message.body,
-            "PRF(master_secret, \"client finished\", transcript hash)",
-        )?;
+        check_finished(core, Side::Client, &expected, &message.body)?;
         state.transcript.add(&message.raw);
-        let block = master.key_block(&state.client_random, &state.server_random, state.suite.key_len);
         core.send_change_cipher_spec()?;
-        core.set_write(
-            HalfConn::tls12_gcm(&block.server_write_key, block.server_write_iv)?,
-            "application",
-            &block.server_write_key,
-            &block.server_write_iv,
-        )?;
+        install12(core, &block, Side::Server)?;
         let verify_data = master.verify_data("server finished", &state.transcript.hash(hash));
-        core.send_handshake(HandshakeType::Finished, &verify_data);
+        core.send_handshake(HandshakeType::Finished, &verify_data)?;
         Ok(Box::new(Traffic12))
     }
 }

@@ -1,26 +1,32 @@
 //! The TLS 1.3 server handshake (RFC 8446 §2): ClientHello (perhaps a
-//! HelloRetryRequest and a second ClientHello), then our whole flight
-//! (ServerHello, EncryptedExtensions, Certificate, CertificateVerify,
-//! Finished), then the client's Finished.
+//! HelloRetryRequest and a second ClientHello), then our whole flight —
+//! ServerHello, EncryptedExtensions, Certificate, CertificateVerify,
+//! Finished, one step each — then the client's Finished.
 
 use std::sync::Arc;
 
-use super::{Offer, choose_scheme, choose_suite, common_groups};
+use super::{Offer, certified_key, choose_scheme, choose_suite, common_groups};
 use crate::Error;
-use crate::client::tls13::Traffic13;
 use crate::config::ServerConfig;
 use crate::conn::{Core, Input, Negotiated, State, expect_message};
-use crate::handshake::{EphemeralKey, Transcript, certificate_verify_content, check_finished};
-use crate::key_schedule::SecretKind;
-use crate::key_schedule::tls13::{EarlySecret, TrafficSecret};
-use crate::messages::version::TLS13;
+use crate::handshake::{Transcript, certificate_verify_content, check_finished};
+use crate::key_schedule::tls13::TrafficSecret;
+use crate::keys::{HandshakeSecrets, application_secrets, handshake_secrets, install13};
+use crate::kx::EphemeralKey;
 use crate::messages::{
     CertificateMessage, ClientHello, DigitallySigned, Extensions, HELLO_RETRY_REQUEST_RANDOM, HandshakeType,
-    KeyShare, ServerHello, ext,
+    KeyShare, ProtocolVersion, ServerHello, ext,
 };
-use crate::record::HalfConn;
-use crate::suites::{CipherSuite, NamedGroup, SignatureScheme, group_name};
-use crate::trace::{Event, Side};
+use crate::registry;
+use crate::sign::SignatureScheme;
+use crate::suites::{CipherSuite, NamedGroup};
+use crate::trace::{Event, KeyExchangeValue, KeyStage, Side};
+use crate::traffic::Traffic13;
+
+/// How many bytes of 0-RTT records a server skips (RFC 8446 §4.2.10): we
+/// never accept early data, so a client that sent some is answered without
+/// it, and its records are dropped up to this budget.
+const MAX_SKIPPED_EARLY_DATA: usize = 1 << 16;
 
 /// What the server decided from the first ClientHello.
 struct Choice {
@@ -41,7 +47,11 @@ pub(super) fn client_hello(
     transcript: Transcript,
 ) -> Result<Box<dyn State>, Error> {
     let suite = choose_suite(&config, &hello.cipher_suites, |s| s.is_tls13())?;
-    core.key_len = suite.key_len;
+    core.suite = Some(suite);
+    // RFC 8446 §4.2.10: we never accept 0-RTT data; skip what the client sent.
+    if hello.extensions.has(ext::EARLY_DATA) {
+        core.early_data_budget = Some(MAX_SKIPPED_EARLY_DATA);
+    }
     // RFC 8446 §9.2: a ClientHello for TLS 1.3 must carry these.
     if !hello.extensions.has(ext::SIGNATURE_ALGORITHMS) {
         return Err(Error::MissingExtension("signature_algorithms"));
@@ -50,10 +60,10 @@ pub(super) fn client_hello(
     if !hello.extensions.has(ext::SUPPORTED_GROUPS) {
         return Err(Error::MissingExtension("supported_groups"));
     }
-    let scheme = choose_scheme(&config, &offer.schemes, false)?;
+    let scheme = choose_scheme(&config, certified_key(&config)?, &offer.schemes, ProtocolVersion::Tls13)?;
     let common = common_groups(&config, &offer.groups);
     let Some(&preferred) = common.first() else {
-        let theirs: Vec<String> = offer.groups.iter().map(|&g| group_name(g)).collect();
+        let theirs: Vec<String> = offer.groups.iter().map(|&g| registry::group(g).name(g)).collect();
         let ours: Vec<&str> = config.groups.iter().map(|g| g.name()).collect();
         return Err(Error::NoCommonParameters(format!(
             "no group in common: client offered [{}], server accepts [{}]",
@@ -61,50 +71,14 @@ pub(super) fn client_hello(
             ours.join(", ")
         )));
     };
-    let mut choice =
+    let choice =
         Choice { config, suite, scheme, session_id: hello.session_id.clone(), sent_ccs: false, transcript };
     // Our most preferred group among those the client sent a share for;
     // if there is none, RFC 8446 §4.1.4: ask for one with a HelloRetryRequest.
     let with_share = common.iter().find_map(|g| shares.iter().find(|s| s.group == g.id()).map(|s| (*g, s)));
     match with_share {
         Some((group, share)) => server_flight(choice, core, &hello, group, &share.key_exchange),
-        None => {
-            let mut cookie = vec![0u8; 32];
-            core.rng.fill_bytes(&mut cookie);
-            let mut extensions = Extensions::default();
-            extensions.push(ext::SUPPORTED_VERSIONS, |w| {
-                w.u16(TLS13);
-            });
-            extensions.push(ext::KEY_SHARE, |w| {
-                w.u16(preferred.id());
-            });
-            extensions.push(ext::COOKIE, |w| {
-                w.vec16(|w| {
-                    w.bytes(&cookie);
-                });
-            });
-            let retry = ServerHello {
-                legacy_version: crate::messages::version::TLS12,
-                random: HELLO_RETRY_REQUEST_RANDOM,
-                session_id: hello.session_id.clone(),
-                cipher_suite: suite.id,
-                compression_method: 0,
-                extensions,
-            };
-            core.emit(Event::Note(format!(
-                "no key share for a group we accept: HelloRetryRequest asking for {}",
-                preferred.name()
-            )));
-            // RFC 8446 §4.4.1: the first ClientHello becomes a message_hash.
-            choice.transcript.replace_with_message_hash(suite.hash);
-            let raw = core.send_handshake(HandshakeType::ServerHello, &retry.encode());
-            choice.transcript.add(&raw);
-            if !choice.session_id.is_empty() {
-                core.send_change_cipher_spec()?;
-                choice.sent_ccs = true;
-            }
-            Ok(Box::new(ExpectSecondClientHello { choice, group: preferred, cookie }))
-        }
+        None => send_hello_retry_request(choice, core, hello, preferred),
     }
 }
 
@@ -124,10 +98,45 @@ fn read_key_shares(hello: &ClientHello) -> Result<Option<Vec<KeyShare>>, Error> 
     })
 }
 
+/// RFC 8446 §4.1.4: a HelloRetryRequest asking for a share in `group`. We
+/// keep the first ClientHello, so we send no cookie: only
+/// supported_versions and key_share.
+fn send_hello_retry_request(
+    mut choice: Choice,
+    core: &mut Core,
+    first: ClientHello,
+    group: NamedGroup,
+) -> Result<Box<dyn State>, Error> {
+    let mut extensions = Extensions::default();
+    extensions.push(ext::SUPPORTED_VERSIONS, |w| {
+        w.u16(ProtocolVersion::Tls13.code());
+    })?;
+    extensions.push(ext::KEY_SHARE, |w| {
+        w.u16(group.id());
+    })?;
+    let retry = ServerHello {
+        legacy_version: ProtocolVersion::Tls12.code(),
+        random: HELLO_RETRY_REQUEST_RANDOM,
+        session_id: first.session_id.clone(),
+        cipher_suite: choice.suite.id,
+        compression_method: 0,
+        extensions,
+    };
+    core.emit(|| Event::HelloRetryRequest { group: Some(group) });
+    // RFC 8446 §4.4.1: the first ClientHello becomes a message_hash.
+    choice.transcript.replace_with_message_hash(choice.suite.hash)?;
+    choice.transcript.add(&core.send_handshake(HandshakeType::ServerHello, &retry.encode()?)?);
+    if !choice.session_id.is_empty() {
+        core.send_change_cipher_spec()?;
+        choice.sent_ccs = true;
+    }
+    Ok(Box::new(ExpectSecondClientHello { choice, group, first }))
+}
+
 struct ExpectSecondClientHello {
     choice: Choice,
     group: NamedGroup,
-    cookie: Vec<u8>,
+    first: ClientHello,
 }
 
 impl State for ExpectSecondClientHello {
@@ -137,15 +146,14 @@ impl State for ExpectSecondClientHello {
 
     fn handle(self: Box<Self>, core: &mut Core, input: Input) -> Result<Box<dyn State>, Error> {
         let message = expect_message(&*self, input, HandshakeType::ClientHello)?;
-        let ExpectSecondClientHello { mut choice, group, cookie } = *self;
+        let ExpectSecondClientHello { mut choice, group, first } = *self;
+        // RFC 8446 §4.2.10: 0-RTT records come before this hello, not after.
+        core.early_data_budget = None;
         let hello = ClientHello::decode(&message.body)?;
-        // RFC 8446 §4.1.2: the same hello, with the cookie and one new share.
-        let echoed = hello.extensions.parse(ext::COOKIE, |r| Ok(r.vec16()?.rest().to_vec()))?;
-        if echoed.as_deref() != Some(cookie.as_slice()) {
-            return Err(Error::IllegalParameter("the second ClientHello does not echo our cookie"));
-        }
-        if hello.random != core.client_random || !hello.cipher_suites.contains(&choice.suite.id) {
-            return Err(Error::IllegalParameter("the second ClientHello changed its random or suites"));
+        if !same_hello(&first, &hello) {
+            return Err(Error::IllegalParameter(
+                "the second ClientHello changed more than RFC 8446 §4.1.2 allows after a HelloRetryRequest",
+            ));
         }
         let shares = read_key_shares(&hello)?.unwrap_or_default();
         let [share] = shares.as_slice() else {
@@ -162,7 +170,26 @@ impl State for ExpectSecondClientHello {
     }
 }
 
-/// Sends ServerHello through Finished and derives every secret.
+/// RFC 8446 §4.1.2: after a HelloRetryRequest the client sends the same
+/// ClientHello, except that it may replace key_share, remove early_data,
+/// add a cookie, and update pre_shared_key and padding. Everything else —
+/// fields, extensions and their order — must be as before.
+fn same_hello(first: &ClientHello, second: &ClientHello) -> bool {
+    let may_change = [ext::KEY_SHARE, ext::EARLY_DATA, ext::COOKIE, ext::PRE_SHARED_KEY, ext::PADDING];
+    let kept = |hello: &ClientHello| {
+        let extensions = hello.extensions.0.iter().filter(|e| !may_change.contains(&e.typ));
+        extensions.map(|e| (e.typ, e.data.clone())).collect::<Vec<_>>()
+    };
+    first.legacy_version == second.legacy_version
+        && first.random == second.random
+        && first.session_id == second.session_id
+        && first.cipher_suites == second.cipher_suites
+        && first.compression_methods == second.compression_methods
+        && kept(first) == kept(second)
+}
+
+/// The key exchange, then ServerHello through Finished, then the
+/// application secrets (RFC 8446 §2, the server's first flight).
 fn server_flight(
     mut choice: Choice,
     core: &mut Core,
@@ -171,128 +198,111 @@ fn server_flight(
     client_share: &[u8],
 ) -> Result<Box<dyn State>, Error> {
     let suite = choice.suite;
-    let hash = suite.hash;
-    core.emit(Event::KeyExchange {
-        name: format!("client {} public key", group.name()),
-        value: client_share.to_vec(),
+    core.emit(|| Event::KeyExchange {
+        value: KeyExchangeValue::Public(Side::Client),
+        group: Some(group),
+        bytes: client_share.to_vec(),
     });
     let key = EphemeralKey::generate(group, &mut *core.rng)?;
-    let public = key.public();
-    core.emit(Event::KeyExchange {
-        name: format!("server {} public key", group.name()),
-        value: public.clone(),
+    let public = key.public().to_vec();
+    core.emit(|| Event::KeyExchange {
+        value: KeyExchangeValue::Public(Side::Server),
+        group: Some(group),
+        bytes: public.clone(),
     });
-    let shared = key.agree(client_share, true)?;
-    core.emit(Event::KeyExchange {
-        name: format!("{} shared secret (server)", group.name()),
-        value: shared.clone(),
+    let shared = key.agree(client_share, ProtocolVersion::Tls13)?;
+    core.emit(|| Event::KeyExchange {
+        value: KeyExchangeValue::SharedSecret,
+        group: Some(group),
+        bytes: shared.to_vec(),
     });
-
-    let mut random = [0u8; 32];
-    core.rng.fill_bytes(&mut random);
-    let mut extensions = Extensions::default();
-    extensions.push(ext::KEY_SHARE, |w| KeyShare { group: group.id(), key_exchange: public }.encode(w));
-    extensions.push(ext::SUPPORTED_VERSIONS, |w| {
-        w.u16(TLS13);
-    });
-    let server_hello = ServerHello {
-        legacy_version: crate::messages::version::TLS12,
-        random,
-        session_id: hello.session_id.clone(),
-        cipher_suite: suite.id,
-        compression_method: 0,
-        extensions,
-    };
-    let raw = core.send_handshake(HandshakeType::ServerHello, &server_hello.encode());
-    choice.transcript.add(&raw);
-    core.set_negotiated(
-        Negotiated { version: TLS13, suite, group: Some(group.name().into()), extended_master_secret: false },
-        format!(
-            "TLS 1.3 is the best version both speak; {} is our first choice among the client's suites; {} is our first choice among its groups",
-            suite.name,
-            group.name()
-        ),
-    );
-
-    let early = EarlySecret::new(hash);
-    core.emit(Event::Secret { name: "early secret".into(), value: early.as_bytes().to_vec() });
-    let handshake_secret = early.handshake_secret(&shared);
-    core.emit(Event::Secret { name: "handshake secret".into(), value: handshake_secret.as_bytes().to_vec() });
-    let hello_hash = choice.transcript.hash(hash);
-    let client_hs = handshake_secret.client_traffic_secret(&hello_hash);
-    let server_hs = handshake_secret.server_traffic_secret(&hello_hash);
-    core.log_secret(SecretKind::ClientHandshakeTraffic, client_hs.as_bytes());
-    core.log_secret(SecretKind::ServerHandshakeTraffic, server_hs.as_bytes());
+    send_server_hello(&mut choice, core, hello, group, public)?;
+    let secrets = handshake_secrets(core, suite, &shared, &choice.transcript.hash(suite.hash));
     // RFC 8446 §D.4: in compatibility mode, a ChangeCipherSpec after our first message.
     if !choice.session_id.is_empty() && !choice.sent_ccs {
         core.send_change_cipher_spec()?;
     }
-    install(core, &server_hs, suite, "handshake", true)?;
-    install(core, &client_hs, suite, "handshake", false)?;
-
-    let mut encrypted_extensions = Extensions::default();
-    // RFC 6066 §3: an empty server_name says the name was used.
-    if hello.extensions.has(ext::SERVER_NAME) {
-        encrypted_extensions.push(ext::SERVER_NAME, |_| {});
-    }
-    let mut w = crate::codec::Writer::new();
-    encrypted_extensions.encode(&mut w);
-    let raw = core.send_handshake(HandshakeType::EncryptedExtensions, &w.into_bytes());
-    choice.transcript.add(&raw);
-
-    let certificate = CertificateMessage {
-        context: Some(Vec::new()),
-        entries: choice
-            .config
-            .certificate_chain
-            .iter()
-            .map(|c| (c.der().to_vec(), Extensions::default()))
-            .collect(),
-    };
-    let raw = core.send_handshake(HandshakeType::Certificate, &certificate.encode());
-    choice.transcript.add(&raw);
-
-    let content = certificate_verify_content(true, &choice.transcript.hash(hash));
-    let signature = choice
-        .scheme
-        .sign(&choice.config.private_key, &content, &mut *core.rng)
-        .map_err(|e| Error::Internal(format!("signing CertificateVerify: {e}")))?;
-    let mut w = crate::codec::Writer::new();
-    DigitallySigned { scheme: choice.scheme.id(), signature }.encode(&mut w);
-    let raw = core.send_handshake(HandshakeType::CertificateVerify, &w.into_bytes());
-    choice.transcript.add(&raw);
-
-    let verify_data = server_hs.verify_data(&choice.transcript.hash(hash));
-    let raw = core.send_handshake(HandshakeType::Finished, &verify_data);
-    choice.transcript.add(&raw);
-
-    let through_server_finished = choice.transcript.hash(hash);
-    let master = handshake_secret.master_secret();
-    core.emit(Event::Secret { name: "master secret".into(), value: master.as_bytes().to_vec() });
-    let client_ap = master.client_traffic_secret(&through_server_finished);
-    let server_ap = master.server_traffic_secret(&through_server_finished);
-    let exporter = master.exporter_master_secret(&through_server_finished);
-    core.log_secret(SecretKind::ClientApplicationTraffic, client_ap.as_bytes());
-    core.log_secret(SecretKind::ServerApplicationTraffic, server_ap.as_bytes());
-    core.log_secret(SecretKind::ExporterMaster, exporter.as_bytes());
-    install(core, &server_ap, suite, "application", true)?;
+    install13(core, suite, &secrets.server, KeyStage::Handshake)?;
+    install13(core, suite, &secrets.client, KeyStage::Handshake)?;
+    send_encrypted_extensions(&mut choice, core, hello)?;
+    send_certificate(&mut choice, core)?;
+    send_certificate_verify(&mut choice, core)?;
+    let verify_data = secrets.server.verify_data(&choice.transcript.hash(suite.hash));
+    choice.transcript.add(&core.send_handshake(HandshakeType::Finished, &verify_data)?);
+    let application =
+        application_secrets(core, secrets.handshake_secret, &choice.transcript.hash(suite.hash));
+    install13(core, suite, &application.server, KeyStage::Application)?;
+    let (client_ap, server_ap) = application.for_side(Side::Server);
+    let HandshakeSecrets { client: client_hs, .. } = secrets;
     Ok(Box::new(ExpectFinished { suite, transcript: choice.transcript, client_hs, client_ap, server_ap }))
 }
 
-fn install(
+/// RFC 8446 §4.1.3: the ServerHello with our share.
+fn send_server_hello(
+    choice: &mut Choice,
     core: &mut Core,
-    secret: &TrafficSecret,
-    suite: CipherSuite,
-    stage: &str,
-    write: bool,
+    hello: &ClientHello,
+    group: NamedGroup,
+    public: Vec<u8>,
 ) -> Result<(), Error> {
-    let keys = secret.keys(suite.key_len);
-    let half = HalfConn::tls13_gcm(&keys.key, keys.iv)?;
-    if write {
-        core.set_write(half, stage, &keys.key, &keys.iv)
-    } else {
-        core.set_read(half, stage, &keys.key, &keys.iv)
+    let mut random = [0u8; 32];
+    core.rng.fill_bytes(&mut random);
+    let mut extensions = Extensions::default();
+    extensions.push(ext::KEY_SHARE, |w| KeyShare { group: group.id(), key_exchange: public }.encode(w))?;
+    extensions.push(ext::SUPPORTED_VERSIONS, |w| {
+        w.u16(ProtocolVersion::Tls13.code());
+    })?;
+    let server_hello = ServerHello {
+        legacy_version: ProtocolVersion::Tls12.code(),
+        random,
+        session_id: hello.session_id.clone(),
+        cipher_suite: choice.suite.id,
+        compression_method: 0,
+        extensions,
+    };
+    choice.transcript.add(&core.send_handshake(HandshakeType::ServerHello, &server_hello.encode()?)?);
+    core.set_negotiated(Negotiated {
+        version: ProtocolVersion::Tls13,
+        suite: choice.suite,
+        group: Some(group.name().into()),
+        extended_master_secret: false,
+    });
+    Ok(())
+}
+
+/// RFC 8446 §4.3.1: EncryptedExtensions; RFC 6066 §3: an empty
+/// server_name says the name was used.
+fn send_encrypted_extensions(choice: &mut Choice, core: &mut Core, hello: &ClientHello) -> Result<(), Error> {
+    let mut extensions = Extensions::default();
+    if hello.extensions.has(ext::SERVER_NAME) {
+        extensions.push(ext::SERVER_NAME, |_| {})?;
     }
+    let mut w = crate::codec::Writer::new();
+    extensions.encode(&mut w);
+    choice.transcript.add(&core.send_handshake(HandshakeType::EncryptedExtensions, &w.into_bytes()?)?);
+    Ok(())
+}
+
+/// RFC 8446 §4.4.2: our chain, with an empty request context.
+fn send_certificate(choice: &mut Choice, core: &mut Core) -> Result<(), Error> {
+    let certified = certified_key(&choice.config)?;
+    let certificate = CertificateMessage {
+        context: Some(Vec::new()),
+        entries: certified.chain.iter().map(|c| (c.der().to_vec(), Extensions::default())).collect(),
+    };
+    choice.transcript.add(&core.send_handshake(HandshakeType::Certificate, &certificate.encode()?)?);
+    Ok(())
+}
+
+/// RFC 8446 §4.4.3: a signature over the transcript so far.
+fn send_certificate_verify(choice: &mut Choice, core: &mut Core) -> Result<(), Error> {
+    let content = certificate_verify_content(Side::Server, &choice.transcript.hash(choice.suite.hash));
+    let certified = certified_key(&choice.config)?;
+    let signature = choice.scheme.sign(&certified.key, &content, &mut *core.rng)?;
+    let mut w = crate::codec::Writer::new();
+    DigitallySigned { scheme: choice.scheme.id(), signature }.encode(&mut w);
+    choice.transcript.add(&core.send_handshake(HandshakeType::CertificateVerify, &w.into_bytes()?)?);
+    Ok(())
 }
 
 struct ExpectFinished {
@@ -312,15 +322,8 @@ impl State for ExpectFinished {
         let message = expect_message(&*self, input, HandshakeType::Finished)?;
         let state = *self;
         let expected = state.client_hs.verify_data(&state.transcript.hash(state.suite.hash));
-        check_finished(
-            core,
-            Side::Client,
-            &expected,
-            &message.body,
-            "HMAC over the whole transcript with the client's finished_key",
-        )?;
-        install(core, &state.client_ap, state.suite, "application", false)?;
-        core.traffic13 = Some((state.client_ap, state.server_ap));
-        Ok(Box::new(Traffic13))
+        check_finished(core, Side::Client, &expected, &message.body)?;
+        install13(core, state.suite, &state.client_ap, KeyStage::Application)?;
+        Ok(Box::new(Traffic13::new(state.suite, state.client_ap, state.server_ap)))
     }
 }

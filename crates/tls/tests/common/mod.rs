@@ -7,9 +7,9 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use padlock_der::Time;
-use padlock_tls::pki::{Pki, throwaway};
-use padlock_tls::trace::{Event, Side, TraceSink};
+use padlock_tls::trace::{Direction, Event, KeyStage, Side, TraceSink};
 use padlock_tls::{ClientConfig, Connection, Error, ServerConfig};
+use padlock_x509::throwaway::{Pki, throwaway};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -174,12 +174,14 @@ pub fn edit_plaintext(bytes: &[u8], typ: u8, change: &mut dyn FnMut(&mut Vec<u8>
 }
 
 /// The write keys (key, iv) a side installed for `stage`, from its trace.
-pub fn installed_keys(events: &Events, side: Side, stage: &str) -> (Vec<u8>, [u8; 12]) {
+pub fn installed_keys(events: &Events, side: Side, stage: KeyStage) -> (Vec<u8>, [u8; 12]) {
     let events = events.lock().expect("lock");
     events
         .iter()
         .find_map(|(s, e)| match e {
-            Event::KeysInstalled { write: true, stage: st, key, iv } if *s == side && st == stage => {
+            Event::KeysInstalled { direction: Direction::Write, stage: st, key, iv }
+                if *s == side && *st == stage =>
+            {
                 Some((key.clone(), iv.as_slice().try_into().expect("12-byte iv")))
             }
             _ => None,
@@ -256,4 +258,45 @@ pub fn run_with_mitm(
 /// The alert description in plaintext alert bytes (record type 21), if any.
 pub fn plaintext_alert(bytes: &[u8]) -> Option<u8> {
     split_records(bytes).into_iter().find(|r| r.content_type == 21).map(|r| r.payload[1])
+}
+
+/// A mitm that passes a flight unchanged.
+pub fn pass(_: usize, bytes: Vec<u8>) -> Vec<u8> {
+    bytes
+}
+
+/// The failure of a handshake that must fail.
+pub fn expect_failure(
+    result: Result<(Connection, Connection), (Side, Error, Vec<u8>)>,
+) -> (Side, Error, Vec<u8>) {
+    match result {
+        Ok(_) => panic!("the handshake succeeded but should have failed"),
+        Err(failure) => failure,
+    }
+}
+
+/// A TLS 1.3 handshake whose server flight (EncryptedExtensions to
+/// Finished, encrypted) has its messages of type `typ` edited by `change`.
+pub fn tls13_edit_server_flight(typ: u8, change: &mut dyn FnMut(&mut Vec<u8>)) -> (Side, Error, Vec<u8>) {
+    let (trace, events) = recorder();
+    let mut server = server_config();
+    server.trace = Some(trace);
+    let mut edit = |round: usize, bytes: Vec<u8>| {
+        if round != 0 {
+            return bytes;
+        }
+        let (key, iv) = installed_keys(&events, Side::Server, KeyStage::Handshake);
+        edit_encrypted(&bytes, &key, iv, typ, change)
+    };
+    expect_failure(run_with_mitm(client_config(), server, 14, &mut pass, &mut edit))
+}
+
+/// One plaintext record: type, version 3.3, length, payload.
+pub fn record(content_type: u8, payload: &[u8]) -> Vec<u8> {
+    join_records(&[RawRecord { content_type, version: [3, 3], payload: payload.to_vec() }])
+}
+
+/// A plaintext handshake message cut into records of at most 2^14 bytes.
+pub fn handshake_records(message: &[u8]) -> Vec<u8> {
+    message.chunks(1 << 14).flat_map(|chunk| record(22, chunk)).collect()
 }

@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use padlock_der::Time;
 use padlock_rsa::{RsaPrivateKey, RsaPublicKey};
-use padlock_x509::{Certificate, CertificateBuilder};
 use rand_core::CryptoRng;
+
+use crate::{Certificate, CertificateBuilder};
 
 /// A CA, and a leaf it signed with the leaf's private key.
 pub struct Pki {
