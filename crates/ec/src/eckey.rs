@@ -1,6 +1,7 @@
 //! Keys whose curve is known only at run time — from a key file, a
-//! certificate, a command-line flag: [`EcPrivateKey`] and [`EcPublicKey`]
-//! hold a P-256 or a P-384 key and pass each operation to it.
+//! certificate, a command-line flag, a TLS named group: [`EcPrivateKey`],
+//! [`EcPublicKey`] and [`EcEphemeralSecret`] hold a P-256 or a P-384 key and
+//! pass each operation to it.
 //!
 //! Signatures here are DER `Ecdsa-Sig-Value`s, the form X.509 and TLS use.
 //!
@@ -11,7 +12,7 @@ use padlock_sha::Hash;
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
-use crate::{Curve, Error, p256, p384};
+use crate::{Curve, Error, SharedSecret, p256, p384};
 
 /// A private key on P-256 or P-384.
 pub enum EcPrivateKey {
@@ -121,6 +122,67 @@ impl EcPublicKey {
         match self {
             EcPublicKey::P256(key) => key.verify_prehashed(digest, &p256::Signature::from_der(der)?),
             EcPublicKey::P384(key) => key.verify_prehashed(digest, &p384::Signature::from_der(der)?),
+        }
+    }
+}
+
+/// A key for one ECDH exchange on a curve chosen at run time, as a TLS
+/// `key_share` for `secp256r1` or `secp384r1` needs: generate, send
+/// [`public_key_sec1`](EcEphemeralSecret::public_key_sec1), then
+/// [`diffie_hellman`](EcEphemeralSecret::diffie_hellman) with the peer's
+/// point, which consumes the key.
+///
+/// ```
+/// use padlock_ec::{Curve, EcEphemeralSecret};
+///
+/// let mut rng = rand::rng();
+/// let client = EcEphemeralSecret::generate(Curve::P384, &mut rng);
+/// let server = EcEphemeralSecret::generate(Curve::P384, &mut rng);
+/// let server_share = server.public_key_sec1(); // 97 bytes: 04 || x || y
+/// let z1 = server.diffie_hellman(&client.public_key_sec1())?;
+/// let z2 = client.diffie_hellman(&server_share)?;
+/// assert_eq!(z1.as_bytes(), z2.as_bytes());
+/// # Ok::<(), padlock_ec::Error>(())
+/// ```
+pub enum EcEphemeralSecret {
+    /// A P-256 key (TLS `secp256r1`, NamedGroup 0x0017).
+    P256(p256::EphemeralSecret),
+    /// A P-384 key (TLS `secp384r1`, NamedGroup 0x0018).
+    P384(p384::EphemeralSecret),
+}
+
+impl EcEphemeralSecret {
+    /// A fresh random key on `curve`.
+    pub fn generate<R: CryptoRng + ?Sized>(curve: Curve, rng: &mut R) -> Self {
+        match curve {
+            Curve::P256 => EcEphemeralSecret::P256(p256::EphemeralSecret::generate(rng)),
+            Curve::P384 => EcEphemeralSecret::P384(p384::EphemeralSecret::generate(rng)),
+        }
+    }
+
+    /// The curve.
+    pub fn curve(&self) -> Curve {
+        match self {
+            EcEphemeralSecret::P256(_) => Curve::P256,
+            EcEphemeralSecret::P384(_) => Curve::P384,
+        }
+    }
+
+    /// The public key as TLS sends it: the uncompressed SEC1 point
+    /// (RFC 8446 §4.2.8.2, RFC 8422 §5.4.1).
+    pub fn public_key_sec1(&self) -> Vec<u8> {
+        match self {
+            EcEphemeralSecret::P256(key) => key.public_key().to_sec1_uncompressed(),
+            EcEphemeralSecret::P384(key) => key.public_key().to_sec1_uncompressed(),
+        }
+    }
+
+    /// The shared secret with the peer's SEC1 point, consuming this key; an
+    /// invalid point is an error (TLS: `illegal_parameter`).
+    pub fn diffie_hellman(self, peer_sec1: &[u8]) -> Result<SharedSecret, Error> {
+        match self {
+            EcEphemeralSecret::P256(key) => key.diffie_hellman(peer_sec1),
+            EcEphemeralSecret::P384(key) => key.diffie_hellman(peer_sec1),
         }
     }
 }

@@ -25,8 +25,8 @@
 //! - `key`: [`PrivateKey`] and [`PublicKey`]; `ecdh`: [`EphemeralSecret`]
 //!   and [`SharedSecret`]; `ecdsa`: [`Signature`] (DER and raw), signing and
 //!   verification; `rfc6979`: the nonces.
-//! - `eckey`: [`EcPrivateKey`] and [`EcPublicKey`], for code that learns
-//!   the curve at run time (certificates, the CLI, TLS).
+//! - `eckey`: [`EcPrivateKey`], [`EcPublicKey`] and [`EcEphemeralSecret`],
+//!   for code that learns the curve at run time (certificates, the CLI, TLS).
 //! - `keyfile`: SEC1 `EC PRIVATE KEY`, PKCS #8 and SubjectPublicKeyInfo, in
 //!   DER or PEM ([`read_key`], [`write_key`]).
 //! - [`hazmat`]: signing with a caller-chosen nonce, for test vectors and
@@ -79,7 +79,7 @@ mod sec1;
 pub use curve::{Curve, CurveParams, FieldElement, Scalar};
 pub use ecdh::{EphemeralSecret, SharedSecret};
 pub use ecdsa::Signature;
-pub use eckey::{EcPrivateKey, EcPublicKey};
+pub use eckey::{EcEphemeralSecret, EcPrivateKey, EcPublicKey};
 pub use key::{PrivateKey, PublicKey};
 pub use keyfile::{EcKey, KeyEncoding, KeyFile, KeyFileError, KeyFormat, read_key, write_key};
 pub use point::{AffinePoint, ProjectivePoint};

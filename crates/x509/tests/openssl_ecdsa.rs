@@ -44,9 +44,7 @@ impl Drop for Scratch {
 /// Returns (success, stdout + stderr).
 fn openssl(dir: &Path, args: &str) -> (bool, String) {
     let args = args.split(' ').filter(|a| !a.is_empty()).map(|a| a.replace('~', " "));
-    let output = Command::new("openssl").args(args).current_dir(dir).output().unwrap_or_else(|e| {
-        panic!("`openssl` could not be started ({e}); install OpenSSL 3 (the `openssl` package) to run these tests")
-    });
+    let output = padlock_testkit::run(Command::new("openssl").args(args).current_dir(dir));
     let text =
         format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
     (output.status.success(), text)

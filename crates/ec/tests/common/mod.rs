@@ -6,28 +6,16 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// Runs `openssl` with `args`; panics with a clear message if it is missing.
+/// Runs `openssl` with `args`, whatever its exit status (a missing
+/// `openssl` fails the test with an install hint).
 pub fn openssl_output(args: &[&str]) -> Output {
-    Command::new("openssl").args(args).output().unwrap_or_else(|e| {
-        panic!(
-            "these interoperability tests run the `openssl` command-line tool, which could not be \
-             started ({e}); install OpenSSL 3 (for example `apt-get install openssl`) and put it on PATH"
-        )
-    })
+    padlock_testkit::run(Command::new("openssl").args(args))
 }
 
-/// Runs `openssl` and returns its standard output; panics with OpenSSL's
-/// message if it fails.
+/// Runs `openssl` and returns its standard output; fails the test, with
+/// OpenSSL's message, if it fails.
 pub fn openssl(args: &[&str]) -> Vec<u8> {
-    let output = openssl_output(args);
-    assert!(
-        output.status.success(),
-        "`openssl {}` failed ({}): {}",
-        args.join(" "),
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
+    padlock_testkit::run_ok(Command::new("openssl").args(args)).stdout
 }
 
 pub fn path_str(path: &Path) -> &str {
