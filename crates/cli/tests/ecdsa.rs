@@ -87,40 +87,17 @@ fn signatures_verify_both_ways() {
         let paramgen = format!("ec_paramgen_curve:{openssl_curve}");
         openssl(&dir, &["genpkey", "-algorithm", "EC", "-pkeyopt", &paramgen, "-out", "theirs.pem"]);
         openssl(&dir, &["dgst", &digest, "-sign", "theirs.pem", "-out", "theirs.sig", "message"]);
-        let verified = padlock(
-            &dir,
-            &[
-                "ecdsa",
-                "verify",
-                "--key",
-                "theirs.pem",
-                "--hash",
-                hash,
-                "--signature",
-                "theirs.sig",
-                "message",
-            ],
-        );
-        assert_eq!(ok(&verified).trim(), "Verified OK");
+        let verify = |signature: &str| {
+            let args = ["ecdsa", "verify", "--key", "theirs.pem", "--hash", hash, "--signature", signature];
+            padlock(&dir, &[&args[..], &["message"]].concat())
+        };
+        assert_eq!(ok(&verify("theirs.sig")).trim(), "Verified OK");
         // A changed byte: "Verification failure", status 1.
         let mut tampered = dir.read("theirs.sig");
         let last = tampered.len() - 1;
         tampered[last] ^= 1;
         dir.write("tampered.sig", &tampered);
-        let failed = padlock(
-            &dir,
-            &[
-                "ecdsa",
-                "verify",
-                "--key",
-                "theirs.pem",
-                "--hash",
-                hash,
-                "--signature",
-                "tampered.sig",
-                "message",
-            ],
-        );
+        let failed = verify("tampered.sig");
         assert_eq!(failed.status.code(), Some(1), "{}", describe(&failed));
         assert_eq!(String::from_utf8_lossy(&failed.stdout).trim(), "Verification failure");
     }
