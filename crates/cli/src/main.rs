@@ -6,9 +6,12 @@
 //!
 //! - `digest` (`digest.rs`): SHA-1, SHA-2 and SHA-3 digests of files, in the
 //!   format of GNU coreutils' `sha256sum` and its siblings.
-//! - `keygen` (`keygen.rs`): new private keys (RSA), as PKCS #8 PEM.
+//! - `keygen` (`keygen.rs`): new private keys (RSA, or EC on P-256 and
+//!   P-384), as PKCS #8 PEM.
 //! - `rsa` (`rsa.rs`): RSA with key files: the public half, sign and verify,
 //!   encrypt and decrypt, as `openssl pkey`, `dgst` and `pkeyutl` do.
+//! - `ecdsa` (`ecdsa.rs`): ECDSA with key files: the public half, sign and
+//!   verify, as `openssl pkey` and `dgst` do.
 //! - `dh` (`dh.rs`): a Diffie-Hellman exchange between Alice and Bob, every
 //!   value printed.
 //! - `cert` (`cert.rs`): X.509 certificates — make a CA or a leaf, show one,
@@ -34,6 +37,7 @@ mod client;
 mod demo;
 mod dh;
 mod digest;
+mod ecdsa;
 mod escape;
 mod files;
 mod keygen;
@@ -83,11 +87,12 @@ enum Command {
     // `wrap_help` feature, the paragraph would be one long line.
     #[command(verbatim_doc_comment)]
     Digest(digest::Args),
-    /// Generate a private key (RSA), written as PKCS #8 PEM.
+    /// Generate a private key (RSA, or EC on P-256 or P-384), as PKCS #8 PEM.
     ///
-    /// The key is what `openssl genpkey -algorithm RSA` makes: PKCS #8 PEM
-    /// ("PRIVATE KEY"), e = 65537. Progress goes to standard error, a dot per
-    /// candidate tested and + per prime found, as OpenSSL shows it.
+    /// The key is what `openssl genpkey` makes: PKCS #8 PEM ("PRIVATE KEY");
+    /// RSA with e = 65537, EC with a named curve (`--curve p256|p384`). For
+    /// RSA, progress goes to standard error, a dot per candidate tested and +
+    /// per prime found, as OpenSSL shows it.
     #[command(verbatim_doc_comment)]
     Keygen(keygen::Args),
     /// RSA with key files: public half, sign, verify, encrypt, decrypt.
@@ -96,6 +101,13 @@ enum Command {
     /// OpenSSL writes them; signatures and ciphertexts are raw bytes.
     #[command(verbatim_doc_comment)]
     Rsa(rsa::Args),
+    /// ECDSA (P-256, P-384) with key files: public half, sign, verify.
+    ///
+    /// Keys may be SEC1, PKCS #8 or SubjectPublicKeyInfo, PEM or DER, as
+    /// OpenSSL writes them; signatures are DER, as `openssl dgst` writes
+    /// them, with RFC 6979 deterministic nonces.
+    #[command(verbatim_doc_comment)]
+    Ecdsa(ecdsa::Args),
     /// Play a Diffie-Hellman key exchange between Alice and Bob, every value shown.
     ///
     /// Each side picks a private value and publishes the matching public one;
@@ -122,6 +134,7 @@ fn main() -> ExitCode {
         Command::Digest(args) => digest::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Rsa(args) => rsa::run(&args),
+        Command::Ecdsa(args) => ecdsa::run(&args),
         Command::Dh(args) => dh::run(&args),
         Command::Cert(args) => cert::run(&args),
     }
