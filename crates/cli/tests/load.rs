@@ -4,7 +4,8 @@
 //! against a keep-alive server in this test that answers four requests per
 //! connection and then closes it silently, so that `--reuse` must keep
 //! connections and connect again without counting an error; a server whose
-//! CA is not trusted (errors by kind, exit status 1, no crash); a target
+//! CA is not trusted (errors by kind, exit status 1, no crash); a server
+//! that never answers (timeouts, and the run still ends on time); a target
 //! that is not loopback (refused before anything is sent); and the caps on
 //! the flags. Each run is a few connections for about two seconds.
 
@@ -134,6 +135,28 @@ fn an_unknown_ca_is_counted_as_errors() {
     let Json::Str(first) = summary.get("first_errors").get("certificate") else { panic!("{summary:?}") };
     assert!(first.contains("refused") && first.contains("only the CA in other.pem"), "{first}");
     assert_eq!(summary.get("negotiated"), &Json::Null);
+}
+
+#[test]
+fn a_server_that_never_answers_is_a_timeout() {
+    let dir = Scratch::new("silent");
+    // Accepts connections, reads nothing and says nothing.
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("binding 127.0.0.1");
+    let port = listener.local_addr().expect("an address").port();
+    thread::spawn(move || {
+        let held: Vec<TcpStream> = listener.incoming().map_while(Result::ok).take(16).collect();
+        drop(held);
+    });
+    let url = format!("https://127.0.0.1:{port}/");
+    let started = Instant::now();
+    let (output, summary) = load_json(&dir, &[&url, "--insecure", "-c", "2", "-d", "0.5", "--timeout", "1"]);
+    // The run ends within its duration plus the timeout of the handshakes in flight.
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    check_shape(&summary);
+    let errors = summary.get("errors");
+    assert!(errors.number("timeout") >= 2.0, "{summary:?}");
+    assert_eq!(errors.number("total"), errors.number("timeout"), "{summary:?}");
 }
 
 #[test]

@@ -13,7 +13,8 @@
 //! Every step is bounded by `--timeout`: the TCP connection, then the whole
 //! handshake, then each whole request, through the server's [`Deadline`]
 //! socket wrapper (a slow server cannot hold a worker by sending a byte now
-//! and then). The run ends at most one timeout after its planned end.
+//! and then). A request started just before the run's planned end may take
+//! up to three timeouts more (connecting, the handshake, the request).
 
 use std::io::Write;
 use std::net::{SocketAddr, TcpStream};
@@ -97,6 +98,7 @@ pub(super) fn run(plan: &Plan, live: &Live) -> Tally {
                 }
             },
         };
+        // Before `request` starts the request's deadline (see `open`).
         let request_started = Instant::now();
         match request(plan, &mut stream) {
             Ok(response) => {
@@ -133,12 +135,14 @@ pub(super) fn run(plan: &Plan, live: &Live) -> Tally {
 fn open(plan: &Plan, preferred: &mut usize) -> Result<(Open, Duration), Failure> {
     let started = Instant::now();
     let socket = connect(plan, preferred)?;
+    // Taken before the deadline starts, so that a handshake that ran out of
+    // time is seen to have taken at least the timeout.
+    let handshake_started = Instant::now();
     let socket = Deadline::new(socket, "the handshake", plan.timeout);
     let rng = Box::new(StdRng::from_rng(&mut rand::rng()));
     let conn = Connection::client(Arc::clone(&plan.config), rng)
         .map_err(|error| Failure { kind: ErrorKind::Handshake, message: error.to_string() })?;
     let mut stream = Stream::new(conn, socket);
-    let handshake_started = Instant::now();
     match stream.handshake() {
         Ok(()) => Ok((stream, started.elapsed())),
         Err(error) => {
