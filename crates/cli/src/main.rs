@@ -4,8 +4,8 @@
 //! their doc comments below *are* the `--help` text) and hands the parsed
 //! arguments to the subcommand's module:
 //!
-//! - `digest` (`digest.rs`): SHA-1 and SHA-2 digests of files, in the format of
-//!   GNU coreutils' `sha256sum` and its siblings.
+//! - `digest` (`digest.rs`): SHA-1, SHA-2 and SHA-3 digests of files, in the
+//!   format of GNU coreutils' `sha256sum` and its siblings.
 //! - `keygen` (`keygen.rs`): new private keys (RSA), as PKCS #8 PEM.
 //! - `rsa` (`rsa.rs`): RSA with key files: the public half, sign and verify,
 //!   encrypt and decrypt, as `openssl pkey`, `dgst` and `pkeyutl` do.
@@ -83,11 +83,12 @@ enum Command {
     /// --allow-remote. A progress line each second on standard error.
     #[command(verbatim_doc_comment)]
     Load(load::Args),
-    /// Print the SHA-1 or SHA-2 digest of files, as sha256sum does.
+    /// Print the SHA-1, SHA-2 or SHA-3 digest of files, as sha256sum does.
     ///
     /// Prints one line per FILE: its digest (FIPS 180-4) in lowercase hex, two
     /// spaces, and its name. The output is that of GNU coreutils' sha256sum,
-    /// sha1sum, sha224sum, sha384sum and sha512sum, so `sha256sum -c` can check it.
+    /// sha1sum, sha224sum, sha384sum and sha512sum, so `sha256sum -c` can check it;
+    /// SHA-3 (FIPS 202) digests are those of `openssl dgst -sha3-256`.
     // `verbatim_doc_comment` keeps the line breaks above: without clap's
     // `wrap_help` feature, the paragraph would be one long line.
     #[command(verbatim_doc_comment)]
