@@ -21,22 +21,19 @@
 //! (with the alert either side sent), a certificate that does not verify —
 //! is one line, `padlock: ...`, and exit status 1.
 
-use std::fs;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use padlock_tls::{ClientConfig, Connection, Error, Stream};
-use padlock_x509::Certificate;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use crate::escape;
 use crate::report::{self, Failed, write_failed};
-use crate::tls_args::{IO_TIMEOUT, TlsVersion, group, key_log, suite, trace_style};
-use crate::trust;
+use crate::tls_args::{ClientTls, IO_TIMEOUT, key_log, trace_style};
 
 /// The end of `padlock client --help`.
 const EXAMPLES: &str = "\
@@ -54,21 +51,9 @@ const MAX_RESPONSE: usize = 64 * 1024 * 1024;
 pub(crate) struct Args {
     /// The URL to fetch: https://HOST[:PORT][/PATH].
     url: String,
-    /// Trust only the CA certificates in FILE (PEM) [default: the system's, as curl does].
-    #[arg(long, value_name = "FILE")]
-    ca: Option<PathBuf>,
-    /// Do not check the server's certificate at all (testing only!).
-    #[arg(long, conflicts_with = "ca")]
-    insecure: bool,
-    /// Offer only this version [default: 1.3, then 1.2].
-    #[arg(long, value_enum, value_name = "VERSION")]
-    tls: Option<TlsVersion>,
-    /// Offer only these cipher suites, by IANA name, comma-separated.
-    #[arg(long, value_name = "SUITE,...", value_delimiter = ',')]
-    suite: Vec<String>,
-    /// Offer only this group (x25519, ffdhe2048, ffdhe3072); the TLS 1.3 key share is for it.
-    #[arg(long, value_name = "NAME")]
-    group: Option<String>,
+    /// What to trust and offer: --ca, --insecure, --tls, --suite, --group.
+    #[command(flatten)]
+    tls: ClientTls,
     /// Narrate the handshake on standard output (the body follows it).
     #[arg(long)]
     trace: bool,
@@ -86,13 +71,13 @@ pub(crate) fn run(args: &Args) -> ExitCode {
 }
 
 /// The parts of an `https://` URL we use.
-struct Url {
+pub(crate) struct Url {
     /// The host name or IP address, without brackets.
-    host: String,
+    pub(crate) host: String,
     /// The port (443 if the URL names none).
-    port: u16,
+    pub(crate) port: u16,
     /// The path and query, `/` at least.
-    path: String,
+    pub(crate) path: String,
 }
 
 /// Connects, shakes hands, sends the GET and prints the response.
@@ -104,7 +89,7 @@ fn fetch(args: &Args) -> Result<(), Failed> {
 
     let socket =
         connect(&url.host, url.port).map_err(|reason| Failed::new(format_args!("{authority}: {reason}")))?;
-    if args.insecure {
+    if args.tls.insecure {
         // Loudly: nothing later will tell the user that nobody was checked.
         report::error(format_args!(
             "warning: --insecure: the server's certificate is NOT checked; anyone on the path can \
@@ -150,31 +135,7 @@ fn fetch(args: &Args) -> Result<(), Failed> {
 /// The client configuration the arguments describe, and what it trusts
 /// in words (for a refused certificate's message).
 fn config(args: &Args, host: &str) -> Result<(ClientConfig, String), Failed> {
-    let (anchors, trusted) = if args.insecure {
-        (Vec::new(), "nothing: --insecure".to_string())
-    } else if let Some(path) = &args.ca {
-        (load_anchors(path)?, format!("only the CA in {}", report::quote(path.as_os_str())))
-    } else {
-        let system = trust::system_roots()?;
-        if args.trace {
-            println!("{}", system.describe());
-        }
-        let trusted = format!("the system's roots from {}", system.source);
-        (system.roots, trusted)
-    };
-    let mut config = ClientConfig::new(host, anchors);
-    config.verify_certificate = !args.insecure;
-    if let Some(version) = args.tls {
-        config.versions = vec![version.protocol()];
-    }
-    if !args.suite.is_empty() {
-        config.cipher_suites = args.suite.iter().map(|name| suite(name)).collect::<Result<_, _>>()?;
-    }
-    if let Some(name) = &args.group {
-        let group = group(name)?;
-        config.groups = vec![group];
-        config.key_share_groups = vec![group];
-    }
+    let (mut config, trusted) = args.tls.config(host, args.trace)?;
     if args.trace {
         config.trace = Some(crate::narrate::sink(trace_style()));
     }
@@ -182,18 +143,8 @@ fn config(args: &Args, host: &str) -> Result<(ClientConfig, String), Failed> {
     Ok((config, trusted))
 }
 
-/// The CA certificates in the PEM file `path`: at least one.
-fn load_anchors(path: &Path) -> Result<Vec<Certificate>, Failed> {
-    let contents = fs::read(path).map_err(|error| Failed::about(path, report::os_message(&error)))?;
-    match Certificate::all_from_pem(&contents) {
-        Ok(certs) if certs.is_empty() => Err(Failed::about(path, "no CERTIFICATE block in the PEM")),
-        Ok(certs) => Ok(certs),
-        Err(error) => Err(Failed::about(path, error)),
-    }
-}
-
 /// Splits `https://HOST[:PORT][/PATH]`; HOST may be an IPv6 address in brackets.
-fn parse_url(url: &str) -> Result<Url, String> {
+pub(crate) fn parse_url(url: &str) -> Result<Url, String> {
     let Some(rest) = url.strip_prefix("https://") else {
         return Err("not an https:// URL".to_string());
     };
@@ -229,12 +180,12 @@ fn parse_url(url: &str) -> Result<Url, String> {
 }
 
 /// `host:port`, with an IPv6 address in brackets.
-fn authority(host: &str, port: u16) -> String {
+pub(crate) fn authority(host: &str, port: u16) -> String {
     format!("{}:{port}", bracketed(host))
 }
 
 /// `host`, in brackets if it is an IPv6 address.
-fn bracketed(host: &str) -> String {
+pub(crate) fn bracketed(host: &str) -> String {
     if host.contains(':') { format!("[{host}]") } else { host.to_string() }
 }
 
@@ -260,7 +211,7 @@ fn connect(host: &str, port: u16) -> Result<TcpStream, String> {
 /// trust when that is what failed. The error may quote the server's
 /// certificate (its names are the server's to choose), so control
 /// characters are escaped.
-fn handshake_failure(error: &Error, trusted: &str) -> String {
+pub(crate) fn handshake_failure(error: &Error, trusted: &str) -> String {
     let text = error.to_string();
     let text = escape::for_terminal(&text);
     match error {

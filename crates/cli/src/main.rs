@@ -20,6 +20,8 @@
 //!   handshake narrated step by step.
 //! - `server` and `client` (`server.rs`, `client.rs`): HTTPS over padlock-tls,
 //!   to talk to OpenSSL, curl and browsers.
+//! - `load` (`load/`): a load generator for HTTPS servers: handshakes and
+//!   requests per second, latency percentiles.
 //! - `narrate` (`narrate.rs`): renders the TLS trace events for people
 //!   (annotated hex dumps) or tools (JSON lines).
 //! - `report` (`report.rs`): how every subcommand words its error messages,
@@ -41,6 +43,7 @@ mod ecdsa;
 mod escape;
 mod files;
 mod keygen;
+mod load;
 mod narrate;
 mod report;
 mod rsa;
@@ -77,6 +80,13 @@ enum Command {
     /// Fetch an https:// URL with padlock-tls; the body goes to stdout.
     #[command(verbatim_doc_comment)]
     Client(client::Args),
+    /// Load an HTTPS server: handshakes and requests per second, latency percentiles.
+    ///
+    /// N connections at once for a while, each a full handshake and one GET,
+    /// or (--reuse) kept open for many requests. Only loopback servers unless
+    /// --allow-remote. A progress line each second on standard error.
+    #[command(verbatim_doc_comment)]
+    Load(load::Args),
     /// Print the SHA-1, SHA-2 or SHA-3 digest of files, as sha256sum does.
     ///
     /// Prints one line per FILE: its digest (FIPS 180-4) in lowercase hex, two
@@ -131,6 +141,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Server(args) => server::run(&args),
         Command::Client(args) => client::run(&args),
+        Command::Load(args) => load::run(&args),
         Command::Digest(args) => digest::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Rsa(args) => rsa::run(&args),

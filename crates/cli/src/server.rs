@@ -23,7 +23,7 @@
 //! terminal or forge a log line.
 
 mod http;
-mod limits;
+pub(crate) mod limits;
 
 use std::fs;
 use std::io::Write;
