@@ -85,7 +85,8 @@ pub(crate) struct ClientTls {
     /// Offer only these cipher suites, by IANA name, comma-separated.
     #[arg(long, value_name = "SUITE,...", value_delimiter = ',')]
     suite: Vec<String>,
-    /// Offer only this group (x25519, ffdhe2048, ffdhe3072); the TLS 1.3 key share is for it.
+    /// Offer only this group (X25519MLKEM768, SecP256r1MLKEM768, x25519, secp256r1,
+    /// secp384r1, ffdhe2048, ffdhe3072); the TLS 1.3 key share is for it.
     #[arg(long, value_name = "NAME")]
     group: Option<String>,
 }
