@@ -19,7 +19,11 @@
 //!
 //! Any failure — a bad URL, a refused connection, a handshake that fails
 //! (with the alert either side sent), a certificate that does not verify —
-//! is one line, `padlock: ...`, and exit status 1.
+//! is one line, `padlock: ...`, and exit status 1. A failed handshake is
+//! then explained, in indented lines under it (`explain.rs`): what we
+//! offered and the likely missing piece when the server refused our
+//! ClientHello (with `--explain`, found out by a few more handshakes), or
+//! which certificate failed which check and what to do.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};

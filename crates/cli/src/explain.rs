@@ -167,14 +167,15 @@ fn refusal_meaning(alert: AlertDescription) -> &'static str {
 /// a suite of its own, or TLS 1.3 with only PKCS#1 v1.5 signatures.
 fn self_defeating(config: &ClientConfig) -> Vec<String> {
     let mut lines = Vec::new();
-    for version in &config.versions {
-        let tls13 = *version == ProtocolVersion::Tls13;
-        if !config.cipher_suites.iter().any(|s| s.is_tls13() == tls13) {
-            lines.push(format!(
-                "Our offer cannot work in {}: none of the suites we offered is for it.",
-                version.name()
-            ));
-        }
+    let has_suite = |v: &ProtocolVersion| {
+        config.cipher_suites.iter().any(|s| s.is_tls13() == (*v == ProtocolVersion::Tls13))
+    };
+    if !config.versions.iter().any(has_suite) {
+        let versions: Vec<&str> = config.versions.iter().map(|v| v.name()).collect();
+        lines.push(format!(
+            "Our offer cannot work: none of the suites we offered is for {}.",
+            versions.join(" or ")
+        ));
     }
     // RFC 8446 §4.4.3: RSASSA-PKCS1-v1_5 never signs a TLS 1.3 handshake.
     if config.versions == [ProtocolVersion::Tls13]
@@ -241,8 +242,9 @@ pub(crate) fn lacking(pieces: &[Piece]) -> String {
     if parts.is_empty() { "something Padlock does not implement".to_string() } else { parts.join("; or ") }
 }
 
-/// secp256r1, secp384r1, X25519MLKEM768: what browsers and servers use beside x25519.
-const LACKING_GROUPS: &[u16] = &[23, 24, 0x11ec];
+/// secp256r1, secp384r1, secp521r1, X25519MLKEM768: what browsers and
+/// servers use beside x25519.
+const LACKING_GROUPS: &[u16] = &[23, 24, 25, 0x11ec];
 /// ECDSA (an ECDSA certificate), Ed25519, RSA-PSS keys.
 const LACKING_SCHEMES: &[u16] = &[0x0403, 0x0503, 0x0807, 0x0809];
 /// ECDSA certificates' suites and the CBC suites of older servers.

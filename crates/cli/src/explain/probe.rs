@@ -32,6 +32,7 @@ use rand::rngs::StdRng;
 
 use super::{Piece, Recorder, agreed, lacking};
 use crate::escape;
+use crate::server::limits::Deadline;
 
 /// Opens a new TCP connection to the server, or says why it could not.
 pub(crate) type Connect<'a> = &'a dyn Fn() -> Result<TcpStream, String>;
@@ -39,7 +40,7 @@ pub(crate) type Connect<'a> = &'a dyn Fn() -> Result<TcpStream, String>;
 /// The most follow-up handshakes one explanation makes.
 pub(crate) const MAX_PROBES: usize = 6;
 
-/// How long one follow-up handshake may take.
+/// How long one follow-up handshake may take, from connecting to its end.
 pub(crate) const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The lines saying what each follow-up handshake got, and what follows
@@ -190,9 +191,8 @@ impl Probes<'_> {
             return Ok(None);
         }
         self.offers.push(offer);
-        let socket = (self.connect)()?;
-        let _ = socket.set_read_timeout(Some(PROBE_TIMEOUT));
-        let _ = socket.set_write_timeout(Some(PROBE_TIMEOUT));
+        // The whole handshake within the limit, however the server drips its bytes.
+        let socket = Deadline::new((self.connect)()?, "the handshake", PROBE_TIMEOUT);
         let recorder = Recorder::default();
         config.verify_certificate = false;
         config.trace = Some(recorder.sink(None));
@@ -325,4 +325,96 @@ fn only_tls12(negotiated: Option<&Negotiated>, ecdhe_refused: Option<bool>) -> V
         ),
     });
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::net::TcpListener;
+
+    use padlock_tls::suites::{ECDHE_RSA_AES_128_GCM_SHA256, TLS13_AES_128_GCM_SHA256};
+    use padlock_tls::{CipherSuite, NamedGroup};
+
+    use super::*;
+    use crate::explain::everything;
+
+    fn negotiated(version: ProtocolVersion, suite: CipherSuite, group: Option<&str>) -> Negotiated {
+        Negotiated { version, suite, group: group.map(str::to_string), extended_master_secret: true }
+    }
+
+    #[test]
+    fn each_conclusion_says_what_is_known_and_what_is_a_guess() {
+        let mut offered = everything();
+        offered.groups = vec![NamedGroup::X25519];
+        let tls13 = negotiated(ProtocolVersion::Tls13, TLS13_AES_128_GCM_SHA256, Some("ffdhe2048"));
+        let words = |c: Conclusion| c.words(&offered, Some(AlertDescription::HandshakeFailure)).join("\n");
+
+        let text = words(Conclusion::Missing(Piece::Group, Some(tls13.clone()), None));
+        assert!(text.contains("the missing piece is the group: the server accepts ffdhe2048, and we offered only x25519. Try --group ffdhe2048"), "{text}");
+        assert!(!text.contains("guess"), "{text}");
+        let text = words(Conclusion::Missing(Piece::Version, Some(tls13.clone()), None));
+        assert!(text.contains("the server accepts TLS 1.3") && text.contains("Try --tls 1.3"), "{text}");
+
+        let text = words(Conclusion::Several(vec![Piece::Group, Piece::Suite], Some(tls13)));
+        assert!(text.contains("more than one piece was missing: the group and the cipher suite"), "{text}");
+        assert!(text.contains("leave out --group and --suite"), "{text}");
+
+        let tls12 = negotiated(ProtocolVersion::Tls12, ECDHE_RSA_AES_128_GCM_SHA256, Some("x25519"));
+        let text = words(Conclusion::OnlyTls12(Some(tls12), None));
+        assert!(text.contains("speaks TLS 1.2 with us") && text.contains("is not clear"), "{text}");
+        assert!(text.contains("(a guess)"), "{text}");
+
+        let text = words(Conclusion::Nothing);
+        assert!(
+            text.contains("refuses everything Padlock can offer") && text.contains("(a guess)"),
+            "{text}"
+        );
+        let text = Conclusion::Nothing.words(&offered, Some(AlertDescription::ProtocolVersion)).join("\n");
+        assert!(text.contains("neither TLS 1.2 nor TLS 1.3"), "{text}");
+        let text = words(Conclusion::CouldNotAsk("Connection refused".into()));
+        assert_eq!(text, "Could not ask again: Connection refused");
+    }
+
+    #[test]
+    fn the_version_is_widened_first_only_for_protocol_version() {
+        assert_eq!(order(Some(AlertDescription::ProtocolVersion))[0], Piece::Version);
+        assert_eq!(order(Some(AlertDescription::HandshakeFailure))[3], Piece::Version);
+        assert_eq!(listed(&["a", "b"]), " (a, b)");
+        assert_eq!(listed(&["a"; 10]), " (10 of them)");
+    }
+
+    /// A server that closes every connection at once refuses everything:
+    /// the probes stop within their budget and say so.
+    #[test]
+    fn probes_are_bounded() {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a listener");
+        let address = listener.local_addr().expect("its address");
+        let server = std::thread::spawn(move || {
+            for socket in listener.incoming().take(MAX_PROBES) {
+                drop(socket);
+            }
+        });
+        let mut offered = everything();
+        offered.versions = vec![ProtocolVersion::Tls13];
+        offered.cipher_suites = vec![TLS13_AES_128_GCM_SHA256];
+        offered.groups = vec![NamedGroup::X25519];
+        offered.signature_schemes = vec![SignatureScheme::RsaPssRsaeSha256];
+        let calls = Cell::new(0);
+        let connect = || {
+            calls.set(calls.get() + 1);
+            TcpStream::connect(address).map_err(|e| e.to_string())
+        };
+        let lines = run(&offered, Some(AlertDescription::HandshakeFailure), &connect);
+        assert!(calls.get() <= MAX_PROBES, "{} probes", calls.get());
+        let text = lines.join("\n");
+        assert!(text.contains(&format!("({} handshakes, certificates not checked)", calls.get())), "{text}");
+        assert!(text.contains("every group Padlock has (x25519, ffdhe2048, ffdhe3072): refused"), "{text}");
+        assert!(text.contains("everything Padlock has: refused"), "{text}");
+        assert!(text.contains("refuses everything Padlock can offer"), "{text}");
+        // Let the listener thread finish, whatever it still waits for.
+        for _ in calls.get()..MAX_PROBES {
+            let _ = TcpStream::connect(address);
+        }
+        server.join().expect("the listener thread");
+    }
 }
