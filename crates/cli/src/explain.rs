@@ -242,13 +242,12 @@ pub(crate) fn lacking(pieces: &[Piece]) -> String {
     if parts.is_empty() { "something Padlock does not implement".to_string() } else { parts.join("; or ") }
 }
 
-/// secp256r1, secp384r1, secp521r1, X25519MLKEM768: what browsers and
-/// servers use beside x25519.
-const LACKING_GROUPS: &[u16] = &[23, 24, 25, 0x11ec];
-/// ECDSA (an ECDSA certificate), Ed25519, RSA-PSS keys.
-const LACKING_SCHEMES: &[u16] = &[0x0403, 0x0503, 0x0807, 0x0809];
-/// ECDSA certificates' suites and the CBC suites of older servers.
-const LACKING_SUITES: &[u16] = &[0xc02b, 0xc02c, 0xc013, 0x002f];
+/// Groups servers use that Padlock may lack: NIST curves, x448, the hybrids.
+const LACKING_GROUPS: &[u16] = &[23, 24, 25, 0x11ec, 0x11eb, 0x11ed, 30];
+/// ECDSA (an ECDSA certificate), EdDSA, RSA-PSS keys (id-RSASSA-PSS).
+const LACKING_SCHEMES: &[u16] = &[0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0809];
+/// ECDSA certificates' suites, CCM, and the CBC suites of older servers.
+const LACKING_SUITES: &[u16] = &[0xc02b, 0xc02c, 0x1304, 0xc013, 0xc014, 0x002f, 0x0035];
 
 /// Something failed after the server answered our ClientHello, other than
 /// its certificate: what was agreed, and what went wrong then.

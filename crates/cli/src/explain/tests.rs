@@ -93,12 +93,10 @@ fn a_refused_hello_lists_what_we_offered_and_the_narrowed_piece() {
     );
     assert!(text.contains("versions:          TLS 1.3, TLS 1.2"), "{text}");
     assert!(text.contains("groups:            x25519\n"), "{text}");
-    assert!(text.contains("signature schemes: rsa_pss_rsae_sha256"), "{text}");
+    assert!(text.contains("signature schemes: ") && text.contains("rsa_pss_rsae_sha256, "), "{text}");
     assert!(text.contains("cipher suites:     TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384"), "{text}");
-    assert!(
-        text.contains("the group: we offered only x25519; Padlock also has ffdhe2048, ffdhe3072"),
-        "{text}"
-    );
+    assert!(text.contains("the group: we offered only x25519; Padlock also has "), "{text}");
+    assert!(text.contains("ffdhe3072 (leave out --group, or choose one with it)"), "{text}");
     assert!(text.contains("a guess") && text.contains("--explain finds out"), "{text}");
 }
 
@@ -107,7 +105,7 @@ fn a_full_offer_refused_names_what_padlock_lacks() {
     let error = Error::AlertReceived(AlertDescription::HandshakeFailure);
     let text = joined(&explain(&error, &Seen::default(), &config(), "x", None));
     assert!(text.contains("We offered everything Padlock implements"), "{text}");
-    assert!(text.contains("a group such as secp256r1"), "{text}");
+    assert!(text.contains("a group such as secp521r1"), "{text}");
     // A server that speaks none of our versions.
     let mut config = config();
     config.versions = vec![ProtocolVersion::Tls13];
