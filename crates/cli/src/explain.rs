@@ -120,7 +120,8 @@ fn refused_hello(
     }];
     lines.push("We offered:".to_string());
     for piece in Piece::ALL {
-        lines.push(format!("  {:<18} {}", format!("{}:", piece.plural()), piece.offered(config).join(", ")));
+        let label = format!("{}:", piece.plural());
+        lines.extend(wrapped(&format!("  {label:<18} "), &piece.offered(config)));
     }
     lines.extend(self_defeating(config));
     match probe {
@@ -133,6 +134,30 @@ fn refused_hello(
             );
         }
     }
+    lines
+}
+
+/// How wide a list of names may run before it wraps, in characters.
+const WIDTH: usize = 100;
+
+/// `prefix` and `names`, comma-separated, wrapped at [`WIDTH`] with the
+/// continuation lines aligned under the first name.
+fn wrapped(prefix: &str, names: &[&str]) -> Vec<String> {
+    let indent = " ".repeat(prefix.chars().count());
+    let mut lines = Vec::new();
+    let mut line = prefix.to_string();
+    for (i, name) in names.iter().enumerate() {
+        let comma = if i + 1 < names.len() { "," } else { "" };
+        if i > 0 && line.len() + 1 + name.len() + comma.len() > WIDTH {
+            lines.push(line);
+            line = indent.clone();
+        } else if i > 0 {
+            line.push(' ');
+        }
+        line.push_str(name);
+        line.push_str(comma);
+    }
+    lines.push(line);
     lines
 }
 

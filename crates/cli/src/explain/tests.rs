@@ -93,7 +93,7 @@ fn a_refused_hello_lists_what_we_offered_and_the_narrowed_piece() {
     );
     assert!(text.contains("versions:          TLS 1.3, TLS 1.2"), "{text}");
     assert!(text.contains("groups:            x25519\n"), "{text}");
-    assert!(text.contains("signature schemes: ") && text.contains("rsa_pss_rsae_sha256, "), "{text}");
+    assert!(text.contains("signature schemes: ") && text.contains("rsa_pss_rsae_sha256,"), "{text}");
     assert!(text.contains("cipher suites:     TLS_AES_128_GCM_SHA256, TLS_AES_256_GCM_SHA384"), "{text}");
     assert!(text.contains("the group: we offered only x25519; Padlock also has "), "{text}");
     assert!(text.contains("ffdhe3072 (leave out --group, or choose one with it)"), "{text}");
@@ -235,6 +235,17 @@ fn spans_are_in_their_largest_unit() {
     assert_eq!(certificate::span(3_600), "1 hour");
     assert_eq!(certificate::span(3 * 86_400 + 5), "3 days");
     assert_eq!(certificate::span(-5), "0 seconds");
+}
+
+#[test]
+fn long_lists_wrap_under_their_first_name() {
+    let names = ["TLS_AES_128_GCM_SHA256"; 9];
+    let lines = wrapped("  cipher suites:     ", &names);
+    assert!(lines.len() > 1 && lines.iter().all(|l| l.len() <= WIDTH), "{lines:#?}");
+    assert!(lines[1].starts_with(&format!("{}TLS_", " ".repeat(21))), "{lines:#?}");
+    let words: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+    assert_eq!(words.join(" "), format!("cipher suites: {}", names.join(", ")));
+    assert_eq!(wrapped("  groups: ", &["x25519"]), ["  groups: x25519"]);
 }
 
 #[test]
