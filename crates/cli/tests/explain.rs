@@ -210,7 +210,7 @@ fn no_common_signature_scheme_with_openssl() {
             "the server refused our ClientHello with the alert handshake_failure",
             "TLS 1.2 alone, with everything else Padlock has: refused (handshake_failure)",
             "So the server refuses everything Padlock can offer, TLS 1.2 included",
-            "most likely a signature scheme or a cipher suite Padlock does not implement (a guess)",
+            "The missing piece is most likely a signature scheme or a cipher suite (a guess)",
         ],
     );
 }

@@ -259,8 +259,9 @@ impl Conclusion {
             ],
             Conclusion::Nothing => vec![format!(
                 "So the server refuses everything Padlock can offer, TLS 1.2 included (where RSA key \
-                 transport and DHE need no named group): the missing piece is most likely a signature \
-                 scheme or a cipher suite Padlock does not implement (a guess): {}.",
+                 transport and DHE need no named group). The missing piece is most likely a signature \
+                 scheme or a cipher suite (a guess): one Padlock does not implement, {}; or none at \
+                 all, if the server's own settings allow no scheme its key can make.",
                 lacking(&[Piece::Scheme, Piece::Suite])
             )],
             Conclusion::CouldNotAsk(why) => {
