@@ -4,10 +4,10 @@
 //! `cargo bench --bench dh`. Both sides start from the same 32 secret bytes,
 //! so the random number generator is left out of the figures:
 //!
-//! - `x25519-keygen`: the public key from a private key. Padlock runs the
-//!   Montgomery ladder on u = 9; x25519-dalek multiplies the Edwards base
-//!   point with precomputed tables and converts, which is faster for this
-//!   fixed point.
+//! - `x25519-keygen`: the public key from a private key. Both multiply the
+//!   Edwards base point with a precomputed table (signed radix-16 digits,
+//!   masked lookups) and convert to the Montgomery u-coordinate; the peer
+//!   is x25519-dalek.
 //! - `x25519-agreement`: one shared secret from a private key and a peer's
 //!   public key, including the all-zero check. Both run a 255-step
 //!   Montgomery ladder over radix-2^51 field arithmetic. Compare with

@@ -40,33 +40,67 @@
 
 use crate::backend::AddMul;
 
-/// Four steps of a row `t += x * y` (`rdx` = x, `rsi` = y, `rdi` = t): for
-/// `j` = 0 to 3, `hi:lo = x * y[j]`, then `lo += hi_{j-1}` on the OF chain
-/// and `lo += t[j]` on the CF chain, and `t[j] = lo`. The high halves take
+/// Four steps of a row `t += x * y` (`rdx` = x, `rdi` = t, the register
+/// named by `$y` = y), on the four limbs `$off` bytes in: for `j` = 0 to 3,
+/// `hi:lo = x * y[j]`, then `lo += hi_{j-1}` on the OF chain and
+/// `lo += t[j]` on the CF chain, and `t[j] = lo`. The high halves take
 /// turns in `r10` and `r11`: the previous one is in `r10` on entry, the last
-/// one is in `r10` on exit.
+/// one is in `r10` on exit. Exported for the unrolled rows of `adx16.rs`.
 macro_rules! four_steps {
-    () => {
+    ($y:literal, $off:literal) => {
         concat!(
-            "mulx r11, rax, [rsi]\n",
+            "mulx r11, rax, [",
+            $y,
+            " + ",
+            $off,
+            "]\n",
             "adox rax, r10\n",
-            "adcx rax, [rdi]\n",
-            "mov [rdi], rax\n",
-            "mulx r10, rax, [rsi + 8]\n",
+            "adcx rax, [rdi + ",
+            $off,
+            "]\n",
+            "mov [rdi + ",
+            $off,
+            "], rax\n",
+            "mulx r10, rax, [",
+            $y,
+            " + ",
+            $off,
+            " + 8]\n",
             "adox rax, r11\n",
-            "adcx rax, [rdi + 8]\n",
-            "mov [rdi + 8], rax\n",
-            "mulx r11, rax, [rsi + 16]\n",
+            "adcx rax, [rdi + ",
+            $off,
+            " + 8]\n",
+            "mov [rdi + ",
+            $off,
+            " + 8], rax\n",
+            "mulx r11, rax, [",
+            $y,
+            " + ",
+            $off,
+            " + 16]\n",
             "adox rax, r10\n",
-            "adcx rax, [rdi + 16]\n",
-            "mov [rdi + 16], rax\n",
-            "mulx r10, rax, [rsi + 24]\n",
+            "adcx rax, [rdi + ",
+            $off,
+            " + 16]\n",
+            "mov [rdi + ",
+            $off,
+            " + 16], rax\n",
+            "mulx r10, rax, [",
+            $y,
+            " + ",
+            $off,
+            " + 24]\n",
             "adox rax, r11\n",
-            "adcx rax, [rdi + 24]\n",
-            "mov [rdi + 24], rax\n",
+            "adcx rax, [rdi + ",
+            $off,
+            " + 24]\n",
+            "mov [rdi + ",
+            $off,
+            " + 24], rax\n",
         )
     };
 }
+pub(crate) use four_steps;
 
 /// A row of `rcx` >= 1 blocks of [`four_steps!`], moving `rsi` and `rdi`
 /// past them. Numeric labels are local, so the text can appear several
@@ -75,7 +109,7 @@ macro_rules! blocks_of_four {
     () => {
         concat!(
             "3:\n",
-            four_steps!(),
+            four_steps!("rsi", "0"),
             "lea rsi, [rsi + 32]\n",
             "lea rdi, [rdi + 32]\n",
             "lea rcx, [rcx - 1]\n",
@@ -232,7 +266,7 @@ impl Adx {
                 "mov rcx, r14",
                 "5:",
                 "jrcxz 6f",
-                four_steps!(),
+                four_steps!("rsi", "0"),
                 "lea rsi, [rsi + 32]",
                 "lea rdi, [rdi + 32]",
                 "lea rcx, [rcx - 1]",
@@ -261,6 +295,56 @@ impl Adx {
                 options(nostack),
             );
         }
+    }
+
+    /// The rest of a square's product once `t[..2n]` holds the products
+    /// above the diagonal (`n = a.len()`): `t = 2 t + sum a[i]^2 2^(128 i)`.
+    /// One pass, two carry chains: `adcx x, x` adds a limb to itself plus
+    /// the bit shifted out of the limb below (the doubling, CF), and `adox`
+    /// adds the square `a[i]^2` into limbs `2i` and `2i + 1` (OF). Neither
+    /// chain carries out of the top: `a^2 < 2^(128 n)`.
+    #[inline(always)]
+    pub(crate) fn double_add_diagonal(self, t: &mut [u64], a: &[u64]) {
+        let n = a.len();
+        assert!(n >= 1 && t.len() >= 2 * n);
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: an `Adx` exists only if the CPU has BMI2 and ADX. The loop
+        // reads a[0..n] and reads and writes t[0..2n] (lengths asserted
+        // above). No stack is used, and every register changed is declared.
+        unsafe {
+            core::arch::asm!(
+                "xor eax, eax",                // clears CF and OF
+                "2:",
+                "mov rdx, [rsi]",
+                "mulx r11, r10, rdx",          // a[i]^2
+                "mov r8, [rdi]",
+                "mov r9, [rdi + 8]",
+                "adcx r8, r8",
+                "adcx r9, r9",
+                "adox r8, r10",
+                "adox r9, r11",
+                "mov [rdi], r8",
+                "mov [rdi + 8], r9",
+                "lea rsi, [rsi + 8]",
+                "lea rdi, [rdi + 16]",
+                "lea rcx, [rcx - 1]",
+                "jrcxz 3f",
+                "jmp 2b",
+                "3:",
+                inout("rcx") n => _,
+                inout("rsi") a.as_ptr() => _,
+                inout("rdi") t.as_mut_ptr() => _,
+                out("rax") _,
+                out("rdx") _,
+                out("r8") _,
+                out("r9") _,
+                out("r10") _,
+                out("r11") _,
+                options(nostack),
+            );
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (t, a);
     }
 
     /// Montgomery reduction of a double-length `t` for `n` a multiple of 4:
@@ -346,7 +430,7 @@ impl AddMul for Adx {
                     "xor r10d, r10d",     // hi_{-1} = 0; clears CF and OF
                     "2:",
                     "jrcxz 3f",
-                    four_steps!(),
+                    four_steps!("rsi", "0"),
                     "lea rsi, [rsi + 32]",
                     "lea rdi, [rdi + 32]",
                     "lea rcx, [rcx - 1]",

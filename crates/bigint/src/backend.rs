@@ -7,7 +7,9 @@
 //! The portable backend writes it with `u128` products; on x86-64 with BMI2
 //! and ADX, the `adx` module writes it with `mulx`, `adcx` and `adox`, which
 //! keep two carry chains in flight at once (and, where the limb count is a
-//! multiple of 4, whole loops of rows, see `montgomery.rs`). The fastest
+//! multiple of 4, whole loops of rows, see `montgomery.rs`). Where the CPU
+//! has AVX-512 IFMA, `ifma.rs` runs whole exponentiations in radix 2^52
+//! instead, eight digits to a vector. The fastest
 //! available backend is chosen at run time; setting the environment variable
 //! `PADLOCK_BACKEND=portable` forces the portable one.
 
@@ -22,20 +24,28 @@ pub enum Backend {
     /// `mulx`, `adcx` and `adox` on x86-64 (BMI2 and ADX). Constant time:
     /// yes, the instructions' timing does not depend on their operands.
     Adx,
+    /// AVX-512 IFMA (`vpmadd52luq`/`vpmadd52huq`) on x86-64, in radix 2^52,
+    /// for exponentiation modulo numbers of up to 2048 bits; everything
+    /// else (and larger moduli) on the ADX rows, or the portable ones on a
+    /// CPU without ADX. Constant time: yes, see `ifma.rs`.
+    Ifma,
 }
 
 impl Backend {
     /// Every backend, available on this CPU or not.
-    pub const ALL: [Backend; 2] = [Backend::Portable, Backend::Adx];
+    pub const ALL: [Backend; 3] = [Backend::Portable, Backend::Adx, Backend::Ifma];
 
     /// The backend a new [`Modulus`](crate::Modulus) uses: the fastest one
-    /// this CPU has, or the portable one if `PADLOCK_BACKEND=portable` is set.
-    /// Decided once per process.
+    /// this CPU has, or the portable one if `PADLOCK_BACKEND=portable` is set
+    /// (`PADLOCK_BACKEND=adx`: the ADX one even where IFMA is available, to
+    /// measure one beside the other). Decided once per process.
     pub fn preferred() -> Backend {
         static PREFERRED: OnceLock<Backend> = OnceLock::new();
         *PREFERRED.get_or_init(|| {
             if padlock_cpu::portable_forced() {
                 Backend::Portable
+            } else if Backend::Ifma.is_available() && padlock_cpu::requested_backend() != Some("adx") {
+                Backend::Ifma
             } else if Backend::Adx.is_available() {
                 Backend::Adx
             } else {
@@ -49,6 +59,7 @@ impl Backend {
         match self {
             Backend::Portable => true,
             Backend::Adx => crate::adx::Adx::new().is_some(),
+            Backend::Ifma => crate::ifma::Ifma::new().is_some(),
         }
     }
 
@@ -57,11 +68,13 @@ impl Backend {
         Backend::ALL.into_iter().filter(|b| b.is_available())
     }
 
-    /// A short name for reports and bench labels: `"portable"`, `"adx"`.
+    /// A short name for reports and bench labels: `"portable"`, `"adx"`,
+    /// `"ifma"`.
     pub fn name(self) -> &'static str {
         match self {
             Backend::Portable => "portable",
             Backend::Adx => "adx",
+            Backend::Ifma => "ifma",
         }
     }
 }

@@ -23,7 +23,10 @@
 //! - `montgomery`: Montgomery multiplication and squaring, every row one call
 //!   of a backend's kernel `t += x * y`. [`Backend`] (`backend.rs`) picks the
 //!   kernel at run time: portable `u128` code, or `adx`, x86-64 assembly with
-//!   `mulx`/`adcx`/`adox` (the crate's only `unsafe`).
+//!   `mulx`/`adcx`/`adox`, with every row written out at 16 limbs
+//!   (`adx16.rs`), or `ifma`, whole exponentiations in radix 2^52 on
+//!   AVX-512 IFMA (`ifma.rs`). These three modules hold the crate's only
+//!   `unsafe`.
 //! - `pow.rs`: [`Modulus::pow`], constant time with a 5-bit window whose
 //!   table is read in full with masks, for secret exponents;
 //!   [`Modulus::pow_vartime`] for public exponents such as e = 65537.
@@ -66,7 +69,9 @@
 //! the oracle every operation is compared with.
 
 mod adx;
+mod adx16;
 mod backend;
+mod ifma;
 mod inverse;
 mod limbs;
 mod modulus;

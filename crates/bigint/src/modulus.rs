@@ -14,6 +14,7 @@
 
 use crate::Error;
 use crate::backend::Backend;
+use crate::ifma;
 use crate::limbs;
 use crate::montgomery::Mont;
 use crate::uint::Uint;
@@ -32,6 +33,10 @@ pub struct Modulus {
     bits: usize,
     /// The Montgomery multiplication kernel.
     backend: Backend,
+    /// For the IFMA backend, where it handles this length: `2^(52 d) R mod
+    /// m`, which takes a number into its radix-2^52 Montgomery form with
+    /// one Montgomery multiplication (`ifma.rs`).
+    ifma_r: Option<Uint>,
 }
 
 impl Modulus {
@@ -53,8 +58,16 @@ impl Modulus {
         }
         let m0inv = limbs::inv_mod_2_64(m.as_limbs()[0]).wrapping_neg();
         let bits = m.bits_vartime();
-        let mut modulus = Modulus { m: m.clone(), m0inv, rr: Uint::zero(m.limb_len()), bits, backend };
+        let n = m.limb_len();
+        let mut modulus = Modulus { m: m.clone(), m0inv, rr: Uint::zero(n), bits, backend, ifma_r: None };
         modulus.rr = modulus.compute_rr();
+        if backend == Backend::Ifma && ifma::supports(n) {
+            // 2^(52 d + 64 n) mod m, by the division-free `reduce`.
+            let bit = 52 * ifma::digits_for(n) + 64 * n;
+            let mut power = Uint::zero(bit / 64 + 1);
+            power.as_limbs_mut()[bit / 64] = 1 << (bit % 64);
+            modulus.ifma_r = Some(modulus.reduce(&power));
+        }
         Ok(modulus)
     }
 
@@ -172,6 +185,42 @@ impl Modulus {
         let mut out = Uint::zero(self.limbs());
         mont.mul(t.as_limbs_mut(), a.as_limbs(), b.as_limbs());
         mont.mul(out.as_limbs_mut(), t.as_limbs(), self.rr.as_limbs());
+        out
+    }
+
+    /// `-m^-1 mod 2^64`.
+    pub(crate) fn m0inv(&self) -> u64 {
+        self.m0inv
+    }
+
+    /// The radix-2^52 constant of the IFMA backend, if it runs this
+    /// modulus's exponentiations.
+    pub(crate) fn ifma_r(&self) -> Option<&Uint> {
+        self.ifma_r.as_ref()
+    }
+
+    /// One Montgomery multiplication, `a b R^-1 mod m`, for `a` on `n` limbs
+    /// and `b < m`.
+    pub(crate) fn mont_mul(&self, a: &Uint, b: &Uint) -> Uint {
+        self.check(a);
+        self.check(b);
+        let mut out = Uint::zero(self.limbs());
+        self.mont().mul(out.as_limbs_mut(), a.as_limbs(), b.as_limbs());
+        out
+    }
+
+    /// `x mod m` for `x` on `n + 1` limbs and below `2m`: one masked
+    /// subtraction.
+    pub(crate) fn reduce_below_2m(&self, x: &Uint) -> Uint {
+        let n = self.limbs();
+        assert_eq!(x.limb_len(), n + 1);
+        let mut out = Uint::zero(n);
+        crate::montgomery::final_sub(
+            out.as_limbs_mut(),
+            &x.as_limbs()[..n],
+            x.as_limbs()[n],
+            self.m.as_limbs(),
+        );
         out
     }
 

@@ -20,19 +20,24 @@
 //!    if it is at least `m`.
 //!
 //! Every row is one call of the backend's kernel `addmul_1`, so the portable
-//! and the BMI2/ADX backends share this file; only the kernel differs. One
-//! exception, for speed: when the limb count is a multiple of 4 (1024, 2048,
-//! 4096 bits ...), the ADX backend runs whole loops of rows in assembly, to
-//! save the call overhead of `2n` rows, a large share of the work at 1024
-//! bits (16 limbs): `Adx::mont_mul` multiplies in the interleaved CIOS order
-//! of the same paper, and squares are step 1 (`Adx::sqr_triangle`), the
-//! doubling here, and step 2 (`Adx::redc`).
+//! and the BMI2/ADX backends share this file; only the kernel differs. Two
+//! exceptions, for speed. When the limb count is a multiple of 4 (1024,
+//! 2048, 4096 bits ...), the ADX backend runs whole loops of rows in
+//! assembly, to save the call overhead of `2n` rows, a large share of the
+//! work at 1024 bits (16 limbs): `Adx::mont_mul` multiplies in the
+//! interleaved CIOS order of the same paper, and squares are step 1
+//! (`Adx::sqr_triangle`, then `Adx::double_add_diagonal`) and step 2
+//! (`Adx::redc`). And at exactly 16 limbs (RSA-2048's CRT halves, where
+//! most of a TLS handshake's time goes), `adx16.rs` writes each row out
+//! without a loop: products are `Adx::mul16` then `Adx::redc16`, squares
+//! `Adx::sqr_triangle16`, the doubling, then `Adx::redc16`.
 //!
 //! Bounds: if `a < R` and `b < m` then `a b < R m` and the result is below
 //! `m`. `Modulus` relies on it to bring any `n`-limb value (even one above
 //! `m`) into Montgomery form with `mont_mul(x, R^2 mod m)`.
 
 use crate::adx::Adx;
+use crate::adx16;
 use crate::backend::{AddMul, Backend, Portable};
 use crate::limbs;
 use zeroize::Zeroize;
@@ -66,6 +71,9 @@ impl<'a> Mont<'a> {
         let kernel = match backend {
             Backend::Portable => Kernel::Portable,
             Backend::Adx => Kernel::Adx(Adx::new().expect("the ADX backend is available")),
+            // The IFMA backend does exponentiation only (`ifma.rs`); the rest
+            // runs on the ADX rows where the CPU has them.
+            Backend::Ifma => Adx::new().map_or(Kernel::Portable, Kernel::Adx),
         };
         Mont { m, m0inv, kernel, t: vec![0; 2 * m.len() + 2] }
     }
@@ -75,6 +83,13 @@ impl<'a> Mont<'a> {
     pub(crate) fn mul(&mut self, out: &mut [u64], a: &[u64], b: &[u64]) {
         match self.kernel {
             Kernel::Portable => mul_with(Portable, &mut self.t, out, a, b, self.m, self.m0inv),
+            Kernel::Adx(adx) if self.m.len() == adx16::LIMBS => {
+                let t = &mut self.t[..2 * adx16::LIMBS];
+                t[..adx16::LIMBS].fill(0);
+                adx.mul16(t, a, b);
+                let c = adx.redc16(t, self.m, self.m0inv);
+                final_sub(out, &t[adx16::LIMBS..], c, self.m);
+            }
             Kernel::Adx(adx) if self.m.len().is_multiple_of(4) => {
                 self.t.fill(0);
                 adx.mont_mul(&mut self.t, a, b, self.m, self.m0inv);
@@ -93,11 +108,15 @@ impl<'a> Mont<'a> {
                 let n = self.m.len();
                 let t = &mut self.t[..2 * n];
                 t.fill(0);
-                if n >= 2 {
+                let c = if n == adx16::LIMBS {
+                    adx.sqr_triangle16(t, a);
+                    adx.double_add_diagonal(t, a);
+                    adx.redc16(t, self.m, self.m0inv)
+                } else {
                     adx.sqr_triangle(t, a);
-                }
-                double_add_diagonal(t, a);
-                let c = adx.redc(t, self.m, self.m0inv);
+                    adx.double_add_diagonal(t, a);
+                    adx.redc(t, self.m, self.m0inv)
+                };
                 final_sub(out, &t[n..], c, self.m);
             }
             Kernel::Adx(adx) => sqr_with(adx, &mut self.t, out, a, self.m, self.m0inv),
@@ -173,7 +192,7 @@ fn redc<A: AddMul>(k: A, t: &mut [u64], out: &mut [u64], m: &[u64], m0inv: u64) 
 
 /// Step 3: `out = c R + t - m` if that is not negative, else `c R + t`
 /// (`c` is 0 or 1, and the value is below `2m`).
-fn final_sub(out: &mut [u64], t: &[u64], c: u64, m: &[u64]) {
+pub(crate) fn final_sub(out: &mut [u64], t: &[u64], c: u64, m: &[u64]) {
     // Take t - m unless that borrows without c = 1 to cancel the borrow.
     out.copy_from_slice(t);
     let borrow = limbs::sub_assign(out, m);

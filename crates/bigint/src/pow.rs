@@ -11,6 +11,7 @@
 //! and multiplies only on set bits, so its time reveals the exponent; it is
 //! for public exponents (RSA's e = 65537, primality witnesses' checks).
 
+use crate::ifma::{self, Ifma};
 use crate::limbs;
 use crate::modulus::Modulus;
 use crate::montgomery::Mont;
@@ -23,7 +24,7 @@ use zeroize::Zeroizing;
 /// four bits) for 16 more in the table and twice the table to scan: a few
 /// percent faster from 1024 bits up. Wider windows cost more than they save
 /// at these sizes.
-const WINDOW: usize = 5;
+pub(crate) const WINDOW: usize = 5;
 
 impl Modulus {
     /// `base^exp mod m`, in constant time in `base`, `exp` and `m`; only
@@ -41,6 +42,9 @@ impl Modulus {
     /// table entry, which is read by scanning all 32 entries with masks.
     pub fn pow(&self, base: &Uint, exp: &Uint) -> Uint {
         self.check(base);
+        if let (Some(r_prime_r), Some(token)) = (self.ifma_r(), Ifma::new()) {
+            return ifma::pow(token, self, r_prime_r, base, exp);
+        }
         let n = self.limbs();
         let mut mont = self.mont();
         let table = self.pow_table(&mut mont, base);
@@ -94,6 +98,9 @@ impl Modulus {
     /// is not.
     pub fn pow_vartime(&self, base: &Uint, exp: &[u8]) -> Uint {
         self.check(base);
+        if let (Some(r_prime_r), Some(token)) = (self.ifma_r(), Ifma::new()) {
+            return ifma::pow_vartime(token, self, r_prime_r, base, exp);
+        }
         let n = self.limbs();
         let mut mont = self.mont();
         let b = self.montgomery_form(&mut mont, base);
@@ -119,7 +126,7 @@ impl Modulus {
 
 /// The `WINDOW` bits of `exp` from bit `pos` up (a public position; bits
 /// beyond the last limb are zero). They may straddle two limbs.
-fn window(exp: &[u64], pos: usize) -> u64 {
+pub(crate) fn window(exp: &[u64], pos: usize) -> u64 {
     let (i, shift) = (pos / 64, pos % 64);
     let mut bits = exp[i] >> shift;
     if shift + WINDOW > 64

@@ -207,3 +207,37 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    // The hardware kernels have paths for particular limb counts (16 limbs
+    // unrolled, multiples of 4 in loops, the rest row by row): draw exactly
+    // those sizes, with the modulus's top limb full or nearly empty, and
+    // check every backend against num-bigint on products, squares and a
+    // short exponentiation.
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn every_backend_at_kernel_sizes(limbs in prop::sample::select(vec![1usize, 4, 8, 15, 16, 17, 20, 32]),
+                                     seed in any::<[u8; 32]>(), top in any::<u64>(), small_top in any::<bool>(),
+                                     px in any::<u8>(), py in any::<u8>(), e in any::<u64>()) {
+        let mut bytes = seed.repeat(limbs.div_ceil(4));
+        bytes.truncate(8 * limbs);
+        bytes[..8].copy_from_slice(&(if small_top { top >> 60 | 1 } else { top | 1 << 63 }).to_be_bytes());
+        let m = BigUint::from_bytes_be(&bytes) | BigUint::one();
+        prop_assume!(m > BigUint::one());
+        let x = below(&m, &seed.repeat(9), px);
+        let y = below(&m, &seed.iter().rev().copied().collect::<Vec<_>>().repeat(9), py);
+        // A full-width exponent too: every window of the table is read.
+        let long_e = uint(&BigUint::from_bytes_be(&seed.repeat(limbs.div_ceil(4))), 4 * limbs.div_ceil(4));
+        let mut portable = None;
+        for modulus in moduli(&m, limbs) {
+            let (a, b) = (uint(&x, limbs), uint(&y, limbs));
+            prop_assert_eq!(big(&modulus.mul(&a, &b)), (&x * &y) % &m, "{:?}", modulus);
+            prop_assert_eq!(big(&modulus.mul(&a, &a)), (&x * &x) % &m, "{:?}", modulus);
+            prop_assert_eq!(big(&modulus.pow(&a, &Uint::from_u64(e))), x.modpow(&BigUint::from(e), &m), "{:?}", modulus);
+            // The backends against the portable one, which comes first.
+            let long = big(&modulus.pow(&a, &long_e));
+            prop_assert_eq!(&long, portable.get_or_insert_with(|| long.clone()), "{:?}", modulus);
+        }
+    }
+}

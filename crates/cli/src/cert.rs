@@ -10,8 +10,11 @@
 //!   padlock cert verify --ca ca.pem [--untrusted chain.pem] [--host NAME] [--at TIME] cert.pem
 //! ```
 //!
-//! Certificates are built by `padlock_x509::CertificateBuilder` (the
-//! profile is described there) and written as PEM; they are read as PEM
+//! Keys may be RSA or EC (P-256, P-384), for the subject and the CA alike:
+//! an RSA CA signs with PKCS#1 v1.5 (or PSS with `--pss`), an EC CA with
+//! ECDSA and the hash of its curve's size. Certificates are built by
+//! `padlock_x509::CertificateBuilder` (the profile is described there) and
+//! written as PEM; they are read as PEM
 //! (every block of a bundle) or DER. Errors are one line, `padlock: NAME:
 //! reason`, with exit status 1.
 
@@ -22,11 +25,14 @@ use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use padlock_der::{Time, pem};
+use padlock_ec::EcKey;
 use padlock_x509::{
-    Certificate, CertificateBuilder, GeneralName, Profile, SigningScheme, verify_chain, verify_path,
+    Certificate, CertificateBuilder, GeneralName, IssuerKey, Profile, SigningScheme, SubjectKey,
+    verify_chain, verify_path,
 };
 
-use crate::files::{load_key, write_output};
+use crate::ecdsa::{AnyKey, load_any_key};
+use crate::files::write_output;
 use crate::report::Failed;
 
 /// The end of `padlock cert --help`.
@@ -36,7 +42,10 @@ Examples:
   padlock cert new --self-signed-ca --key ca-key.pem --cn 'Test CA' --out ca.pem
   padlock cert new --key key.pem --ca ca.pem --ca-key ca-key.pem --dns localhost --ip 127.0.0.1 --out cert.pem
   padlock cert show cert.pem
-  padlock cert verify --ca ca.pem --host localhost cert.pem";
+  padlock cert verify --ca ca.pem --host localhost cert.pem
+  padlock keygen ec --curve p384 --out ec-ca-key.pem && padlock keygen ec --out ec-key.pem
+  padlock cert new --self-signed-ca --key ec-ca-key.pem --cn 'EC CA' --out ec-ca.pem
+  padlock cert new --key ec-key.pem --ca ec-ca.pem --ca-key ec-ca-key.pem --dns localhost --out ec-cert.pem";
 
 /// Arguments of `padlock cert`.
 #[derive(clap::Args)]
@@ -61,7 +70,7 @@ enum CertCommand {
 /// Arguments of `padlock cert new`.
 #[derive(clap::Args)]
 struct NewArgs {
-    /// The subject's private key (PKCS #1 or PKCS #8, PEM or DER); it signs a self-signed CA.
+    /// The subject's key, RSA or EC (PKCS #1, SEC1, PKCS #8 or SPKI; PEM or DER); a private key to sign a self-signed CA.
     #[arg(long, value_name = "KEY")]
     key: PathBuf,
     /// Make a self-signed CA (root) instead of a certificate signed by --ca.
@@ -82,13 +91,13 @@ struct NewArgs {
     /// The issuing CA's certificate.
     #[arg(long, value_name = "CA", required_unless_present = "self_signed_ca", requires = "ca_key")]
     ca: Option<PathBuf>,
-    /// The issuing CA's private key.
+    /// The issuing CA's private key, RSA or EC.
     #[arg(long, value_name = "KEY", requires = "ca")]
     ca_key: Option<PathBuf>,
     /// Days of validity from now [default: 3650 for a CA, 90 for a leaf].
     #[arg(long, value_name = "N")]
     days: Option<u32>,
-    /// Sign with RSASSA-PSS (SHA-256) instead of PKCS#1 v1.5 (SHA-256).
+    /// Sign with RSASSA-PSS (SHA-256) instead of PKCS#1 v1.5 (SHA-256); RSA CA keys only (EC keys sign with ECDSA).
     #[arg(long)]
     pss: bool,
     /// Add clientAuth to a leaf's extKeyUsage (beside serverAuth).
@@ -143,7 +152,7 @@ pub(crate) fn run(args: &Args) -> ExitCode {
 
 /// `padlock cert new`.
 fn new(args: &NewArgs) -> Result<(), Failed> {
-    let key = load_key(&args.key)?;
+    let key = load_any_key(&args.key)?;
     let now = now()?;
     let cn = match (&args.cn, args.dns.first()) {
         (Some(cn), _) => cn.clone(),
@@ -166,28 +175,53 @@ fn new(args: &NewArgs) -> Result<(), Failed> {
     } else if args.client_auth && !args.self_signed_ca {
         builder.profile = Profile::Leaf { client_auth: true };
     }
-    if args.pss {
-        builder.scheme = SigningScheme::RsaPssSha256;
-    }
     let mut rng = rand::rng();
     let built = match (&args.ca, &args.ca_key) {
         (Some(ca_path), Some(ca_key_path)) => {
             let ca = read_certificates(ca_path)?.swap_remove(0);
-            let ca_key = load_key(ca_key_path)?;
-            let ca_key = ca_key
-                .private_key()
-                .ok_or_else(|| Failed::about(ca_key_path, "a public key; signing needs the private key"))?;
-            builder.signed_by(key.public_key(), &ca, ca_key, &mut rng)
+            let ca_key = load_any_key(ca_key_path)?;
+            let issuer = issuer_key(&ca_key, ca_key_path, "signing needs the private key")?;
+            builder.scheme = signing_scheme(args.pss, issuer, ca_key_path)?;
+            builder.signed_by(subject_key(&key), &ca, issuer, &mut rng)
         }
         _ => {
-            let private = key.private_key().ok_or_else(|| {
-                Failed::about(&args.key, "a public key; a self-signed CA needs the private key")
-            })?;
-            builder.self_signed(private, &mut rng)
+            let issuer = issuer_key(&key, &args.key, "a self-signed CA needs the private key")?;
+            builder.scheme = signing_scheme(args.pss, issuer, &args.key)?;
+            builder.self_signed(issuer, &mut rng)
         }
     };
     let cert = built.map_err(|error| Failed::new(format_args!("cannot make the certificate: {error}")))?;
     write_output(args.out.as_deref(), pem::encode("CERTIFICATE", cert.der()).as_bytes())
+}
+
+/// The public key a certificate is made for.
+fn subject_key(key: &AnyKey) -> SubjectKey<'_> {
+    match key {
+        AnyKey::Rsa(key) => SubjectKey::Rsa(key.public_key()),
+        AnyKey::Ec(key) => SubjectKey::Ec(key.public_key()),
+    }
+}
+
+/// The private key that signs, or an error saying `why` one is needed.
+fn issuer_key<'a>(key: &'a AnyKey, path: &Path, why: &str) -> Result<IssuerKey<'a>, Failed> {
+    match key {
+        AnyKey::Rsa(key) => key.private_key().map(IssuerKey::Rsa),
+        AnyKey::Ec(EcKey::Private(key)) => Some(IssuerKey::Ec(key)),
+        AnyKey::Ec(EcKey::Public(_)) => None,
+    }
+    .ok_or_else(|| Failed::about(path, format_args!("a public key; {why}")))
+}
+
+/// RSASSA-PSS if `--pss` (RSA keys only), else the key's usual scheme:
+/// PKCS#1 v1.5 with SHA-256 for RSA, ECDSA with SHA-256 or SHA-384 for EC.
+fn signing_scheme(pss: bool, issuer: IssuerKey<'_>, path: &Path) -> Result<SigningScheme, Failed> {
+    match (pss, issuer) {
+        (true, IssuerKey::Rsa(_)) => Ok(SigningScheme::RsaPssSha256),
+        (true, IssuerKey::Ec(_)) => {
+            Err(Failed::about(path, "an EC key signs with ECDSA; --pss is for RSA keys"))
+        }
+        (false, issuer) => Ok(SigningScheme::default_for(issuer)),
+    }
 }
 
 /// `padlock cert show`: every certificate of the file, one after another.
@@ -289,9 +323,10 @@ fn describe(cert: &Certificate) -> String {
     line(12, &format!("Not After : {}", cert.not_after));
     line(8, &format!("Subject: {}", cert.subject));
     line(8, "Subject Public Key Info:");
-    let bits = match cert.public_key.rsa_key() {
-        Ok(key) => format!(" ({} bit, e = {})", key.bits(), key.e()),
-        Err(_) => String::new(),
+    let bits = match (cert.public_key.rsa_key(), cert.public_key.ec_key()) {
+        (Ok(key), _) => format!(" ({} bit, e = {})", key.bits(), key.e()),
+        (_, Ok(key)) => format!(" ({}, {} bit)", key.curve(), 8 * key.curve().field_len()),
+        _ => String::new(),
     };
     line(12, &format!("Public Key Algorithm: {}{bits}", cert.public_key.key_type()));
     let extensions = describe_extensions(cert);

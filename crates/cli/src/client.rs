@@ -19,24 +19,25 @@
 //!
 //! Any failure — a bad URL, a refused connection, a handshake that fails
 //! (with the alert either side sent), a certificate that does not verify —
-//! is one line, `padlock: ...`, and exit status 1.
+//! is one line, `padlock: ...`, and exit status 1. A failed handshake is
+//! then explained, in indented lines under it (`explain.rs`): what we
+//! offered and the likely missing piece when the server refused our
+//! ClientHello (with `--explain`, found out by a few more handshakes), or
+//! which certificate failed which check and what to do.
 
-use std::fs;
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use padlock_tls::{ClientConfig, Connection, Error, Stream};
-use padlock_x509::Certificate;
+use padlock_tls::{ClientConfig, Connection, Stream};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::escape;
 use crate::report::{self, Failed, write_failed};
-use crate::tls_args::{IO_TIMEOUT, TlsVersion, group, key_log, suite, trace_style};
-use crate::trust;
+use crate::tls_args::{ClientTls, IO_TIMEOUT, key_log, trace_style};
+use crate::{escape, explain};
 
 /// The end of `padlock client --help`.
 const EXAMPLES: &str = "\
@@ -54,24 +55,15 @@ const MAX_RESPONSE: usize = 64 * 1024 * 1024;
 pub(crate) struct Args {
     /// The URL to fetch: https://HOST[:PORT][/PATH].
     url: String,
-    /// Trust only the CA certificates in FILE (PEM) [default: the system's, as curl does].
-    #[arg(long, value_name = "FILE")]
-    ca: Option<PathBuf>,
-    /// Do not check the server's certificate at all (testing only!).
-    #[arg(long, conflicts_with = "ca")]
-    insecure: bool,
-    /// Offer only this version [default: 1.3, then 1.2].
-    #[arg(long, value_enum, value_name = "VERSION")]
-    tls: Option<TlsVersion>,
-    /// Offer only these cipher suites, by IANA name, comma-separated.
-    #[arg(long, value_name = "SUITE,...", value_delimiter = ',')]
-    suite: Vec<String>,
-    /// Offer only this group (x25519, ffdhe2048, ffdhe3072); the TLS 1.3 key share is for it.
-    #[arg(long, value_name = "NAME")]
-    group: Option<String>,
+    /// What to trust and offer: --ca, --insecure, --tls, --suite, --group, --sigalgs.
+    #[command(flatten)]
+    tls: ClientTls,
     /// Narrate the handshake on standard output (the body follows it).
     #[arg(long)]
     trace: bool,
+    /// If the server refuses our ClientHello, find out what it accepts with a few more handshakes.
+    #[arg(long)]
+    explain: bool,
     /// Append the NSS key log (for Wireshark) to FILE [default: $SSLKEYLOGFILE].
     #[arg(long, value_name = "FILE")]
     keylog: Option<PathBuf>,
@@ -86,25 +78,28 @@ pub(crate) fn run(args: &Args) -> ExitCode {
 }
 
 /// The parts of an `https://` URL we use.
-struct Url {
+pub(crate) struct Url {
     /// The host name or IP address, without brackets.
-    host: String,
+    pub(crate) host: String,
     /// The port (443 if the URL names none).
-    port: u16,
+    pub(crate) port: u16,
     /// The path and query, `/` at least.
-    path: String,
+    pub(crate) path: String,
 }
 
 /// Connects, shakes hands, sends the GET and prints the response.
 fn fetch(args: &Args) -> Result<(), Failed> {
     let url = parse_url(&args.url).map_err(|reason| Failed::new(format_args!("{}: {reason}", args.url)))?;
-    let (config, trusted) = config(args, &url.host)?;
+    let (mut config, trusted) = config(args, &url.host)?;
+    // What the explanation of a failure needs; events pass on to --trace.
+    let recorder = explain::Recorder::default();
+    config.trace = Some(recorder.sink(config.trace.take()));
     let config = Arc::new(config);
     let authority = authority(&url.host, url.port);
 
     let socket =
         connect(&url.host, url.port).map_err(|reason| Failed::new(format_args!("{authority}: {reason}")))?;
-    if args.insecure {
+    if args.tls.insecure {
         // Loudly: nothing later will tell the user that nobody was checked.
         report::error(format_args!(
             "warning: --insecure: the server's certificate is NOT checked; anyone on the path can \
@@ -112,13 +107,18 @@ fn fetch(args: &Args) -> Result<(), Failed> {
         ));
     }
     let rng = Box::new(StdRng::from_rng(&mut rand::rng()));
-    let conn =
-        Connection::client(config, rng).map_err(|error| Failed::new(format_args!("{authority}: {error}")))?;
+    let conn = Connection::client(Arc::clone(&config), rng)
+        .map_err(|error| Failed::new(format_args!("{authority}: {error}")))?;
     let mut stream = Stream::new(conn, socket);
     if let Err(error) = stream.handshake() {
         // Let the server read our alert before the socket closes.
         stream.linger_after_error(std::time::Duration::from_millis(500));
-        return Err(Failed::new(format_args!("{authority}: {}", handshake_failure(&error, &trusted))));
+        let seen = recorder.seen();
+        let connect = || connect(&url.host, url.port);
+        let probe: Option<explain::probe::Connect<'_>> = if args.explain { Some(&connect) } else { None };
+        let lines = explain::explain(&error, &seen, &config, &trusted, probe);
+        let summary = explain::summary(&error, seen.answered, &trusted);
+        return Err(Failed::new(format_args!("{authority}: {}", explain::message(&summary, &lines))));
     }
     if let Some(negotiated) = stream.connection().negotiated() {
         eprintln!(
@@ -150,31 +150,7 @@ fn fetch(args: &Args) -> Result<(), Failed> {
 /// The client configuration the arguments describe, and what it trusts
 /// in words (for a refused certificate's message).
 fn config(args: &Args, host: &str) -> Result<(ClientConfig, String), Failed> {
-    let (anchors, trusted) = if args.insecure {
-        (Vec::new(), "nothing: --insecure".to_string())
-    } else if let Some(path) = &args.ca {
-        (load_anchors(path)?, format!("only the CA in {}", report::quote(path.as_os_str())))
-    } else {
-        let system = trust::system_roots()?;
-        if args.trace {
-            println!("{}", system.describe());
-        }
-        let trusted = format!("the system's roots from {}", system.source);
-        (system.roots, trusted)
-    };
-    let mut config = ClientConfig::new(host, anchors);
-    config.verify_certificate = !args.insecure;
-    if let Some(version) = args.tls {
-        config.versions = vec![version.protocol()];
-    }
-    if !args.suite.is_empty() {
-        config.cipher_suites = args.suite.iter().map(|name| suite(name)).collect::<Result<_, _>>()?;
-    }
-    if let Some(name) = &args.group {
-        let group = group(name)?;
-        config.groups = vec![group];
-        config.key_share_groups = vec![group];
-    }
+    let (mut config, trusted) = args.tls.config(host, args.trace)?;
     if args.trace {
         config.trace = Some(crate::narrate::sink(trace_style()));
     }
@@ -182,18 +158,8 @@ fn config(args: &Args, host: &str) -> Result<(ClientConfig, String), Failed> {
     Ok((config, trusted))
 }
 
-/// The CA certificates in the PEM file `path`: at least one.
-fn load_anchors(path: &Path) -> Result<Vec<Certificate>, Failed> {
-    let contents = fs::read(path).map_err(|error| Failed::about(path, report::os_message(&error)))?;
-    match Certificate::all_from_pem(&contents) {
-        Ok(certs) if certs.is_empty() => Err(Failed::about(path, "no CERTIFICATE block in the PEM")),
-        Ok(certs) => Ok(certs),
-        Err(error) => Err(Failed::about(path, error)),
-    }
-}
-
 /// Splits `https://HOST[:PORT][/PATH]`; HOST may be an IPv6 address in brackets.
-fn parse_url(url: &str) -> Result<Url, String> {
+pub(crate) fn parse_url(url: &str) -> Result<Url, String> {
     let Some(rest) = url.strip_prefix("https://") else {
         return Err("not an https:// URL".to_string());
     };
@@ -229,12 +195,12 @@ fn parse_url(url: &str) -> Result<Url, String> {
 }
 
 /// `host:port`, with an IPv6 address in brackets.
-fn authority(host: &str, port: u16) -> String {
+pub(crate) fn authority(host: &str, port: u16) -> String {
     format!("{}:{port}", bracketed(host))
 }
 
 /// `host`, in brackets if it is an IPv6 address.
-fn bracketed(host: &str) -> String {
+pub(crate) fn bracketed(host: &str) -> String {
     if host.contains(':') { format!("[{host}]") } else { host.to_string() }
 }
 
@@ -254,24 +220,6 @@ fn connect(host: &str, port: u16) -> Result<TcpStream, String> {
         }
     }
     Err(last_error)
-}
-
-/// A failed handshake in plain words, naming the certificate and what we
-/// trust when that is what failed. The error may quote the server's
-/// certificate (its names are the server's to choose), so control
-/// characters are escaped.
-fn handshake_failure(error: &Error, trusted: &str) -> String {
-    let text = error.to_string();
-    let text = escape::for_terminal(&text);
-    match error {
-        Error::Certificate(e) if matches!(**e, padlock_x509::Error::UnknownIssuer(_)) => format!(
-            "the server's certificate was refused: {text} (trusted: {trusted}; --ca FILE trusts the CA in FILE)"
-        ),
-        Error::Certificate(_) | Error::UnsupportedCertificate(_) => {
-            format!("the server's certificate was refused: {text}")
-        }
-        _ => format!("handshake failed: {text}"),
-    }
 }
 
 /// Reads the response; prints the status line on standard error and

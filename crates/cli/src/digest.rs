@@ -1,8 +1,11 @@
-//! `padlock digest`: the SHA-1 or SHA-2 digest (FIPS 180-4) of files.
+//! `padlock digest`: the SHA-1, SHA-2 (FIPS 180-4) or SHA-3 (FIPS 202) digest
+//! of files.
 //!
 //! The output is exactly that of GNU coreutils' `sha256sum` (and `sha1sum`,
 //! `sha224sum`, `sha384sum`, `sha512sum`), so the two can check each other
-//! with `sha256sum -c`. One line per file:
+//! with `sha256sum -c`; for SHA-3 the digest is that of `openssl dgst
+//! -sha3-256` (whose `-r` output differs only in writing ` *` before the name
+//! where we write two spaces). One line per file:
 //!
 //! ```text
 //! ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  abc.txt
@@ -27,7 +30,7 @@ use std::fs::File;
 use std::io::{self, ErrorKind, Read, Write};
 use std::process::ExitCode;
 
-use padlock_sha::{Hash, Sha1, Sha224, Sha256, Sha384, Sha512};
+use padlock_sha::{Hash, Sha1, Sha3_224, Sha3_256, Sha3_384, Sha3_512, Sha224, Sha256, Sha384, Sha512};
 
 use crate::report;
 
@@ -43,6 +46,7 @@ const EXAMPLES: &str = "\
 Examples:
   padlock digest notes.txt              SHA-256 of a file
   padlock digest --algo sha1 *.pem      SHA-1 of several files
+  padlock digest --algo sha3-256 f.txt  SHA3-256, as `openssl dgst -sha3-256`
   echo -n abc | padlock digest          SHA-256 of standard input
   padlock digest *.iso > SUMS           then `sha256sum -c SUMS` checks them";
 
@@ -72,6 +76,18 @@ enum Algo {
     Sha384,
     /// 512 bits.
     Sha512,
+    /// SHA3-224 (FIPS 202): Keccak sponge, 224 bits.
+    #[value(name = "sha3-224")]
+    Sha3_224,
+    /// SHA3-256 (FIPS 202): Keccak sponge, 256 bits.
+    #[value(name = "sha3-256")]
+    Sha3_256,
+    /// SHA3-384 (FIPS 202): Keccak sponge, 384 bits.
+    #[value(name = "sha3-384")]
+    Sha3_384,
+    /// SHA3-512 (FIPS 202): Keccak sponge, 512 bits.
+    #[value(name = "sha3-512")]
+    Sha3_512,
 }
 
 /// Runs `padlock digest`: prints a line per file, and returns the exit status.
@@ -83,6 +99,10 @@ pub(crate) fn run(args: &Args) -> ExitCode {
         Algo::Sha256 => digest_files::<Sha256>(&args.files),
         Algo::Sha384 => digest_files::<Sha384>(&args.files),
         Algo::Sha512 => digest_files::<Sha512>(&args.files),
+        Algo::Sha3_224 => digest_files::<Sha3_224>(&args.files),
+        Algo::Sha3_256 => digest_files::<Sha3_256>(&args.files),
+        Algo::Sha3_384 => digest_files::<Sha3_384>(&args.files),
+        Algo::Sha3_512 => digest_files::<Sha3_512>(&args.files),
     }
 }
 

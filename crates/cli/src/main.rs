@@ -4,11 +4,14 @@
 //! their doc comments below *are* the `--help` text) and hands the parsed
 //! arguments to the subcommand's module:
 //!
-//! - `digest` (`digest.rs`): SHA-1 and SHA-2 digests of files, in the format of
-//!   GNU coreutils' `sha256sum` and its siblings.
-//! - `keygen` (`keygen.rs`): new private keys (RSA), as PKCS #8 PEM.
+//! - `digest` (`digest.rs`): SHA-1, SHA-2 and SHA-3 digests of files, in the
+//!   format of GNU coreutils' `sha256sum` and its siblings.
+//! - `keygen` (`keygen.rs`): new private keys (RSA, or EC on P-256 and
+//!   P-384), as PKCS #8 PEM.
 //! - `rsa` (`rsa.rs`): RSA with key files: the public half, sign and verify,
 //!   encrypt and decrypt, as `openssl pkey`, `dgst` and `pkeyutl` do.
+//! - `ecdsa` (`ecdsa.rs`): ECDSA with key files: the public half, sign and
+//!   verify, as `openssl pkey` and `dgst` do.
 //! - `dh` (`dh.rs`): a Diffie-Hellman exchange between Alice and Bob, every
 //!   value printed.
 //! - `cert` (`cert.rs`): X.509 certificates — make a CA or a leaf, show one,
@@ -17,6 +20,8 @@
 //!   handshake narrated step by step.
 //! - `server` and `client` (`server.rs`, `client.rs`): HTTPS over padlock-tls,
 //!   to talk to OpenSSL, curl and browsers.
+//! - `load` (`load/`): a load generator for HTTPS servers: handshakes and
+//!   requests per second, latency percentiles.
 //! - `narrate` (`narrate.rs`): renders the TLS trace events for people
 //!   (annotated hex dumps) or tools (JSON lines).
 //! - `report` (`report.rs`): how every subcommand words its error messages,
@@ -25,6 +30,8 @@
 //! - `tls_args` (`tls_args.rs`): the TLS flags `server` and `client` share.
 //! - `lab` (`lab.rs`): famous attacks against Padlock switched to be
 //!   vulnerable on purpose (padlock-labs), narrated.
+//! - `explain` (`explain.rs`): why a handshake failed, in terms of what each
+//!   side offered, and what to do about it.
 
 use std::process::ExitCode;
 
@@ -36,10 +43,13 @@ mod client;
 mod demo;
 mod dh;
 mod digest;
+mod ecdsa;
 mod escape;
+mod explain;
 mod files;
 mod keygen;
 mod lab;
+mod load;
 mod narrate;
 mod report;
 mod rsa;
@@ -76,20 +86,29 @@ enum Command {
     /// Fetch an https:// URL with padlock-tls; the body goes to stdout.
     #[command(verbatim_doc_comment)]
     Client(client::Args),
-    /// Print the SHA-1 or SHA-2 digest of files, as sha256sum does.
+    /// Load an HTTPS server: handshakes and requests per second, latency percentiles.
+    ///
+    /// N connections at once for a while, each a full handshake and one GET,
+    /// or (--reuse) kept open for many requests. Only loopback servers unless
+    /// --allow-remote. A progress line each second on standard error.
+    #[command(verbatim_doc_comment)]
+    Load(load::Args),
+    /// Print the SHA-1, SHA-2 or SHA-3 digest of files, as sha256sum does.
     ///
     /// Prints one line per FILE: its digest (FIPS 180-4) in lowercase hex, two
     /// spaces, and its name. The output is that of GNU coreutils' sha256sum,
-    /// sha1sum, sha224sum, sha384sum and sha512sum, so `sha256sum -c` can check it.
+    /// sha1sum, sha224sum, sha384sum and sha512sum, so `sha256sum -c` can check it;
+    /// SHA-3 (FIPS 202) digests are those of `openssl dgst -sha3-256`.
     // `verbatim_doc_comment` keeps the line breaks above: without clap's
     // `wrap_help` feature, the paragraph would be one long line.
     #[command(verbatim_doc_comment)]
     Digest(digest::Args),
-    /// Generate a private key (RSA), written as PKCS #8 PEM.
+    /// Generate a private key (RSA, or EC on P-256 or P-384), as PKCS #8 PEM.
     ///
-    /// The key is what `openssl genpkey -algorithm RSA` makes: PKCS #8 PEM
-    /// ("PRIVATE KEY"), e = 65537. Progress goes to standard error, a dot per
-    /// candidate tested and + per prime found, as OpenSSL shows it.
+    /// The key is what `openssl genpkey` makes: PKCS #8 PEM ("PRIVATE KEY");
+    /// RSA with e = 65537, EC with a named curve (`--curve p256|p384`). For
+    /// RSA, progress goes to standard error, a dot per candidate tested and +
+    /// per prime found, as OpenSSL shows it.
     #[command(verbatim_doc_comment)]
     Keygen(keygen::Args),
     /// RSA with key files: public half, sign, verify, encrypt, decrypt.
@@ -98,6 +117,13 @@ enum Command {
     /// OpenSSL writes them; signatures and ciphertexts are raw bytes.
     #[command(verbatim_doc_comment)]
     Rsa(rsa::Args),
+    /// ECDSA (P-256, P-384) with key files: public half, sign, verify.
+    ///
+    /// Keys may be SEC1, PKCS #8 or SubjectPublicKeyInfo, PEM or DER, as
+    /// OpenSSL writes them; signatures are DER, as `openssl dgst` writes
+    /// them, with RFC 6979 deterministic nonces.
+    #[command(verbatim_doc_comment)]
+    Ecdsa(ecdsa::Args),
     /// Play a Diffie-Hellman key exchange between Alice and Bob, every value shown.
     ///
     /// Each side picks a private value and publishes the matching public one;
@@ -128,9 +154,11 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Server(args) => server::run(&args),
         Command::Client(args) => client::run(&args),
+        Command::Load(args) => load::run(&args),
         Command::Digest(args) => digest::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Rsa(args) => rsa::run(&args),
+        Command::Ecdsa(args) => ecdsa::run(&args),
         Command::Dh(args) => dh::run(&args),
         Command::Cert(args) => cert::run(&args),
         Command::Lab(args) => lab::run(&args),

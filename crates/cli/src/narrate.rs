@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 use padlock_tls::alert::AlertDescription;
 use padlock_tls::key_schedule::SecretKind;
 use padlock_tls::messages::{HandshakeType, version};
+use padlock_tls::record::AeadAlgorithm;
 use padlock_tls::trace::{Check, Direction, Event, KeyExchangeValue, KeyStage, Side, TraceSink, hex};
 use padlock_tls::{NamedGroup, Negotiated, ProtocolVersion};
 
@@ -137,10 +138,11 @@ pub(crate) fn render(side: Side, event: &Event, color: bool, dump: bool) -> Stri
                 paint(color, Tone::Value, &header)
             );
         }
-        Event::ApplicationData { sent, plaintext, record } if dump => {
-            out = application_data(&who, *sent, plaintext, record, color);
+        Event::ApplicationData { sent, plaintext, record, version, aead } if dump => {
+            let layout = Layout::of(*version, *aead);
+            out = application_data(&who, *sent, plaintext, record, layout, color);
         }
-        Event::ApplicationData { sent, plaintext, record } => {
+        Event::ApplicationData { sent, plaintext, record, .. } => {
             let (verb, checked) = if *sent { ("-> seals", "") } else { ("<- opens", ", tag checked") };
             let _ = write!(
                 out,
@@ -334,16 +336,42 @@ fn note(side: Side, event: &Event) -> String {
     }
 }
 
+/// How a protected record is laid out: RFC 5288 §3 (TLS 1.2 AES-GCM) adds
+/// an 8-byte explicit nonce; RFC 7905 (TLS 1.2 ChaCha20-Poly1305) does not;
+/// RFC 8446 §5.2 (TLS 1.3) encrypts the content type with the data.
+#[derive(Clone, Copy)]
+struct Layout {
+    explicit_nonce: usize,
+    hidden_type: bool,
+    chacha: bool,
+}
+
+impl Layout {
+    fn of(version: Option<ProtocolVersion>, aead: Option<AeadAlgorithm>) -> Layout {
+        let tls13 = version == Some(ProtocolVersion::Tls13);
+        let aead = aead.unwrap_or(AeadAlgorithm::Aes128Gcm);
+        Layout {
+            explicit_nonce: if tls13 { 0 } else { aead.tls12_explicit_nonce_len() },
+            hidden_type: tls13,
+            chacha: aead == AeadAlgorithm::ChaCha20Poly1305,
+        }
+    }
+}
+
 /// Application data: the plaintext, then the record that carried it cut
-/// into header, [explicit nonce,] ciphertext and tag. The layout tells the
-/// version: RFC 5288 §3 (TLS 1.2) adds an 8-byte explicit nonce; RFC 8446
-/// §5.2 (TLS 1.3) encrypts the content type (and padding) with the data.
-fn application_data(who: &str, sent: bool, plaintext: &[u8], record: &[u8], color: bool) -> String {
+/// into header, [explicit nonce,] ciphertext and tag.
+fn application_data(
+    who: &str,
+    sent: bool,
+    plaintext: &[u8],
+    record: &[u8],
+    layout: Layout,
+    color: bool,
+) -> String {
     const TAG_LEN: usize = 16;
     let verb = if sent { "-> seals" } else { "<- opens" };
     let mut out = format!("{who} {verb} {} bytes of application data", plaintext.len());
     let _ = write!(out, "\n         plaintext:  {}", paint(color, Tone::Value, &quote(plaintext)));
-    let explicit_nonce = record.len() == 5 + 8 + plaintext.len() + TAG_LEN;
     let (Some(header), Some(body)) = (record.get(..5), record.get(5..)) else {
         let _ = write!(out, "\n         record:     {}", short_hex(record));
         return out;
@@ -355,7 +383,7 @@ fn application_data(who: &str, sent: bool, plaintext: &[u8], record: &[u8], colo
         paint(color, Tone::Value, &spaced(header)),
         version::name(u16::from_be_bytes([header[1], header[2]]))
     );
-    let (nonce, sealed) = if explicit_nonce { body.split_at(8) } else { (&[][..], body) };
+    let (nonce, sealed) = body.split_at(layout.explicit_nonce.min(body.len()));
     if !nonce.is_empty() {
         let _ = write!(
             out,
@@ -365,18 +393,23 @@ fn application_data(who: &str, sent: bool, plaintext: &[u8], record: &[u8], colo
     }
     let split = sealed.len().saturating_sub(TAG_LEN);
     let (ciphertext, tag) = sealed.split_at(split);
-    let inner = if explicit_nonce { "" } else { ", the last byte the hidden content type (RFC 8446 §5.2)" };
+    let inner =
+        if layout.hidden_type { ", the last byte the hidden content type (RFC 8446 §5.2)" } else { "" };
+    let (cipher, mac) = if layout.chacha {
+        (
+            "ChaCha20",
+            "Poly1305, keyed with the first 32 bytes of ChaCha20 block 0 (RFC 8439 §2.6), authenticates header and ciphertext",
+        )
+    } else {
+        ("AES-GCM", "GHASH authenticates header and ciphertext")
+    };
     let _ = write!(
         out,
-        "\n         ciphertext  {}  {} bytes: AES-GCM keystream XOR plaintext{inner}",
+        "\n         ciphertext  {}  {} bytes: {cipher} keystream XOR plaintext{inner}",
         paint(color, Tone::Value, &spaced(ciphertext)),
         ciphertext.len()
     );
-    let _ = write!(
-        out,
-        "\n         tag         {}  16 bytes: GHASH authenticates header and ciphertext",
-        paint(color, Tone::Value, &hex(tag))
-    );
+    let _ = write!(out, "\n         tag         {}  16 bytes: {mac}", paint(color, Tone::Value, &hex(tag)));
     out
 }
 
@@ -423,9 +456,11 @@ pub(crate) fn json(side: Side, event: &Event) -> String {
             put("content_type", text(content_type.name()));
             put("bytes", Json::Str(hex(bytes)));
         }
-        Event::ApplicationData { sent, plaintext, record } => {
+        Event::ApplicationData { sent, plaintext, record, version, aead } => {
             put("event", text("application_data"));
             put("sent", Json::Bool(*sent));
+            put("version", version.map_or(Json::Null, |v| text(v.name())));
+            put("aead", aead.map_or(Json::Null, |a| text(a.name())));
             put("plaintext", Json::Str(hex(plaintext)));
             put("record", Json::Str(hex(record)));
         }

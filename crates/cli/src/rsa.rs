@@ -339,7 +339,7 @@ fn private_half<'a>(key: &'a RsaKey, path: &Path, what: &str) -> Result<&'a RsaP
 }
 
 /// The whole of the file `name`, or of standard input if it is `-`.
-fn read_input(name: &std::ffi::OsStr) -> Result<Vec<u8>, Failed> {
+pub(crate) fn read_input(name: &std::ffi::OsStr) -> Result<Vec<u8>, Failed> {
     let read = if name == "-" {
         let mut contents = Vec::new();
         io::stdin().lock().read_to_end(&mut contents).map(|_| contents)

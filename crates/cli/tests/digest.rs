@@ -55,6 +55,57 @@ fn sha512_matches_sha512sum() {
     files_match_coreutils("sha512", "sha512sum");
 }
 
+/// The SHA-3 `--algo` values; `openssl dgst -<algo>` is their reference, as
+/// coreutils (before 9.8) has no SHA-3 tool.
+const SHA3_ALGORITHMS: [&str; 4] = ["sha3-224", "sha3-256", "sha3-384", "sha3-512"];
+
+/// `padlock digest --algo sha3-*` against `openssl dgst -sha3-* -r`, on the
+/// same files (names OpenSSL writes unescaped) and on standard input. With
+/// `-r`, OpenSSL writes `<hex> *<name>`; we write `<hex>  <name>` as
+/// sha256sum does, and OpenSSL names standard input `stdin` where we write
+/// `-`: those are the differences allowed.
+#[test]
+fn sha3_matches_openssl_dgst() {
+    let dir = Scratch::new("sha3");
+    let files: [(&str, &[u8]); 5] = [
+        ("empty", b""),
+        ("abc", b"abc"),
+        ("random.bin", &pseudo_random_bytes(3 * 1024 * 1024 + 17, 3)),
+        ("rate-minus-one", &[0xa3; 135]),
+        ("with space.txt", b"spaces"),
+    ];
+    let mut files_only: Vec<OsString> = Vec::new();
+    for (name, contents) in files {
+        dir.write(name, contents);
+        files_only.push(name.into());
+    }
+    let mut names = files_only.clone();
+    names.push("-".into());
+    let stdin = b"read from standard input";
+    for algo in SHA3_ALGORITHMS {
+        let ours = padlock(&dir, &with_algo(algo, &names), stdin);
+        assert!(ours.status.success(), "{}", describe(&ours));
+
+        // OpenSSL takes `-` for a file name: it reads standard input when
+        // given no file, in a second run.
+        let theirs = openssl_dgst(algo, &dir, &files_only, b"") + &openssl_dgst(algo, &dir, &[], stdin);
+        let theirs = theirs.replace(" *stdin\n", "  -\n").replace(" *", "  ");
+        assert_eq!(String::from_utf8_lossy(&ours.stdout), theirs, "--algo {algo}");
+        assert_eq!(lines(&ours.stdout), names.len());
+    }
+}
+
+/// The standard output of `openssl dgst -<algo> -r <names>` run in `dir`.
+fn openssl_dgst(algo: &str, dir: &Scratch, names: &[OsString], stdin: &[u8]) -> String {
+    let mut command = Command::new("openssl");
+    command.args(["dgst", &format!("-{algo}"), "-r"]).args(names);
+    let output = run(command, dir, stdin).unwrap_or_else(|error| {
+        panic!("running openssl failed ({error}): install it, e.g. `apt-get install openssl`")
+    });
+    assert!(output.status.success(), "openssl dgst -{algo}: {}", describe(&output));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 /// Hashes the files of [`sample_files`], with standard input (`-`) among
 /// them, and compares with `tool`.
 fn files_match_coreutils(algo: &str, tool: &str) {
@@ -217,7 +268,7 @@ fn help_describes_digest() {
             Command::new(env!("CARGO_BIN_EXE_padlock")).args(args).output().expect("running padlock");
         assert!(output.status.success(), "{}", describe(&output));
         let help = String::from_utf8_lossy(&output.stdout);
-        assert!(help.contains("SHA-1 or SHA-2 digest"), "{help}");
+        assert!(help.contains("SHA-1, SHA-2 or SHA-3 digest"), "{help}");
     }
 }
 

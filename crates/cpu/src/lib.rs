@@ -16,6 +16,14 @@ pub const BACKEND_VAR: &str = "PADLOCK_BACKEND";
 /// Whether `PADLOCK_BACKEND=portable` is set. Read once per process: a
 /// backend chosen at start-up stays chosen.
 pub fn portable_forced() -> bool {
-    static FORCED: OnceLock<bool> = OnceLock::new();
-    *FORCED.get_or_init(|| std::env::var(BACKEND_VAR).is_ok_and(|v| v == "portable"))
+    requested_backend() == Some("portable")
+}
+
+/// The value of `PADLOCK_BACKEND`, if set: `portable` is understood by
+/// every crate ([`portable_forced`]); a crate may understand others (for
+/// padlock-bigint, `adx` keeps it off AVX-512 IFMA, to compare the two).
+/// Read once per process.
+pub fn requested_backend() -> Option<&'static str> {
+    static REQUESTED: OnceLock<Option<String>> = OnceLock::new();
+    REQUESTED.get_or_init(|| std::env::var(BACKEND_VAR).ok()).as_deref()
 }

@@ -20,6 +20,9 @@
 //!   exchange (RFC 7748 §6.1): the public key is `X25519(a, 9)`, the shared
 //!   secret `X25519(a, peer)`, and an all-zero shared secret is an error
 //!   ([`AllZeroError`]).
+//! - `base`: the public key `X25519(a, 9)` by a fixed-base method, through
+//!   the birationally equivalent Edwards curve (RFC 7748 §4.1) and a table
+//!   of multiples of its base point, read in full with masks. Constant time.
 //! - `field`: arithmetic modulo p = 2^255 - 19 in radix 2^51.
 //!
 //! # Example
@@ -37,6 +40,7 @@
 //! assert_eq!(alice_shared.as_bytes(), bob_shared.as_bytes());
 //! ```
 
+mod base;
 mod field;
 
 use field::FieldElement;
@@ -155,9 +159,14 @@ impl PrivateKey {
         PrivateKey(bytes)
     }
 
-    /// The public key `X25519(a, 9)` (RFC 7748 §6.1).
+    /// The public key `X25519(a, 9)` (RFC 7748 §6.1), computed with a
+    /// precomputed table of multiples of the base point on the equivalent
+    /// Edwards curve (`base.rs`) rather than the ladder: the same bytes.
     pub fn public_key(&self) -> PublicKey {
-        PublicKey(x25519(&self.0, &BASE_POINT))
+        let mut k = decode_scalar(&self.0);
+        let public = base::x25519_base(&k);
+        k.zeroize();
+        PublicKey(public)
     }
 
     /// The shared secret `X25519(a, peer)`, consuming this key.

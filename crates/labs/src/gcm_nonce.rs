@@ -3,7 +3,7 @@
 //! Jovanovic ("Nonce-Disrespecting Adversaries", WOOT 2016).
 //!
 //! A padlock-tls server with the switch `RepeatGcmNonce` seals every TLS
-//! 1.2 record with explicit nonce 0 (crates/tls/src/record.rs). A man in
+//! 1.2 record with explicit nonce 0 (crates/tls/src/record/protection.rs). A man in
 //! the middle on 127.0.0.1 takes three of its records, finds the GHASH key
 //! `H` as a root of a polynomial over GF(2^128) ([`crate::gf128`]), and
 //! replaces the last record with one of its own that the client accepts.
@@ -148,7 +148,7 @@ pub(crate) fn run(params: &Params, report: &mut Report<'_>) -> Result<Outcome, S
         if params.fixed {
             "This is the real server (--fixed): the explicit nonce is the record's sequence number, 0, 1, 2, ..."
         } else {
-            "Its switch RepeatGcmNonce is on (crates/tls/src/record.rs): every record gets explicit nonce 0, as \
+            "Its switch RepeatGcmNonce is on (crates/tls/src/record/protection.rs): every record gets explicit nonce 0, as \
              the servers Böck et al. found in 2016 did."
         }
     ));

@@ -1,4 +1,5 @@
-//! SHA-1 and the SHA-2 family (FIPS 180-4), HMAC (RFC 2104) and HKDF (RFC 5869).
+//! SHA-1 and the SHA-2 family (FIPS 180-4), SHA-3 and SHAKE (FIPS 202), HMAC
+//! (RFC 2104) and HKDF (RFC 5869).
 //!
 //! Everything Padlock hashes goes through this crate: certificate signatures,
 //! RSA padding, the TLS transcript, the TLS 1.2 PRF and the TLS 1.3 key schedule.
@@ -16,6 +17,10 @@
 //!   SHA-384/512 (x86-64 only). These two modules hold the crate's only
 //!   `unsafe`. [`Backend`] says which backend a hasher uses; the fastest
 //!   available one is picked at run time.
+//! - `keccak`: the Keccak-f[1600] permutation, and `sha3`: the sponge on it,
+//!   giving [`Sha3_224`], [`Sha3_256`], [`Sha3_384`], [`Sha3_512`] (which
+//!   implement [`Hash`]) and the extendable-output [`Shake128`] and
+//!   [`Shake256`] with their [`XofReader`] (FIPS 202). Portable only.
 //! - [`hmac`]: HMAC with a constant-time tag check; [`hkdf`]: extract and expand.
 //!
 //! # Example
@@ -42,26 +47,30 @@ mod avx2;
 mod backend;
 pub mod hkdf;
 pub mod hmac;
+mod keccak;
 mod md;
 mod ni;
 mod sha1;
 mod sha256;
+mod sha3;
 mod sha512;
 
 pub use backend::Backend;
 pub use sha1::Sha1;
+pub use sha3::{Sha3, Sha3_224, Sha3_256, Sha3_384, Sha3_512, Shake, Shake128, Shake256, XofReader};
 pub use sha256::{Sha224, Sha256};
 pub use sha512::{Sha384, Sha512, Sha512_256};
 
-/// The largest block length of any hash here (SHA-384/512), in bytes.
+/// The largest block length of any hash here (the 144-byte rate of
+/// SHA3-224), in bytes.
 ///
 /// HMAC uses it to size its key buffers without allocating.
-pub const MAX_BLOCK_LEN: usize = 128;
+pub const MAX_BLOCK_LEN: usize = 144;
 
 /// The largest output length of any hash here (SHA-512), in bytes.
 pub const MAX_OUTPUT_LEN: usize = 64;
 
-/// A hash function of FIPS 180-4: streaming (`new`, `update`, `finalize`) and
+/// A hash function of FIPS 180-4 or FIPS 202: streaming (`new`, `update`, `finalize`) and
 /// one-shot (`digest`).
 ///
 /// Generic code (HMAC, HKDF, RSA padding, the TLS transcript) only needs the
@@ -69,7 +78,8 @@ pub const MAX_OUTPUT_LEN: usize = 64;
 pub trait Hash: Clone {
     /// The name FIPS 180-4 gives the function, such as `"SHA-256"`.
     const NAME: &'static str;
-    /// The block length in bytes (64 or 128): what HMAC pads its key to.
+    /// The block length in bytes (64 or 128; a SHA-3 rate, 72 to 144): what
+    /// HMAC pads its key to.
     const BLOCK_LEN: usize;
     /// The digest length in bytes.
     const OUTPUT_LEN: usize;

@@ -4,24 +4,11 @@
 
 mod common;
 
-use common::{ALGORITHMS, digest_parts};
+use common::{ALGORITHMS, digest_parts, split_at_points};
 use padlock_sha::hkdf;
 use padlock_sha::hmac::{Hmac, hmac};
 use padlock_sha::{Backend, Hash, Sha256, Sha384, Sha512};
 use proptest::prelude::*;
-
-/// Splits `data` at the given points (taken modulo its length, sorted).
-fn split_at_points<'a>(data: &'a [u8], points: &[usize]) -> Vec<&'a [u8]> {
-    let mut cuts: Vec<usize> = points.iter().map(|p| p % (data.len() + 1)).collect();
-    cuts.sort_unstable();
-    let mut parts = Vec::new();
-    let mut start = 0;
-    for cut in cuts.into_iter().chain([data.len()]) {
-        parts.push(&data[start..cut]);
-        start = cut;
-    }
-    parts
-}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]

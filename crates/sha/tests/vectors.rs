@@ -146,27 +146,11 @@ fn hkdf_refuses_more_than_255_blocks() {
 /// forced, so that they too pass through every backend.
 #[test]
 fn keyed_vectors_on_forced_portable_backend() {
-    if std::env::var_os("PADLOCK_BACKEND").is_some() {
-        return; // we are the child, or the whole run is already forced
-    }
-    let output = std::process::Command::new(std::env::current_exe().expect("test binary path"))
-        .env("PADLOCK_BACKEND", "portable")
-        .args([
-            "--exact",
-            "hmac_rfc4231",
-            "hkdf_rfc5869",
-            "preferred_backend_honours_env",
-            "--test-threads=1",
-        ])
-        .output()
-        .expect("run the test binary again");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "child run failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(stdout.contains("3 passed"), "the child ran other tests than expected:\n{stdout}");
+    padlock_testkit::rerun_on_portable_backend(&[
+        "hmac_rfc4231",
+        "hkdf_rfc5869",
+        "preferred_backend_honours_env",
+    ]);
 }
 
 #[test]

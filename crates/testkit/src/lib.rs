@@ -1,7 +1,8 @@
 //! Test support shared by Padlock's crates (a dev-dependency only): the
 //! reader for the known-answer vector files in each crate's `tests/vectors/`,
-//! hex helpers, and a runner for the outside programs tests compare against
-//! (`tools`: a missing program fails the test with how to install it).
+//! hex helpers, a runner for the outside programs tests compare against
+//! (`tools`: a missing program fails the test with how to install it), and
+//! [`rerun_on_portable_backend`] for crates with hardware backends.
 //!
 //! A vector file is a series of blocks separated by blank lines. Each block
 //! opens with `# ` comment lines saying where it comes from, then holds
@@ -13,7 +14,9 @@
 use std::cell::RefCell;
 use std::path::PathBuf;
 
+mod backends;
 mod tools;
+pub use backends::rerun_on_portable_backend;
 pub use tools::{describe, install_hint, not_started, run, run_ok};
 
 /// One vector: its source comment and its attributes.

@@ -25,7 +25,7 @@ pub struct ClientConfig {
     pub cipher_suites: Vec<CipherSuite>,
     /// Groups in order of preference (supported_groups).
     pub groups: Vec<NamedGroup>,
-    /// The groups we send a TLS 1.3 key share for at first (default: the first group).
+    /// The groups we send a TLS 1.3 key share for at first.
     pub key_share_groups: Vec<NamedGroup>,
     /// Signature schemes we accept.
     pub signature_schemes: Vec<SignatureScheme>,
@@ -42,9 +42,10 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// Defaults: TLS 1.3 then 1.2, every suite, x25519 then ffdhe2048 and
-    /// ffdhe3072, every signature scheme, checking certificates against
-    /// `trust_anchors`.
+    /// Defaults: TLS 1.3 then 1.2, every suite, every group (the
+    /// X25519MLKEM768 hybrid first, with key shares for it and for x25519,
+    /// as browsers send), every signature scheme, checking certificates
+    /// against `trust_anchors`.
     pub fn new(server_name: &str, trust_anchors: Vec<Certificate>) -> ClientConfig {
         ClientConfig {
             trust_anchors,
@@ -53,7 +54,9 @@ impl ClientConfig {
             versions: vec![ProtocolVersion::Tls13, ProtocolVersion::Tls12],
             cipher_suites: ALL_SUITES.to_vec(),
             groups: NamedGroup::ALL.to_vec(),
-            key_share_groups: vec![NamedGroup::X25519],
+            // As current browsers do: the post-quantum hybrid, and plain
+            // X25519 beside it for servers that do not speak the hybrid yet.
+            key_share_groups: vec![NamedGroup::X25519MlKem768, NamedGroup::X25519],
             signature_schemes: SignatureScheme::ALL.to_vec(),
             require_extended_master_secret: false,
             now: None,
@@ -82,6 +85,10 @@ pub struct ServerConfig {
     pub versions: Vec<ProtocolVersion>,
     /// Suites in order of preference (the server's order decides).
     pub cipher_suites: Vec<CipherSuite>,
+    /// Pick ChaCha20-Poly1305 for a client that lists it first, whatever our
+    /// order: such a client most likely lacks AES hardware, where ChaCha20 is
+    /// faster and AES in software is hard to make constant time.
+    pub prioritize_chacha: bool,
     /// Groups in order of preference: TLS 1.3 key shares and TLS 1.2 ECDHE/DHE.
     pub groups: Vec<NamedGroup>,
     /// The group for TLS 1.2 DHE when the client names no ffdhe group (RFC 7919 §4).
@@ -102,10 +109,17 @@ impl ServerConfig {
     /// Defaults: TLS 1.3 then 1.2, every suite and group, ffdhe2048 for
     /// DHE, one certificate chain and its key.
     pub fn new(chain: Vec<Certificate>, key: impl Into<SigningKey>) -> ServerConfig {
+        ServerConfig::with_certificates(vec![CertifiedKey { chain, key: key.into() }])
+    }
+
+    /// The same defaults, with several certificates (an RSA and an ECDSA
+    /// one, say): each handshake presents the first the client can verify.
+    pub fn with_certificates(certificates: Vec<CertifiedKey>) -> ServerConfig {
         ServerConfig {
-            certificates: vec![CertifiedKey { chain, key: key.into() }],
+            certificates,
             versions: vec![ProtocolVersion::Tls13, ProtocolVersion::Tls12],
             cipher_suites: ALL_SUITES.to_vec(),
+            prioritize_chacha: true,
             groups: NamedGroup::ALL.to_vec(),
             dhe_group: NamedGroup::Ffdhe2048,
             signature_schemes: SignatureScheme::ALL.to_vec(),

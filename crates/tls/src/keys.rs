@@ -13,7 +13,7 @@
 use crate::Error;
 use crate::conn::Core;
 use crate::key_schedule::SecretKind;
-use crate::key_schedule::tls12::KeyBlock;
+use crate::key_schedule::tls12::{KeyBlock, MasterSecret};
 use crate::key_schedule::tls13::{EarlySecret, HandshakeSecret, TrafficSecret};
 use crate::record::HalfConn;
 use crate::suites::CipherSuite;
@@ -94,22 +94,38 @@ pub(crate) fn install13(
     secret: &TrafficSecret,
     stage: KeyStage,
 ) -> Result<(), Error> {
-    let keys = secret.keys(suite.key_len);
-    let half = HalfConn::tls13_gcm(&keys.key, keys.iv)?;
+    let keys = secret.keys(suite.aead.key_len());
+    let half = HalfConn::tls13(suite.aead, &keys.key, keys.iv)?;
     let direction = direction(core.side, secret.kind().sender());
     core.install(direction, stage, half, &keys.key, &keys.iv)
 }
 
 /// RFC 5246 §6.3: installs the half of the TLS 1.2 key block that
 /// protects what `sender` sends.
-pub(crate) fn install12(core: &mut Core, block: &KeyBlock, sender: Side) -> Result<(), Error> {
+pub(crate) fn install12(
+    core: &mut Core,
+    suite: CipherSuite,
+    block: &KeyBlock,
+    sender: Side,
+) -> Result<(), Error> {
     let (key, iv) = match sender {
-        Side::Client => (&block.client_write_key, block.client_write_iv),
-        Side::Server => (&block.server_write_key, block.server_write_iv),
+        Side::Client => (&block.client_write_key, &block.client_write_iv),
+        Side::Server => (&block.server_write_key, &block.server_write_iv),
     };
-    let half = HalfConn::tls12_gcm(key, iv)?;
+    let half = HalfConn::tls12(suite.aead, key, iv)?;
     let direction = direction(core.side, Some(sender));
-    core.install(direction, KeyStage::Application, half, key, &iv)
+    core.install(direction, KeyStage::Application, half, key, iv)
+}
+
+/// RFC 5246 §6.3: the key block of `suite`'s AEAD.
+pub(crate) fn key_block12(
+    master: &MasterSecret,
+    suite: CipherSuite,
+    client_random: &[u8; 32],
+    server_random: &[u8; 32],
+) -> KeyBlock {
+    let aead = suite.aead;
+    master.key_block(client_random, server_random, aead.key_len(), aead.tls12_fixed_iv_len())
 }
 
 /// We write with our own keys and read with the peer's.

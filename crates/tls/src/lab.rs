@@ -10,7 +10,7 @@
 //! | switch | where | what it flips |
 //! | --- | --- | --- |
 //! | [`Switch::RsaPaddingOracle`] | `server/tls12.rs` | a bad PKCS#1 v1.5 padding in the ClientKeyExchange gets its own alert (Bleichenbacher, ROBOT) |
-//! | [`Switch::RepeatGcmNonce`] | `record.rs` | TLS 1.2 AES-GCM records all carry explicit nonce 0 (the forbidden attack) |
+//! | [`Switch::RepeatGcmNonce`] | `record/protection.rs` | TLS 1.2 AES-GCM records all carry explicit nonce 0 (the forbidden attack) |
 //! | [`Switch::SkipHostnameCheck`] | `certs.rs` | the client accepts a valid certificate for any name |
 //! | [`Switch::IgnoreDowngradeSentinel`] | `client/mod.rs` | the client does not look for RFC 8446 §4.1.3's sentinel |
 //! | [`Switch::SkipKeyShareChecks`] | `kx.rs` (via padlock-dh) | the server accepts FFDHE shares 0, 1, p - 1 and low-order X25519 points |

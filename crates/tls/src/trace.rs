@@ -19,7 +19,7 @@ use crate::alert::{AlertDescription, AlertLevel};
 use crate::conn::Negotiated;
 use crate::key_schedule::SecretKind;
 use crate::messages::{HandshakeType, KeyExchangeAlgorithm, ProtocolVersion};
-use crate::record::ContentType;
+use crate::record::{AeadAlgorithm, ContentType};
 use crate::sign::SignatureScheme;
 use crate::suites::NamedGroup;
 
@@ -170,6 +170,10 @@ pub enum Event {
         plaintext: Vec<u8>,
         /// The protected record (header, [explicit nonce,] ciphertext, tag).
         record: Vec<u8>,
+        /// The version, which decides the record's layout.
+        version: Option<ProtocolVersion>,
+        /// The AEAD that sealed it.
+        aead: Option<AeadAlgorithm>,
     },
     /// The client asked for a server name (RFC 6066 §3, SNI).
     ServerName(String),

@@ -408,17 +408,21 @@ fn tls12_master_secrets_are_the_prf_of_rfc5246_and_rfc7627() {
 
 #[test]
 fn tls12_key_block_slices_the_prf_output_in_rfc5246_order() {
-    for (hash, key_len) in [(HashAlgorithm::Sha256, 16), (HashAlgorithm::Sha384, 32)] {
+    // AES-128-GCM and AES-256-GCM (4-byte salts, RFC 5288 §3), and
+    // ChaCha20-Poly1305 (12-byte IVs, RFC 7905 §2).
+    for (hash, key_len, iv_len) in
+        [(HashAlgorithm::Sha256, 16, 4), (HashAlgorithm::Sha384, 32, 4), (HashAlgorithm::Sha256, 32, 12)]
+    {
         let master_bytes: [u8; 48] = core::array::from_fn(|i| i as u8);
         let master = Tls12MasterSecret::from_bytes(hash, master_bytes);
-        let keys = master.key_block(&CLIENT_RANDOM, &SERVER_RANDOM, key_len);
+        let keys = master.key_block(&CLIENT_RANDOM, &SERVER_RANDOM, key_len, iv_len);
         // RFC 5246 §6.3: seed = server_random + client_random; no MAC keys for
         // AEAD (RFC 5288 §3), then client key, server key, client IV, server IV.
         let seed = [SERVER_RANDOM, CLIENT_RANDOM].concat();
-        let block = prf(hash, &master_bytes, "key expansion", &seed, 2 * key_len + 8);
+        let block = prf(hash, &master_bytes, "key expansion", &seed, 2 * key_len + 2 * iv_len);
         let (client_key, rest) = block.split_at(key_len);
         let (server_key, rest) = rest.split_at(key_len);
-        let (client_iv, server_iv) = rest.split_at(4);
+        let (client_iv, server_iv) = rest.split_at(iv_len);
         assert_bytes(&keys.client_write_key, client_key, "client_write_key");
         assert_bytes(&keys.server_write_key, server_key, "server_write_key");
         assert_bytes(&keys.client_write_iv, client_iv, "client_write_IV");

@@ -1,12 +1,13 @@
 //! The record layer: RFC 8448 known answers for TLS 1.3, AES-GCM checked
-//! independently for TLS 1.2, every rejection the RFCs require, and the
-//! deframer at every split of the stream.
+//! independently for TLS 1.2, every AEAD in both versions (ChaCha20-Poly1305
+//! checked against RustCrypto's for RFC 7905's and RFC 8446's layouts), every
+//! rejection the RFCs require, and the deframer at every split of the stream.
 
 use padlock_aes::{Aead, AesGcm};
 use padlock_tls::Error;
 use padlock_tls::record::{
-    ContentType, Deframer, HalfConn, MAX_PLAINTEXT_LEN, MAX_TLS12_CIPHERTEXT_LEN, MAX_TLS13_CIPHERTEXT_LEN,
-    Record,
+    AeadAlgorithm, ContentType, Deframer, HalfConn, MAX_PLAINTEXT_LEN, MAX_TLS12_CIPHERTEXT_LEN,
+    MAX_TLS13_CIPHERTEXT_LEN, Record,
 };
 
 const KEY: [u8; 16] = [0x42; 16];
@@ -417,4 +418,188 @@ fn deframer_refuses_bad_headers() {
     let mut deframer = Deframer::new();
     deframer.push(&[22, 3, 1, 0, 1, 7]);
     assert_eq!(deframer.next_record().unwrap().map(|r| (r.version, r.fragment)), Some(([3, 1], vec![7])));
+}
+
+// ---------------------------------------------------------------------------
+// Every AEAD in both versions: ChaCha20-Poly1305 in TLS 1.2 (RFC 7905) and
+// TLS 1.3 (RFC 8446 §5.2), beside AES-128-GCM and AES-256-GCM.
+
+const ALGORITHMS: [AeadAlgorithm; 3] =
+    [AeadAlgorithm::Aes128Gcm, AeadAlgorithm::Aes256Gcm, AeadAlgorithm::ChaCha20Poly1305];
+
+fn key_for(algorithm: AeadAlgorithm) -> Vec<u8> {
+    (0..algorithm.key_len()).map(|i| 0x5c ^ i as u8).collect()
+}
+
+fn tls12_iv_for(algorithm: AeadAlgorithm) -> Vec<u8> {
+    (0..algorithm.tls12_fixed_iv_len()).map(|i| 0xa0 + i as u8).collect()
+}
+
+/// A writer and a reader under the same keys: TLS `version` 12 or 13.
+fn pair_for(algorithm: AeadAlgorithm, version: u8) -> (HalfConn, HalfConn) {
+    let key = key_for(algorithm);
+    let half = || match version {
+        12 => HalfConn::tls12(algorithm, &key, &tls12_iv_for(algorithm)).expect("valid key and IV"),
+        _ => HalfConn::tls13(algorithm, &key, IV).expect("valid key"),
+    };
+    (half(), half())
+}
+
+#[test]
+fn every_algorithm_and_version_round_trips() {
+    for algorithm in ALGORITHMS {
+        for version in [12, 13] {
+            let (mut writer, mut reader) = pair_for(algorithm, version);
+            assert_eq!(writer.algorithm(), Some(algorithm));
+            let lengths = [0, 1, 15, 16, 17, 64, 65, 1000, MAX_PLAINTEXT_LEN];
+            for (i, len) in lengths.into_iter().enumerate() {
+                let payload: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
+                let sealed = writer.seal(ContentType::ApplicationData, &payload).unwrap();
+                let overhead = match version {
+                    12 => algorithm.tls12_explicit_nonce_len() + 16,
+                    _ => 1 + 16,
+                };
+                assert_eq!(
+                    sealed.len(),
+                    5 + len + overhead,
+                    "{algorithm:?} TLS 1.{} length {len}",
+                    version % 10
+                );
+                let (content_type, opened) = reader.open(parse(&sealed)).unwrap();
+                assert_eq!((content_type, opened), (ContentType::ApplicationData, payload));
+                assert_eq!(writer.sequence_number(), i as u64 + 1);
+                assert_eq!(reader.sequence_number(), i as u64 + 1);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_algorithm_and_version_refuses_tampering() {
+    for algorithm in ALGORITHMS {
+        for version in [12, 13] {
+            let (mut writer, _) = pair_for(algorithm, version);
+            let sealed = writer.seal(ContentType::Handshake, b"sixteen bytes!!!").unwrap();
+            // Every byte of the fragment, and the header's minor version
+            // (authenticated in both versions); in TLS 1.2 also its type.
+            let header_bytes: &[usize] = if version == 12 { &[0, 2] } else { &[2] };
+            for &i in header_bytes.iter().chain(&(5..sealed.len()).collect::<Vec<_>>()) {
+                let mut tampered = sealed.clone();
+                tampered[i] ^= 0x01;
+                let (_, mut reader) = pair_for(algorithm, version);
+                let what = format!("{algorithm:?} TLS 1.{} byte {i}", version % 10);
+                assert_eq!(reader.open(parse(&tampered)), Err(Error::BadRecordMac), "{what}");
+                assert_eq!(reader.sequence_number(), 0, "{what}: a failed open does not advance");
+            }
+        }
+    }
+}
+
+/// RFC 7905 §2: nonce = client/server_write_IV XOR the sequence number (8
+/// big-endian bytes left-padded with four zeros); no explicit nonce; the
+/// additional data of RFC 5246 §6.2.3.3. Checked with RustCrypto's AEAD.
+#[test]
+fn tls12_chacha20_poly1305_is_rfc_7905() {
+    let algorithm = AeadAlgorithm::ChaCha20Poly1305;
+    let (key, iv) = (key_for(algorithm), tls12_iv_for(algorithm));
+    let (mut writer, _) = pair_for(algorithm, 12);
+    for _ in 0..0x0102 {
+        writer.seal(ContentType::ApplicationData, b"earlier").unwrap();
+    }
+    let payload = b"record number 0x0102";
+    let sealed = writer.seal(ContentType::ApplicationData, payload).unwrap();
+
+    let fragment_len = payload.len() + 16;
+    assert_eq!(sealed[..5], [23, 3, 3, 0, fragment_len as u8], "no explicit nonce in the length");
+    let mut nonce: [u8; 12] = iv.try_into().unwrap();
+    nonce[10] ^= 0x01;
+    nonce[11] ^= 0x02;
+    let mut aad = 0x0102u64.to_be_bytes().to_vec(); // seq_num
+    aad.extend_from_slice(&[23, 3, 3, 0, payload.len() as u8]); // type, version, length
+    let expected = independent_seal(&key, &nonce, &aad, payload);
+    assert_eq!(sealed[5..], expected[..]);
+}
+
+/// RFC 8446 §5.2-5.3 with ChaCha20-Poly1305: nonce = iv XOR the padded
+/// sequence number, the header as additional data, the inner type after the
+/// content. Checked with RustCrypto's AEAD.
+#[test]
+fn tls13_chacha20_poly1305_layout() {
+    let algorithm = AeadAlgorithm::ChaCha20Poly1305;
+    let (mut writer, _) = pair_for(algorithm, 13);
+    writer.seal(ContentType::Handshake, b"record zero").unwrap();
+    let payload = b"record one";
+    let sealed = writer.seal(ContentType::Handshake, payload).unwrap();
+
+    let fragment_len = payload.len() + 1 + 16;
+    let header = [23, 3, 3, 0, fragment_len as u8];
+    assert_eq!(sealed[..5], header);
+    let mut nonce = IV;
+    nonce[11] ^= 1;
+    let mut inner = payload.to_vec();
+    inner.push(22); // the real content type
+    assert_eq!(sealed[5..], independent_seal(&key_for(algorithm), &nonce, &header, &inner)[..]);
+}
+
+fn independent_seal(key: &[u8], nonce: &[u8; 12], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+    use chacha20poly1305::KeyInit;
+    use chacha20poly1305::aead::AeadInOut;
+    let key: [u8; 32] = key.try_into().expect("32-byte key");
+    let aead = chacha20poly1305::ChaCha20Poly1305::new(&key.into());
+    let mut sealed = plaintext.to_vec();
+    let tag =
+        aead.encrypt_inout_detached(&(*nonce).into(), aad, sealed.as_mut_slice().into()).expect("sealable");
+    sealed.extend_from_slice(&tag);
+    sealed
+}
+
+#[test]
+fn tls12_chacha20_poly1305_short_fragment_and_wrong_sequence() {
+    let algorithm = AeadAlgorithm::ChaCha20Poly1305;
+    for len in 0..=16 {
+        let record =
+            Record { content_type: ContentType::ApplicationData, version: [3, 3], fragment: vec![0; len] };
+        let (_, mut reader) = pair_for(algorithm, 12);
+        assert_eq!(reader.open(record), Err(Error::BadRecordMac), "fragment of {len} bytes");
+    }
+    let (mut writer, mut reader) = pair_for(algorithm, 12);
+    let _skipped = writer.seal(ContentType::ApplicationData, b"first").unwrap();
+    let second = writer.seal(ContentType::ApplicationData, b"second").unwrap();
+    assert_eq!(reader.open(parse(&second)), Err(Error::BadRecordMac), "sealed under 1, expected 0");
+    let fragment = vec![0; MAX_PLAINTEXT_LEN + 1 + 16];
+    let record = Record { content_type: ContentType::ApplicationData, version: [3, 3], fragment };
+    assert_eq!(reader.open(record), Err(Error::RecordOverflow));
+}
+
+#[test]
+fn key_and_iv_lengths_per_algorithm() {
+    for algorithm in ALGORITHMS {
+        let key = key_for(algorithm);
+        for wrong in [0, 15, 24, 33] {
+            if wrong == algorithm.key_len() {
+                continue;
+            }
+            let short = vec![0; wrong];
+            assert!(
+                matches!(HalfConn::tls13(algorithm, &short, IV), Err(Error::Internal(_))),
+                "{algorithm:?}"
+            );
+            let iv = tls12_iv_for(algorithm);
+            assert!(
+                matches!(HalfConn::tls12(algorithm, &short, &iv), Err(Error::Internal(_))),
+                "{algorithm:?}"
+            );
+        }
+        for wrong_iv in [0, 4, 8, 12, 16] {
+            let result = HalfConn::tls12(algorithm, &key, &vec![0; wrong_iv]);
+            assert_eq!(
+                result.is_ok(),
+                wrong_iv == algorithm.tls12_fixed_iv_len(),
+                "{algorithm:?} IV {wrong_iv}"
+            );
+        }
+    }
+    assert_eq!(HalfConn::plaintext().algorithm(), None);
+    assert_eq!(HalfConn::tls12_gcm(&[0; 32], SALT).unwrap().algorithm(), Some(AeadAlgorithm::Aes256Gcm));
+    assert_eq!(HalfConn::tls13_gcm(&[0; 16], IV).unwrap().algorithm(), Some(AeadAlgorithm::Aes128Gcm));
 }

@@ -5,7 +5,7 @@
 //! A [`CertificateBuilder`] holds what differs between certificates (the
 //! common name, the SAN, the validity, CA or leaf); [`CertificateBuilder::self_signed`]
 //! and [`CertificateBuilder::signed_by`] write tbsCertificate with
-//! `padlock_der::Writer`, sign its bytes with RSA and read the result back
+//! `padlock_der::Writer`, sign its bytes with RSA or ECDSA and read the result back
 //! with [`Certificate::from_der`], so what comes out is exactly what a peer
 //! will parse.
 //!
@@ -15,12 +15,17 @@
 //!   CA    basicConstraints  critical  cA TRUE [, pathLenConstraint]   §4.2.1.9
 //!         keyUsage          critical  keyCertSign, cRLSign            §4.2.1.3
 //!   leaf  basicConstraints            cA FALSE (an empty SEQUENCE)    §4.2.1.9
-//!         keyUsage          critical  digitalSignature, keyEncipherment
+//!         keyUsage          critical  digitalSignature, keyEncipherment (RSA)
+//!                                     digitalSignature (EC: RFC 5480 §3)
 //!         extKeyUsage                 serverAuth [, clientAuth]       §4.2.1.12
 //!         subjectAltName              dNSName..., iPAddress...        §4.2.1.6
 //!   both  subjectKeyIdentifier        SHA-1 of the subjectPublicKey   §4.2.1.2 (1)
 //!         authorityKeyIdentifier      the issuer's key identifier     §4.2.1.1
 //! ```
+//!
+//! Keys are RSA or EC (P-256, P-384), for the subject and the issuer alike,
+//! in any mix: [`SubjectKey`] and [`IssuerKey`] take either, and the
+//! issuer signs with the [`SigningScheme`] that fits its key.
 //!
 //! The serial number is 20 random octets with the top bit cleared: positive
 //! and at most 20 octets (§4.1.2.2), unguessable as the CA/Browser Forum
@@ -30,8 +35,9 @@ use core::fmt;
 use std::net::IpAddr;
 
 use padlock_der::{BitString, Tag, Time, Writer, oids};
+use padlock_ec::{EcPrivateKey, EcPublicKey};
 use padlock_rsa::{RsaPrivateKey, RsaPublicKey};
-use padlock_sha::{Hash, Sha1, Sha256};
+use padlock_sha::{Hash, Sha1, Sha256, Sha384};
 use rand_core::CryptoRng;
 
 use crate::certificate::Certificate;
@@ -84,6 +90,108 @@ pub enum SigningScheme {
     /// RSASSA-PSS with SHA-256, MGF1 with SHA-256 and a 32-byte salt
     /// (RFC 4055 §3.1).
     RsaPssSha256,
+    /// ecdsa-with-SHA256 (RFC 5758 §3.2), for an EC issuer key (the usual
+    /// pairing for P-256).
+    EcdsaSha256,
+    /// ecdsa-with-SHA384 (RFC 5758 §3.2), the usual pairing for P-384.
+    EcdsaSha384,
+}
+
+impl SigningScheme {
+    /// The scheme an issuer key signs with by default: PKCS#1 v1.5 with
+    /// SHA-256 for RSA; ECDSA with the hash of the curve's size for EC
+    /// (SHA-256 for P-256, SHA-384 for P-384, as TLS 1.3 pairs them).
+    pub fn default_for(key: IssuerKey<'_>) -> SigningScheme {
+        match key {
+            IssuerKey::Rsa(_) => SigningScheme::RsaPkcs1Sha256,
+            IssuerKey::Ec(key) => match key.curve() {
+                padlock_ec::Curve::P256 => SigningScheme::EcdsaSha256,
+                padlock_ec::Curve::P384 => SigningScheme::EcdsaSha384,
+            },
+        }
+    }
+
+    /// Whether this is an ECDSA scheme (else RSA).
+    fn is_ecdsa(self) -> bool {
+        matches!(self, SigningScheme::EcdsaSha256 | SigningScheme::EcdsaSha384)
+    }
+}
+
+/// The public key a certificate is issued for: RSA or EC.
+#[derive(Clone, Copy, Debug)]
+pub enum SubjectKey<'a> {
+    /// An RSA key (rsaEncryption).
+    Rsa(&'a RsaPublicKey),
+    /// An EC key (id-ecPublicKey on P-256 or P-384).
+    Ec(EcPublicKey),
+}
+
+impl SubjectKey<'_> {
+    /// The SubjectPublicKeyInfo DER.
+    fn spki_der(&self) -> Vec<u8> {
+        match self {
+            SubjectKey::Rsa(key) => key.to_spki_der(),
+            SubjectKey::Ec(key) => key.to_spki_der(),
+        }
+    }
+
+    /// The contents of the subjectPublicKey BIT STRING: the DER of
+    /// RSAPublicKey (RFC 3279 §2.3.1), or the SEC1 point (RFC 5480 §2.2).
+    fn subject_public_key(&self) -> Vec<u8> {
+        match self {
+            SubjectKey::Rsa(key) => key.to_pkcs1_der(),
+            SubjectKey::Ec(key) => key.to_sec1_uncompressed(),
+        }
+    }
+}
+
+impl<'a> From<&'a RsaPublicKey> for SubjectKey<'a> {
+    fn from(key: &'a RsaPublicKey) -> Self {
+        SubjectKey::Rsa(key)
+    }
+}
+
+impl From<EcPublicKey> for SubjectKey<'_> {
+    fn from(key: EcPublicKey) -> Self {
+        SubjectKey::Ec(key)
+    }
+}
+
+impl From<&EcPublicKey> for SubjectKey<'_> {
+    fn from(key: &EcPublicKey) -> Self {
+        SubjectKey::Ec(*key)
+    }
+}
+
+/// The private key that signs a certificate: RSA or EC.
+#[derive(Clone, Copy)]
+pub enum IssuerKey<'a> {
+    /// An RSA key: signs with RSASSA-PKCS1-v1_5 or RSASSA-PSS.
+    Rsa(&'a RsaPrivateKey),
+    /// An EC key: signs with ECDSA (RFC 6979 nonces).
+    Ec(&'a EcPrivateKey),
+}
+
+impl IssuerKey<'_> {
+    /// Its public key.
+    fn public_key(&self) -> SubjectKey<'_> {
+        match self {
+            IssuerKey::Rsa(key) => SubjectKey::Rsa(key.public_key()),
+            IssuerKey::Ec(key) => SubjectKey::Ec(key.public_key()),
+        }
+    }
+}
+
+impl<'a> From<&'a RsaPrivateKey> for IssuerKey<'a> {
+    fn from(key: &'a RsaPrivateKey) -> Self {
+        IssuerKey::Rsa(key)
+    }
+}
+
+impl<'a> From<&'a EcPrivateKey> for IssuerKey<'a> {
+    fn from(key: &'a EcPrivateKey) -> Self {
+        IssuerKey::Ec(key)
+    }
 }
 
 /// Why a certificate could not be built.
@@ -97,8 +205,11 @@ pub enum BuildError {
     IssuerNotCa(String),
     /// The issuer's private key is not the one its certificate holds.
     KeyMismatch(String),
-    /// The issuer's key is not an RSA key.
+    /// The issuer's certificate holds a key Padlock cannot use.
     UnsupportedKey(String),
+    /// The signing scheme does not fit the issuer's key (an RSA scheme
+    /// with an EC key, or the reverse).
+    SchemeMismatch(SigningScheme),
     /// RSA signing failed.
     Signing(padlock_rsa::Error),
     /// What was built does not read back (a bug in the builder).
@@ -117,6 +228,11 @@ impl fmt::Display for BuildError {
                 write!(f, "the issuer key is not the key of the certificate '{subject}'")
             }
             BuildError::UnsupportedKey(why) => write!(f, "the issuer key cannot be used: {why}"),
+            BuildError::SchemeMismatch(scheme) => write!(
+                f,
+                "the signing scheme {scheme:?} does not fit the issuer's key (RSA schemes need an RSA \
+                 key, ECDSA schemes an EC key; SigningScheme::default_for picks one)"
+            ),
             BuildError::Signing(error) => write!(f, "signing failed: {error}"),
             BuildError::Unreadable(error) => write!(f, "the new certificate does not read back: {error}"),
         }
@@ -130,7 +246,7 @@ impl std::error::Error for BuildError {}
 struct Issuer<'a> {
     name_der: &'a [u8],
     key_id: Vec<u8>,
-    key: &'a RsaPrivateKey,
+    key: IssuerKey<'a>,
 }
 
 impl CertificateBuilder {
@@ -160,35 +276,49 @@ impl CertificateBuilder {
     }
 
     /// A certificate for `key` signed by `key` itself: issuer = subject,
-    /// authorityKeyIdentifier = subjectKeyIdentifier (a root CA).
-    pub fn self_signed<R: CryptoRng + ?Sized>(
+    /// authorityKeyIdentifier = subjectKeyIdentifier (a root CA). `key` is
+    /// an `&RsaPrivateKey` or an `&EcPrivateKey`.
+    pub fn self_signed<'k, R: CryptoRng + ?Sized>(
         &self,
-        key: &RsaPrivateKey,
+        key: impl Into<IssuerKey<'k>>,
         rng: &mut R,
     ) -> Result<Certificate, BuildError> {
+        let key = key.into();
         let subject = self.subject_der()?;
-        let key_id = key_identifier(&key.public_key().to_pkcs1_der());
+        let public = key.public_key();
+        let key_id = key_identifier(&public.subject_public_key());
         let issuer = Issuer { name_der: &subject, key_id, key };
-        self.build(&subject, key.public_key(), &issuer, rng)
+        self.build(&subject, public, &issuer, rng)
     }
 
-    /// A certificate for `subject_key` signed by the CA `issuer` with its
-    /// private key `issuer_key`.
-    pub fn signed_by<R: CryptoRng + ?Sized>(
+    /// A certificate for `subject_key` (an `&RsaPublicKey` or an
+    /// `EcPublicKey`) signed by the CA `issuer` with its private key
+    /// `issuer_key` (an `&RsaPrivateKey` or an `&EcPrivateKey`). The two
+    /// need not be of one kind: an ECDSA leaf under an RSA root is usual.
+    pub fn signed_by<'s, 'k, R: CryptoRng + ?Sized>(
         &self,
-        subject_key: &RsaPublicKey,
+        subject_key: impl Into<SubjectKey<'s>>,
         issuer: &Certificate,
-        issuer_key: &RsaPrivateKey,
+        issuer_key: impl Into<IssuerKey<'k>>,
         rng: &mut R,
     ) -> Result<Certificate, BuildError> {
+        let issuer_key = issuer_key.into();
         let issuer_name = issuer.subject.to_string();
         // RFC 5280 §4.2.1.9: only a CA's key may sign certificates.
         if !issuer.extensions.basic_constraints.is_some_and(|bc| bc.ca) {
             return Err(BuildError::IssuerNotCa(issuer_name));
         }
-        let issuer_public = issuer.public_key.rsa_key().map_err(BuildError::UnsupportedKey)?;
-        let ours = issuer_key.public_key();
-        if issuer_public.n_bytes() != ours.n_bytes() || issuer_public.e() != ours.e() {
+        let matches = match issuer_key {
+            IssuerKey::Rsa(key) => {
+                let theirs = issuer.public_key.rsa_key().map_err(BuildError::UnsupportedKey)?;
+                let ours = key.public_key();
+                theirs.n_bytes() == ours.n_bytes() && theirs.e() == ours.e()
+            }
+            IssuerKey::Ec(key) => {
+                issuer.public_key.ec_key().map_err(BuildError::UnsupportedKey)? == key.public_key()
+            }
+        };
+        if !matches {
             return Err(BuildError::KeyMismatch(issuer_name));
         }
         // RFC 5280 §4.2.1.1: the AKI is the issuer's SKI; compute it the
@@ -198,26 +328,30 @@ impl CertificateBuilder {
             None => key_identifier(&issuer.public_key.key),
         };
         let issuer = Issuer { name_der: issuer.subject.der(), key_id, key: issuer_key };
-        self.build(&self.subject_der()?, subject_key, &issuer, rng)
+        self.build(&self.subject_der()?, subject_key.into(), &issuer, rng)
     }
 
     /// Writes tbsCertificate, signs it, and reads the whole back.
     fn build<R: CryptoRng + ?Sized>(
         &self,
         subject: &[u8],
-        subject_key: &RsaPublicKey,
+        subject_key: SubjectKey<'_>,
         issuer: &Issuer<'_>,
         rng: &mut R,
     ) -> Result<Certificate, BuildError> {
         if self.days > MAX_VALIDITY_DAYS {
             return Err(BuildError::ValidityTooLong(self.days));
         }
+        if self.scheme.is_ecdsa() != matches!(issuer.key, IssuerKey::Ec(_)) {
+            return Err(BuildError::SchemeMismatch(self.scheme));
+        }
         let seconds = self.not_before.unix_seconds() + i64::from(self.days) * 86_400;
         let not_after = Time::from_unix_seconds(seconds).map_err(BuildError::Encoding)?;
         let serial = random_serial(rng);
-        let spki = subject_key.to_spki_der();
-        let subject_key_id = key_identifier(&subject_key.to_pkcs1_der());
-        let extensions = self.extensions_der(&subject_key_id, &issuer.key_id)?;
+        let spki = subject_key.spki_der();
+        let subject_key_id = key_identifier(&subject_key.subject_public_key());
+        let is_ec = matches!(subject_key, SubjectKey::Ec(_));
+        let extensions = self.extensions_der(&subject_key_id, &issuer.key_id, is_ec)?;
         let mut w = Writer::new();
         w.sequence(|w| {
             // RFC 5280 §4.1.2.1: v3 (2), as extensions are present.
@@ -279,6 +413,9 @@ impl CertificateBuilder {
             }
             // RFC 4055 §3.1: hashAlgorithm, maskGenAlgorithm and saltLength;
             // trailerField keeps its DEFAULT and is omitted.
+            // RFC 5758 §3.2: "the encoding MUST omit the parameters field".
+            SigningScheme::EcdsaSha256 => w.oid(&oids::ECDSA_WITH_SHA256),
+            SigningScheme::EcdsaSha384 => w.oid(&oids::ECDSA_WITH_SHA384),
             SigningScheme::RsaPssSha256 => {
                 w.oid(&oids::RSASSA_PSS);
                 w.sequence(|w| {
@@ -295,22 +432,32 @@ impl CertificateBuilder {
         });
     }
 
-    /// Signs the bytes of tbsCertificate.
+    /// Signs the bytes of tbsCertificate (the scheme fits the key: `build`
+    /// checked). ECDSA signatures are the DER Ecdsa-Sig-Value (RFC 5480
+    /// §2.2 / RFC 3279 §2.2.3), with RFC 6979 nonces.
     fn sign<R: CryptoRng + ?Sized>(
         &self,
-        key: &RsaPrivateKey,
+        key: IssuerKey<'_>,
         tbs: &[u8],
         rng: &mut R,
     ) -> Result<Vec<u8>, BuildError> {
-        let signature = match self.scheme {
-            SigningScheme::RsaPkcs1Sha256 => key.sign_pkcs1v15::<Sha256, R>(tbs, rng),
-            SigningScheme::RsaPssSha256 => key.sign_pss::<Sha256, R>(tbs, rng),
+        let signature = match (self.scheme, key) {
+            (SigningScheme::RsaPkcs1Sha256, IssuerKey::Rsa(key)) => key.sign_pkcs1v15::<Sha256, R>(tbs, rng),
+            (SigningScheme::RsaPssSha256, IssuerKey::Rsa(key)) => key.sign_pss::<Sha256, R>(tbs, rng),
+            (SigningScheme::EcdsaSha256, IssuerKey::Ec(key)) => Ok(key.sign::<Sha256>(tbs)),
+            (SigningScheme::EcdsaSha384, IssuerKey::Ec(key)) => Ok(key.sign::<Sha384>(tbs)),
+            (scheme, _) => return Err(BuildError::SchemeMismatch(scheme)),
         };
         signature.map_err(BuildError::Signing)
     }
 
     /// `Extensions`, in the order of the table in the module doc.
-    fn extensions_der(&self, subject_key_id: &[u8], authority_key_id: &[u8]) -> Result<Vec<u8>, BuildError> {
+    fn extensions_der(
+        &self,
+        subject_key_id: &[u8],
+        authority_key_id: &[u8],
+        is_ec: bool,
+    ) -> Result<Vec<u8>, BuildError> {
         let mut list: Vec<(padlock_der::Oid, bool, Vec<u8>)> = Vec::new();
         match self.profile {
             Profile::Ca { path_len } => {
@@ -328,7 +475,14 @@ impl CertificateBuilder {
             Profile::Leaf { client_auth } => {
                 // X.690 §11.5: cA FALSE is the DEFAULT, so it is omitted.
                 list.push((oids::BASIC_CONSTRAINTS, false, encode(|w| w.sequence(|_| {}))?));
-                list.push(key_usage(KeyUsage::DIGITAL_SIGNATURE | KeyUsage::KEY_ENCIPHERMENT)?);
+                // RFC 5480 §3: an EC key signs (and may agree keys) but
+                // never enciphers; an RSA key in TLS 1.2 may do both.
+                let usage = if is_ec {
+                    KeyUsage::DIGITAL_SIGNATURE
+                } else {
+                    KeyUsage::DIGITAL_SIGNATURE | KeyUsage::KEY_ENCIPHERMENT
+                };
+                list.push(key_usage(usage)?);
                 let value = encode(|w| {
                     w.sequence(|w| {
                         w.oid(&oids::SERVER_AUTH);
@@ -405,8 +559,8 @@ fn key_usage(bits: u16) -> Result<(padlock_der::Oid, bool, Vec<u8>), BuildError>
 }
 
 /// RFC 5280 §4.2.1.2 method (1): the SHA-1 of the subjectPublicKey BIT
-/// STRING's contents (for RSA, the DER of RSAPublicKey), without the tag,
-/// length and unused-bits octet.
+/// STRING's contents (for RSA, the DER of RSAPublicKey; for EC, the SEC1
+/// point), without the tag, length and unused-bits octet.
 pub fn key_identifier(subject_public_key: &[u8]) -> Vec<u8> {
     Sha1::digest(subject_public_key).as_ref().to_vec()
 }

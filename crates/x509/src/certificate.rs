@@ -18,6 +18,7 @@
 use core::fmt;
 
 use padlock_der::{Oid, Reader, Tag, Time, oids, pem};
+use padlock_ec::EcPublicKey;
 use padlock_rsa::{RsaKey, RsaPublicKey};
 
 use crate::error::{Error, Within};
@@ -78,8 +79,11 @@ pub enum SignatureAlgorithm {
         /// saltLength.
         salt_len: u64,
     },
-    /// Recognised, but not verifiable yet (ECDSA, Ed25519, Ed448, other
-    /// RSA hashes): the OID, whose name the OID table knows.
+    /// ECDSA (FIPS 186-5 §6.4, RFC 5758 §3.2) with a hash:
+    /// `ecdsa-with-SHA256`, `ecdsa-with-SHA384`, `ecdsa-with-SHA512`.
+    Ecdsa(HashAlgorithm),
+    /// Recognised, but not verifiable yet (Ed25519, Ed448, SHA-224
+    /// variants): the OID, whose name the OID table knows.
     Unsupported(Oid),
     /// Not recognised.
     Unknown(Oid),
@@ -92,6 +96,7 @@ impl SignatureAlgorithm {
         match self {
             SignatureAlgorithm::RsaPkcs1(hash) => format!("{}WithRSAEncryption", hash.short_name()),
             SignatureAlgorithm::RsaPss { hash, .. } => format!("RSASSA-PSS ({})", hash.name()),
+            SignatureAlgorithm::Ecdsa(hash) => format!("ecdsa-with-{}", hash.name().replace('-', "")),
             SignatureAlgorithm::Unsupported(oid) | SignatureAlgorithm::Unknown(oid) => {
                 oid.name().map_or_else(|| oid.to_string(), str::to_string)
             }
@@ -180,6 +185,15 @@ impl PublicKeyInfo {
             },
             Err(error) => Err(error.to_string()),
         }
+    }
+
+    /// The EC key (P-256 or P-384, RFC 5480 §2), if this is one; its point
+    /// is checked to be on the curve.
+    pub fn ec_key(&self) -> Result<EcPublicKey, String> {
+        if self.algorithm != oids::EC_PUBLIC_KEY {
+            return Err(format!("it is a {} key, not EC", self.key_type()));
+        }
+        EcPublicKey::from_spki_der(&self.der).map_err(|error| error.to_string())
     }
 
     /// Reads a SubjectPublicKeyInfo:
@@ -341,15 +355,24 @@ fn read_signature_algorithm(mut r: Reader<'_>) -> Result<SignatureAlgorithm, Err
         r.finish().within("signature algorithm")?;
         return Ok(SignatureAlgorithm::RsaPkcs1(hash));
     }
+    let ecdsa_hash = match oid {
+        oids::ECDSA_WITH_SHA256 => Some(HashAlgorithm::Sha256),
+        oids::ECDSA_WITH_SHA384 => Some(HashAlgorithm::Sha384),
+        oids::ECDSA_WITH_SHA512 => Some(HashAlgorithm::Sha512),
+        _ => None,
+    };
+    if let Some(hash) = ecdsa_hash {
+        // RFC 5758 §3.2: "the encoding MUST omit the parameters field".
+        if !r.is_empty() {
+            return Err(Error::Invalid("ecdsa-with-SHA* has parameters, which RFC 5758 §3.2 forbids"));
+        }
+        return Ok(SignatureAlgorithm::Ecdsa(hash));
+    }
     match oid {
         oids::RSASSA_PSS => read_pss_params(r),
-        oids::SHA224_WITH_RSA_ENCRYPTION
-        | oids::ECDSA_WITH_SHA224
-        | oids::ECDSA_WITH_SHA256
-        | oids::ECDSA_WITH_SHA384
-        | oids::ECDSA_WITH_SHA512
-        | oids::ED25519
-        | oids::ED448 => Ok(SignatureAlgorithm::Unsupported(oid)),
+        oids::SHA224_WITH_RSA_ENCRYPTION | oids::ECDSA_WITH_SHA224 | oids::ED25519 | oids::ED448 => {
+            Ok(SignatureAlgorithm::Unsupported(oid))
+        }
         _ => Ok(SignatureAlgorithm::Unknown(oid)),
     }
 }
@@ -515,8 +538,13 @@ mod tests {
             "sha1WithRSAEncryption"
         );
         let ecdsa = algorithm(oids::ECDSA_WITH_SHA256, |_| {}).unwrap();
-        assert_eq!(ecdsa, SignatureAlgorithm::Unsupported(oids::ECDSA_WITH_SHA256));
-        assert!(ecdsa.name().contains("ecdsa"), "{}", ecdsa.name());
+        assert_eq!(ecdsa, SignatureAlgorithm::Ecdsa(HashAlgorithm::Sha256));
+        assert_eq!(ecdsa.name(), "ecdsa-with-SHA256");
+        assert_eq!(algorithm(oids::ECDSA_WITH_SHA384, |_| {}).unwrap().name(), "ecdsa-with-SHA384");
+        // RFC 5758 §3.2: no parameters, not even NULL.
+        assert!(algorithm(oids::ECDSA_WITH_SHA256, |w| w.null()).is_err());
+        let sha224 = algorithm(oids::ECDSA_WITH_SHA224, |_| {}).unwrap();
+        assert_eq!(sha224, SignatureAlgorithm::Unsupported(oids::ECDSA_WITH_SHA224));
         assert!(algorithm(oids::ED25519, |_| {}).unwrap().name().contains("25519"));
         assert!(algorithm(oids::SHA256_WITH_RSA_ENCRYPTION, |w| w.small_integer(1)).is_err());
     }

@@ -7,9 +7,11 @@
 //!
 //! - `certificate`: [`Certificate`] from DER or PEM (RFC 5280 §4.1):
 //!   version, serial, [`SignatureAlgorithm`] (RSA PKCS#1 v1.5, RSASSA-PSS
-//!   with its parameters; ECDSA and EdDSA recognised by name), validity
+//!   with its parameters, ECDSA with SHA-256/384/512; EdDSA recognised by
+//!   name), validity
 //!   (strict UTCTime and GeneralizedTime, via [`padlock_der::Time`]), the
-//!   [`PublicKeyInfo`] of any key type, and the exact bytes of
+//!   [`PublicKeyInfo`] of any key type (RSA and P-256/P-384 keys usable),
+//!   and the exact bytes of
 //!   tbsCertificate, which the signature covers.
 //! - `name`: [`Name`] (§4.1.2.4), printed as RFC 4514 strings.
 //! - `extensions`: [`Extensions`] (§4.2): basicConstraints, keyUsage,
@@ -27,7 +29,8 @@
 //!   self-signed CAs, and intermediates and leaves signed by a CA, with
 //!   random serials (§4.1.2.2), SAN DNS names and IP addresses (§4.2.1.6),
 //!   basicConstraints, keyUsage, extKeyUsage and key identifiers as
-//!   browsers expect, signed with RSA PKCS#1 v1.5 or PSS (SHA-256).
+//!   browsers expect, for RSA or EC keys, signed with RSA PKCS#1 v1.5 or
+//!   PSS (SHA-256) or ECDSA (SHA-256, SHA-384).
 //! - `error`: one [`Error`] whose messages say what failed in plain words.
 //!
 //! Malformed input is an [`Error`], never a panic.
@@ -58,7 +61,8 @@ mod usage;
 mod verify;
 
 pub use builder::{
-    BuildError, CertificateBuilder, MAX_VALIDITY_DAYS, Profile, SigningScheme, key_identifier,
+    BuildError, CertificateBuilder, IssuerKey, MAX_VALIDITY_DAYS, Profile, SigningScheme, SubjectKey,
+    key_identifier,
 };
 pub use certificate::{Certificate, HashAlgorithm, PublicKeyInfo, SignatureAlgorithm};
 pub use error::Error;

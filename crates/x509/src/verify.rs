@@ -350,24 +350,22 @@ fn check_critical_extensions(cert: &Certificate) -> Result<(), Error> {
 }
 
 /// Checks `cert`'s signature with `issuer`'s public key, over the exact
-/// bytes of its tbsCertificate.
+/// bytes of its tbsCertificate: RSA (PKCS#1 v1.5 or PSS) or ECDSA, whatever
+/// the issuer's key is (an ECDSA leaf under an RSA root is checked with RSA).
 pub fn verify_signature(cert: &Certificate, issuer: &Certificate) -> Result<(), Error> {
-    let key = |issuer: &Certificate| {
-        issuer
-            .public_key
-            .rsa_key()
-            .map_err(|why| Error::UnsupportedKey { issuer: issuer.subject.to_string(), why })
-    };
+    let unsupported = |why| Error::UnsupportedKey { issuer: issuer.subject.to_string(), why };
+    let rsa_key = || issuer.public_key.rsa_key().map_err(unsupported);
     let (tbs, signature) = (cert.tbs_der(), &cert.signature[..]);
-    let result = match &cert.signature_algorithm {
+    let verified = match &cert.signature_algorithm {
         SignatureAlgorithm::RsaPkcs1(hash) => {
-            let key = key(issuer)?;
+            let key = rsa_key()?;
             match hash {
                 HashAlgorithm::Sha1 => key.verify_pkcs1v15::<Sha1>(tbs, signature),
                 HashAlgorithm::Sha256 => key.verify_pkcs1v15::<Sha256>(tbs, signature),
                 HashAlgorithm::Sha384 => key.verify_pkcs1v15::<Sha384>(tbs, signature),
                 HashAlgorithm::Sha512 => key.verify_pkcs1v15::<Sha512>(tbs, signature),
             }
+            .is_ok()
         }
         SignatureAlgorithm::RsaPss { hash, mgf1_hash, salt_len } => {
             // padlock-rsa uses one hash for the message and MGF1.
@@ -381,14 +379,21 @@ pub fn verify_signature(cert: &Certificate, issuer: &Certificate) -> Result<(), 
             // RFC 4055 §3.1: the salt is as long as saltLength says (a
             // length beyond usize cannot fit in any signature).
             let salt_len = usize::try_from(*salt_len).unwrap_or(usize::MAX);
-            verify_pss(&key(issuer)?, *hash, salt_len, tbs, signature)
+            verify_pss(&rsa_key()?, *hash, salt_len, tbs, signature).is_ok()
+        }
+        SignatureAlgorithm::Ecdsa(hash) => {
+            // RFC 5758 §3.2 / RFC 5480: the signature value is the DER
+            // Ecdsa-Sig-Value, verified with the issuer's curve.
+            let key = issuer.public_key.ec_key().map_err(unsupported)?;
+            verify_ecdsa(&key, *hash, tbs, signature).is_ok()
         }
         other => return Err(Error::UnsupportedSignature(other.name())),
     };
-    result.map_err(|_| Error::BadSignature {
-        subject: cert.subject.to_string(),
-        issuer: issuer.subject.to_string(),
-    })
+    if verified {
+        Ok(())
+    } else {
+        Err(Error::BadSignature { subject: cert.subject.to_string(), issuer: issuer.subject.to_string() })
+    }
 }
 
 /// RSASSA-PSS-VERIFY (RFC 8017 §8.1.2) with `hash` for the message and
@@ -405,5 +410,20 @@ fn verify_pss(
         HashAlgorithm::Sha256 => key.verify_pss_with_salt_len::<Sha256>(tbs, signature, salt_len),
         HashAlgorithm::Sha384 => key.verify_pss_with_salt_len::<Sha384>(tbs, signature, salt_len),
         HashAlgorithm::Sha512 => key.verify_pss_with_salt_len::<Sha512>(tbs, signature, salt_len),
+    }
+}
+
+/// ECDSA verification (FIPS 186-5 §6.4.2) of a DER signature with `hash`.
+fn verify_ecdsa(
+    key: &padlock_ec::EcPublicKey,
+    hash: HashAlgorithm,
+    tbs: &[u8],
+    signature: &[u8],
+) -> Result<(), padlock_ec::Error> {
+    match hash {
+        HashAlgorithm::Sha1 => key.verify::<Sha1>(tbs, signature),
+        HashAlgorithm::Sha256 => key.verify::<Sha256>(tbs, signature),
+        HashAlgorithm::Sha384 => key.verify::<Sha384>(tbs, signature),
+        HashAlgorithm::Sha512 => key.verify::<Sha512>(tbs, signature),
     }
 }

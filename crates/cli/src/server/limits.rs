@@ -11,7 +11,8 @@
 //!   all be done by a deadline: the whole handshake by `--handshake-timeout`,
 //!   the whole request and its answer by `--request-timeout`. A per-read
 //!   timeout alone is not enough: a client sending one byte every few
-//!   seconds would never trip it.
+//!   seconds would never trip it. (`padlock load` bounds its own
+//!   connections with it too, against a server that trickles.)
 //! - [`Throttled`]: a message repeated many times a second (`accept: Too
 //!   many open files`) is printed once per interval, with a count of the
 //!   others, instead of flooding the log.
@@ -118,7 +119,7 @@ fn share_key(peer: IpAddr) -> IpAddr {
 /// deadline. Before each read or write the socket's timeout is set to the
 /// time left, so however the peer spaces its bytes, the connection ends on
 /// time.
-pub(super) struct Deadline {
+pub(crate) struct Deadline {
     socket: TcpStream,
     /// When the current phase must be over, and what it is, for the message.
     /// A `Cell`, so it can be moved on while a TLS stream holds the socket.
@@ -127,12 +128,12 @@ pub(super) struct Deadline {
 
 impl Deadline {
     /// `socket`, with `what` (say "the handshake") to be done within `limit`.
-    pub(super) fn new(socket: TcpStream, what: &'static str, limit: Duration) -> Deadline {
+    pub(crate) fn new(socket: TcpStream, what: &'static str, limit: Duration) -> Deadline {
         Deadline { socket, until: Cell::new((Instant::now() + limit, what, limit)) }
     }
 
     /// Starts the next phase: `what` is to be done within `limit` from now.
-    pub(super) fn next(&self, what: &'static str, limit: Duration) {
+    pub(crate) fn next(&self, what: &'static str, limit: Duration) {
         self.until.set((Instant::now() + limit, what, limit));
     }
 

@@ -130,9 +130,21 @@ impl FieldElement {
         bytes
     }
 
+    /// The small number `v` (below 2^51).
+    pub(crate) fn from_u64(v: u64) -> FieldElement {
+        debug_assert!(v <= MASK_51);
+        FieldElement([v, 0, 0, 0, 0])
+    }
+
+    /// `-self`, as `0 - self`: loose output for reduced input.
+    pub(crate) fn neg(self) -> FieldElement {
+        FieldElement::ZERO - self
+    }
+
     /// One carry pass: limbs 1-4 end below 2^51 and limb 0 below
-    /// 2^51 + 19·(carry out of limb 4). Same value mod p.
-    fn carry(self) -> FieldElement {
+    /// 2^51 + 19·(carry out of limb 4). Same value mod p; loose input,
+    /// reduced output (for a sum that must go into another `+` or `-`).
+    pub(crate) fn carry(self) -> FieldElement {
         let mut l = self.0;
         debug_assert!(l.iter().all(|&x| x < LOOSE_BOUND), "carry: input limb >= 2^54");
         for i in 0..4 {
@@ -211,6 +223,41 @@ impl FieldElement {
         let z_200_0 = z_100_0.pow2k(100) * z_100_0; // z^(2^200 - 1)
         let z_250_0 = z_200_0.pow2k(50) * z_50_0; // z^(2^250 - 1)
         z_250_0.pow2k(5) * z11 // z^(2^255 - 32 + 11) = z^(p - 2)
+    }
+
+    /// A square root, or `None` if there is none: **variable time**, for
+    /// public values only (the Edwards base point in `base.rs`). As p = 5
+    /// mod 8, `r = a^((p+3)/8)` has `r^2 = a` or `r^2 = -a`; in the second
+    /// case `r sqrt(-1)` is the root, with `sqrt(-1) = 2^((p-1)/4)`
+    /// (Atkin's method, as in RFC 8032 §5.1.3 step 3).
+    pub(crate) fn sqrt_vartime(self) -> Option<FieldElement> {
+        // (p + 3)/8 = 2^252 - 2 and (p - 1)/4 = 2^253 - 5, little-endian.
+        let mut p_plus_3_over_8 = [0xff; 32];
+        p_plus_3_over_8[0] = 0xfe;
+        p_plus_3_over_8[31] = 0x0f;
+        let mut p_minus_1_over_4 = [0xff; 32];
+        p_minus_1_over_4[0] = 0xfb;
+        p_minus_1_over_4[31] = 0x1f;
+        let r = self.pow_vartime(&p_plus_3_over_8);
+        let a = self.to_bytes();
+        if r.square().to_bytes() == a {
+            return Some(r);
+        }
+        let r = r * FieldElement::from_u64(2).pow_vartime(&p_minus_1_over_4);
+        (r.square().to_bytes() == a).then_some(r)
+    }
+
+    /// `self^exp` for a public little-endian exponent: square and multiply,
+    /// **variable time in the exponent**.
+    fn pow_vartime(self, exp: &[u8; 32]) -> FieldElement {
+        let mut acc = FieldElement::ONE;
+        for bit in (0..256).rev() {
+            acc = acc.square();
+            if (exp[bit / 8] >> (bit % 8)) & 1 == 1 {
+                acc = acc * self;
+            }
+        }
+        acc
     }
 
     /// Swaps `a` and `b` when `swap` is set, in constant time: the `cswap`

@@ -291,9 +291,10 @@ fn decrypt_recording(recorded: &Recorded, premaster: &[u8], report: &mut Report<
     } else {
         MasterSecret::derive(suite.hash, premaster, &recorded.client_random, &recorded.server_random)
     };
-    let keys = master.key_block(&recorded.client_random, &recorded.server_random, suite.key_len);
-    let mut client =
-        HalfConn::tls12_gcm(&keys.client_write_key, keys.client_write_iv).map_err(|e| e.to_string())?;
+    let (key_len, iv_len) = (suite.aead.key_len(), suite.aead.tls12_fixed_iv_len());
+    let keys = master.key_block(&recorded.client_random, &recorded.server_random, key_len, iv_len);
+    let mut client = HalfConn::tls12(suite.aead, &keys.client_write_key, &keys.client_write_iv)
+        .map_err(|e| e.to_string())?;
     let mut plaintext = Vec::new();
     let after_ccs = recorded
         .log

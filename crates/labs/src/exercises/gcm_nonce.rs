@@ -5,7 +5,7 @@
 //! explicit nonce 0. Rewrite it so that no two records sealed under one key
 //! share a nonce — RFC 5288 §3 lets the sender choose the explicit nonce,
 //! and the sequence number is the safe choice (Go's, OpenSSL's, Padlock's).
-//! [`reference`] is padlock-tls's `seal_tls12` (crates/tls/src/record.rs).
+//! [`reference`] is padlock-tls's `seal_tls12` (crates/tls/src/record/protection.rs).
 //!
 //! `cargo test -p padlock-labs --test exercises -- --ignored gcm_nonce`
 //! seals three records with your function, runs the forbidden attack on

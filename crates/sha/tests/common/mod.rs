@@ -39,3 +39,16 @@ pub fn digest_parts<'a>(
 
 /// Every algorithm name, as the vector files spell them.
 pub const ALGORITHMS: [&str; 6] = ["SHA-1", "SHA-224", "SHA-256", "SHA-384", "SHA-512", "SHA-512/256"];
+
+/// Splits `data` at the given points (taken modulo its length, sorted).
+pub fn split_at_points<'a>(data: &'a [u8], points: &[usize]) -> Vec<&'a [u8]> {
+    let mut cuts: Vec<usize> = points.iter().map(|p| p % (data.len() + 1)).collect();
+    cuts.sort_unstable();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for cut in cuts.into_iter().chain([data.len()]) {
+        parts.push(&data[start..cut]);
+        start = cut;
+    }
+    parts
+}

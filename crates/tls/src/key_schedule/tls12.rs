@@ -21,9 +21,6 @@ use super::HashAlgorithm;
 /// RFC 5246 §8.1: the master secret is always 48 bytes.
 const MASTER_SECRET_LEN: usize = 48;
 
-/// RFC 5288 §3: AES-GCM's `fixed_iv_length` (the implicit nonce part).
-const FIXED_IV_LEN: usize = 4;
-
 /// RFC 5246 §7.4.9: `verify_data_length` is 12 for every TLS 1.2 suite we have.
 const VERIFY_DATA_LEN: usize = 12;
 
@@ -121,30 +118,35 @@ impl MasterSecret {
     }
 
     /// RFC 5246 §6.3: the key block of an AEAD suite, `key_len` bytes per
-    /// write key (16 for AES-128-GCM, 32 for AES-256-GCM).
+    /// write key (16 for AES-128-GCM, 32 for AES-256-GCM and
+    /// ChaCha20-Poly1305) and `iv_len` per write IV (the 4-byte GCM salt of
+    /// RFC 5288 §3, or the 12-byte IV of RFC 7905 §2 for ChaCha20).
     ///
     /// Note the order of the randoms: server first, unlike the master secret.
-    pub fn key_block(&self, client_random: &[u8; 32], server_random: &[u8; 32], key_len: usize) -> KeyBlock {
+    pub fn key_block(
+        &self,
+        client_random: &[u8; 32],
+        server_random: &[u8; 32],
+        key_len: usize,
+        iv_len: usize,
+    ) -> KeyBlock {
         let mut seed = [0; 64];
         let (server, client) = seed.split_at_mut(32);
         server.copy_from_slice(server_random);
         client.copy_from_slice(client_random);
         // RFC 5246 §6.3: MAC keys (none for AEAD, RFC 5288 §3), then the
         // write keys, then the write IVs, client before server each time.
-        let mut block = Zeroizing::new(vec![0; 2 * key_len + 2 * FIXED_IV_LEN]);
+        let mut block = Zeroizing::new(vec![0; 2 * key_len + 2 * iv_len]);
         prf(self.hash, self.bytes.as_ref(), "key expansion", &seed, &mut block);
         let (client_key, rest) = block.split_at(key_len);
         let (server_key, rest) = rest.split_at(key_len);
-        let (client_iv, server_iv) = rest.split_at(FIXED_IV_LEN);
-        let mut keys = KeyBlock {
+        let (client_iv, server_iv) = rest.split_at(iv_len);
+        KeyBlock {
             client_write_key: client_key.to_vec(),
             server_write_key: server_key.to_vec(),
-            client_write_iv: [0; FIXED_IV_LEN],
-            server_write_iv: [0; FIXED_IV_LEN],
-        };
-        keys.client_write_iv.copy_from_slice(client_iv);
-        keys.server_write_iv.copy_from_slice(server_iv);
-        keys
+            client_write_iv: client_iv.to_vec(),
+            server_write_iv: server_iv.to_vec(),
+        }
     }
 
     /// RFC 5246 §7.4.9: `PRF(master_secret, finished_label,
@@ -166,10 +168,11 @@ pub struct KeyBlock {
     pub client_write_key: Vec<u8>,
     /// The key that protects what the server sends.
     pub server_write_key: Vec<u8>,
-    /// The implicit first 4 bytes of the client's GCM nonces (RFC 5288 §3).
-    pub client_write_iv: [u8; 4],
-    /// The implicit first 4 bytes of the server's GCM nonces (RFC 5288 §3).
-    pub server_write_iv: [u8; 4],
+    /// The fixed part of the client's nonces: the implicit first 4 bytes of
+    /// its GCM nonces (RFC 5288 §3), or the 12-byte ChaCha20 IV (RFC 7905 §2).
+    pub client_write_iv: Vec<u8>,
+    /// The same for the server.
+    pub server_write_iv: Vec<u8>,
 }
 
 impl Drop for KeyBlock {

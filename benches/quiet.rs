@@ -1,0 +1,74 @@
+//! Per-operation times that hold on a busy machine: each operation is timed
+//! on its own, many times, and the minimum and the median are printed. The
+//! minimum is what an operation costs when no other process took the CPU
+//! during it; compare it with `openssl speed`, which by default reports CPU
+//! time (not wall time) and so is also unaffected by other processes.
+//! Criterion's means (`benches/rsa.rs`, `dh.rs`, `sha.rs`) are the better
+//! figures on a quiet machine; on a shared one, preemption inflates them by
+//! 2x or more (see docs/performance.md).
+//!
+//! `cargo bench --bench quiet` (with `PADLOCK_BACKEND=adx` for the ADX
+//! kernels where the CPU has AVX-512 IFMA, or `=portable`). Peers in the
+//! same run, from the crates of the other benches: `rsa` for the RSA
+//! signature and `x25519-dalek` for the key generation; OpenSSL with
+//! `openssl speed rsa2048` and `openssl speed -evp sha512 -bytes 16384`.
+
+use padlock_benches::input;
+use padlock_dh::x25519::PrivateKey;
+use padlock_rsa::RsaPrivateKey;
+use padlock_sha::{Hash, Sha256, Sha512};
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rsa::Pkcs1v15Sign;
+use std::hint::black_box;
+use std::time::Instant;
+
+const MESSAGE: &[u8] = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument is not supported.
+    let mut rng = StdRng::seed_from_u64(2048);
+    let key = RsaPrivateKey::generate(2048, &mut rng, &mut |_| {}).expect("keygen");
+    report("rsa2048 sign, padlock", 600, || {
+        black_box(key.sign_pkcs1v15::<Sha256, _>(black_box(MESSAGE), &mut rng).expect("signs"));
+    });
+    let peer = rsa::PrivateKey::new(&mut rng, 2048).expect("peer keygen");
+    let digest = Sha256::digest(MESSAGE);
+    report("rsa2048 sign, rsa (RustCrypto)", 100, || {
+        black_box(peer.sign_with_rng(&mut rng, Pkcs1v15Sign::new::<sha2::Sha256>(), &digest).expect("signs"));
+    });
+
+    let secret: [u8; 32] = input(32).try_into().expect("32 bytes");
+    report("x25519 keygen, padlock", 4000, || {
+        black_box(PrivateKey::from_bytes(black_box(secret)).public_key());
+    });
+    report("x25519 keygen, x25519-dalek", 4000, || {
+        black_box(x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::from(black_box(secret))));
+    });
+
+    let data = input(16 * 1024);
+    let ns = report("sha512 16 KiB, padlock", 2000, || {
+        black_box(Sha512::digest(black_box(&data)));
+    });
+    println!("{:40} {:>9.1} MB/s at the minimum", "", 16384.0 / ns * 1e3);
+}
+
+/// Times `op` alone `runs` times (after a tenth as many to warm up) and
+/// prints the minimum and the median in microseconds; returns the minimum
+/// in nanoseconds.
+fn report(name: &str, runs: usize, mut op: impl FnMut()) -> f64 {
+    for _ in 0..runs / 10 {
+        op();
+    }
+    let mut times: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            op();
+            start.elapsed().as_nanos() as f64
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    let (min, median) = (times[0], times[runs / 2]);
+    println!("{name:40} min {:>9.2} µs   median {:>9.2} µs", min / 1e3, median / 1e3);
+    min
+}

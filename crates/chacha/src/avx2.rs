@@ -1,0 +1,526 @@
+//! The AVX2 backend (x86-64): ChaCha20 eight blocks at a time, and Poly1305
+//! four blocks at a time.
+//!
+//! Constant time: yes. Both algorithms run the same vector additions, XORs,
+//! shifts, shuffles and 32x32 -> 64-bit multiplications (`vpmuludq`, whose
+//! timing does not depend on its operands) whatever the data; no branch or
+//! memory index depends on a secret.
+//!
+//! **ChaCha20.** A 256-bit register holds eight 32-bit lanes, so word `i` of
+//! eight consecutive blocks fits in one register: sixteen registers hold
+//! eight whole states, and the quarter round of RFC 8439 §2.1 runs on all
+//! eight at once, unchanged ("vertical" vectorisation). Rotations by 16 and
+//! 8 bits are byte shuffles; by 12 and 7, two shifts and an OR. At the end
+//! the words are transposed back into eight 64-byte blocks of keystream.
+//!
+//! **Poly1305.** The sequential rule `acc = (acc + m_i) * r` is split four
+//! ways (Goll and Gueron, "Vectorization of Poly1305 message authentication
+//! code", 2015): lane `j` accumulates blocks `j, j + 4, j + 8, ...`,
+//! multiplying by `r^4` between them, and the last four blocks are
+//! multiplied by `r^4, r^3, r^2, r` so that after summing the lanes every
+//! block carries the power of `r` the sequential rule gives it:
+//!
+//! ```text
+//! acc_after = acc * r^n + m_1 * r^n + m_2 * r^(n-1) + ... + m_n * r
+//! ```
+//!
+//! `vpmuludq` multiplies 32-bit halves into 64 bits, so numbers are held in
+//! five limbs of 26 bits, one register per limb, one lane per accumulator.
+//! Limb bounds are stated beside the multiplication.
+//!
+//! This module and `avx512` hold the crate's only `unsafe`: calling functions compiled
+//! for AVX2 (after checking the CPU has it) and unaligned vector loads and
+//! stores. Property tests check it against the portable backend.
+
+#![allow(unsafe_code)]
+
+use zeroize::Zeroize;
+
+use crate::poly1305::{self, Limbs};
+
+/// Poly1305 bytes per vector step: four 16-byte blocks, one per lane.
+pub(crate) const POLY_STRIDE: usize = 64;
+
+const MASK26: u64 = (1 << 26) - 1;
+
+/// Whether this CPU has AVX2. Asked once per process.
+pub(crate) fn is_available() -> bool {
+    static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *AVAILABLE.get_or_init(|| {
+        #[cfg(target_arch = "x86_64")]
+        {
+            std::arch::is_x86_feature_detected!("avx2")
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    })
+}
+
+/// ChaCha20 keystream XORed into `data`, from the block counter in
+/// `state[12]` on (see `chacha20::xor_keystream`).
+///
+/// Panics if the CPU lacks AVX2: callers only choose this backend after
+/// [`is_available`] said yes, so reaching the panic is a broken invariant.
+pub(crate) fn xor_keystream(state: &[u32; 16], data: &mut [u8]) {
+    assert!(is_available(), "AVX2 backend used on a CPU without AVX2");
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: the assertion above checked that the CPU supports AVX2, the
+    // only feature `x86::xor_keystream` is compiled for.
+    unsafe {
+        x86::xor_keystream(state, data)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (state, data);
+}
+
+/// `r^1 .. r^8` in 26-bit limbs, for the four-way Poly1305. Secret: wiped
+/// on drop.
+pub(crate) struct Powers {
+    /// `low[i][j]`: limb `i` of `r^(4 - j)`: lane `j` of a last group of
+    /// four blocks multiplies by `r^4, r^3, r^2, r`. Lane 0, `r^4`, is also
+    /// the step between groups.
+    low: [[u64; 4]; 5],
+    /// `high[i][j]`: limb `i` of `r^(8 - j)`: `r^8, r^7, r^6, r^5` for the
+    /// group before the last. Lane 0, `r^8`, is also the step between pairs
+    /// of groups.
+    high: [[u64; 4]; 5],
+}
+
+impl Powers {
+    /// The powers of the clamped `r`, computed with the portable arithmetic.
+    pub(crate) fn new(r: &Limbs) -> Powers {
+        let mut powers = poly1305::powers_1_to_8(r);
+        let split = |exponents: [usize; 4]| {
+            let mut limbs = [[0u64; 4]; 5];
+            for (lane, e) in exponents.into_iter().enumerate() {
+                // Partly reduced, as `mul` leaves it: limbs below 2^26 + 2^10.
+                for (limb, value) in limbs.iter_mut().zip(to_radix26(&powers[e - 1])) {
+                    limb[lane] = value;
+                }
+            }
+            limbs
+        };
+        let (low, high) = (split([4, 3, 2, 1]), split([8, 7, 6, 5]));
+        powers.zeroize();
+        Powers { low, high }
+    }
+}
+
+impl Drop for Powers {
+    fn drop(&mut self) {
+        self.low.zeroize();
+        self.high.zeroize();
+    }
+}
+
+/// Poly1305 over whole groups of four blocks (`data.len()` a multiple of
+/// 64, each block with its 2^128 bit), updating the portable accumulator
+/// `h`. Panics if the CPU lacks AVX2 (a broken invariant, as above).
+pub(crate) fn poly1305_blocks(h: &mut Limbs, powers: &Powers, data: &[u8]) {
+    assert!(is_available(), "AVX2 backend used on a CPU without AVX2");
+    assert!(data.len().is_multiple_of(POLY_STRIDE), "whole groups of four blocks");
+    if data.is_empty() {
+        return;
+    }
+    let mut lanes = [[0u64; 4]; 5];
+    for (lane, limb) in lanes.iter_mut().zip(to_radix26(h)) {
+        lane[0] = limb;
+    }
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: the assertion above checked that the CPU supports AVX2, the
+    // only feature `x86::poly1305_groups` is compiled for.
+    unsafe {
+        x86::poly1305_groups(&mut lanes, powers, data)
+    };
+    *h = from_radix26_lanes(&lanes);
+    lanes.zeroize();
+}
+
+/// Splits 44-bit limbs (within the stored bounds of `poly1305::Limbs`) into
+/// five 26-bit limbs of the same value. The pieces are added, not ORed, so
+/// that the spare bits of `h1` land in limb 3 without loss: every result is
+/// below `2^26 + 2^10`.
+fn to_radix26(h: &Limbs) -> [u64; 5] {
+    let [h0, h1, h2] = *h;
+    [
+        h0 & MASK26,
+        (h0 >> 26) + ((h1 & 0xff) << 18),
+        (h1 >> 8) & MASK26,
+        (h1 >> 34) + ((h2 & 0xffff) << 10),
+        h2 >> 16,
+    ]
+}
+
+/// Sums the four lanes and carries the result back into 44-bit limbs
+/// within the stored bounds (`h0, h1 < 2^44 + 2^6`, `h2 < 2^42`).
+fn from_radix26_lanes(lanes: &[[u64; 4]; 5]) -> Limbs {
+    // Each lane's limbs are below 2^27 (see `x86::mul`), so sums are below 2^29.
+    let mut t = lanes.map(|limb| limb.iter().sum::<u64>());
+    for i in 0..4 {
+        t[i + 1] += t[i] >> 26;
+        t[i] &= MASK26;
+    }
+    // 2^130 = 5 (mod p): what is above limb 4's 26 bits comes back times 5.
+    t[0] += (t[4] >> 26) * 5;
+    t[4] &= MASK26;
+    t[1] += t[0] >> 26;
+    t[0] &= MASK26;
+    // Now t0, t2, t3, t4 < 2^26 and t1 <= 2^26: regroup 26 + 18 | 8 + 26 + 10 | 16 + 26 bits.
+    let low = t[0] + (t[1] << 26);
+    let mid = (low >> 44) + (t[2] << 8) + (t[3] << 34);
+    let high = (mid >> 44) + (t[4] << 16);
+    // `high` may hold a carry at 2^42: fold it back once more.
+    let h = poly1305::carry([low & ((1 << 44) - 1), mid & ((1 << 44) - 1), high]);
+    debug_assert!(h[1] < (1 << 44) + (1 << 6));
+    h
+}
+
+#[cfg(target_arch = "x86_64")]
+mod x86 {
+    use std::arch::x86_64::{
+        __m256i, _mm256_add_epi32, _mm256_add_epi64, _mm256_and_si256, _mm256_loadu_si256, _mm256_mul_epu32,
+        _mm256_or_si256, _mm256_permute2x128_si256, _mm256_permute4x64_epi64, _mm256_set1_epi32,
+        _mm256_set1_epi64x, _mm256_setr_epi8, _mm256_setr_epi32, _mm256_shuffle_epi8, _mm256_slli_epi32,
+        _mm256_slli_epi64, _mm256_srli_epi32, _mm256_srli_epi64, _mm256_storeu_si256, _mm256_unpackhi_epi32,
+        _mm256_unpackhi_epi64, _mm256_unpacklo_epi32, _mm256_unpacklo_epi64, _mm256_xor_si256,
+    };
+
+    use zeroize::Zeroize;
+
+    /// Eight ChaCha20 blocks: 512 bytes.
+    const STRIDE: usize = 8 * 64;
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn xor_keystream(state: &[u32; 16], data: &mut [u8]) {
+        let mut counter = state[12];
+        let mut chunks = data.chunks_exact_mut(STRIDE);
+        for chunk in &mut chunks {
+            xor_blocks(&eight_blocks(state, counter), chunk);
+            counter = counter.wrapping_add(8);
+        }
+        // The tail. One block or less: the portable code, which computes
+        // only that block. More: eight blocks into a buffer, of which only
+        // the first `tail.len()` bytes are used (the caller made sure the
+        // counter does not pass 2^32 - 1 in those; the blocks after may
+        // wrap, unused).
+        let tail = chunks.into_remainder();
+        if !tail.is_empty() && tail.len() <= 64 {
+            let mut state = *state;
+            state[12] = counter;
+            crate::chacha20::xor_keystream_portable(&state, tail);
+            state.zeroize();
+        } else if !tail.is_empty() {
+            let mut buffer = [0u8; STRIDE];
+            buffer[..tail.len()].copy_from_slice(tail);
+            xor_blocks(&eight_blocks(state, counter), &mut buffer);
+            tail.copy_from_slice(&buffer[..tail.len()]);
+            buffer.zeroize();
+        }
+    }
+
+    /// RFC 8439 §2.3 on eight states at once: lane `j` of register `i` is
+    /// word `i` of the block with counter `counter + j`.
+    #[target_feature(enable = "avx2")]
+    fn eight_blocks(state: &[u32; 16], counter: u32) -> [__m256i; 16] {
+        let mut initial = [_mm256_set1_epi32(0); 16];
+        for (v, &word) in initial.iter_mut().zip(state) {
+            *v = _mm256_set1_epi32(word as i32);
+        }
+        let lane_offsets = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        initial[12] = _mm256_add_epi32(_mm256_set1_epi32(counter as i32), lane_offsets);
+        // Byte shuffles that rotate each 32-bit lane left by 16 and by 8.
+        // Hidden from the optimiser with `black_box`: knowing them, LLVM
+        // merges consecutive rotations and splits the XOR around them, which
+        // costs more shuffles than it saves.
+        let rot16 = core::hint::black_box(_mm256_setr_epi8(
+            2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14,
+            15, 12, 13,
+        ));
+        let rot8 = core::hint::black_box(_mm256_setr_epi8(
+            3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15,
+            12, 13, 14,
+        ));
+        let rot = (rot16, rot8);
+        let mut x = initial;
+        for _ in 0..10 {
+            // §2.3: a column round, then a diagonal round.
+            quarter_round(&mut x, rot, 0, 4, 8, 12);
+            quarter_round(&mut x, rot, 1, 5, 9, 13);
+            quarter_round(&mut x, rot, 2, 6, 10, 14);
+            quarter_round(&mut x, rot, 3, 7, 11, 15);
+            quarter_round(&mut x, rot, 0, 5, 10, 15);
+            quarter_round(&mut x, rot, 1, 6, 11, 12);
+            quarter_round(&mut x, rot, 2, 7, 8, 13);
+            quarter_round(&mut x, rot, 3, 4, 9, 14);
+        }
+        for (v, i) in x.iter_mut().zip(initial) {
+            *v = _mm256_add_epi32(*v, i);
+        }
+        x
+    }
+
+    /// §2.1 on eight lanes. (Written one quarter round after another: with
+    /// sixteen registers for sixteen state words, interleaving four quarter
+    /// rounds by hand made the compiler spill and ran at half the speed; the
+    /// CPU overlaps independent quarter rounds by itself.)
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn quarter_round(
+        x: &mut [__m256i; 16],
+        (rot16, rot8): (__m256i, __m256i),
+        a: usize,
+        b: usize,
+        c: usize,
+        d: usize,
+    ) {
+        x[a] = _mm256_add_epi32(x[a], x[b]);
+        x[d] = _mm256_shuffle_epi8(_mm256_xor_si256(x[d], x[a]), rot16);
+        x[c] = _mm256_add_epi32(x[c], x[d]);
+        let t = _mm256_xor_si256(x[b], x[c]);
+        x[b] = _mm256_or_si256(_mm256_slli_epi32::<12>(t), _mm256_srli_epi32::<20>(t));
+        x[a] = _mm256_add_epi32(x[a], x[b]);
+        x[d] = _mm256_shuffle_epi8(_mm256_xor_si256(x[d], x[a]), rot8);
+        x[c] = _mm256_add_epi32(x[c], x[d]);
+        let t = _mm256_xor_si256(x[b], x[c]);
+        x[b] = _mm256_or_si256(_mm256_slli_epi32::<7>(t), _mm256_srli_epi32::<25>(t));
+    }
+
+    /// XORs eight blocks of keystream, held word-sliced, into 512 bytes.
+    #[target_feature(enable = "avx2")]
+    fn xor_blocks(x: &[__m256i; 16], data: &mut [u8]) {
+        debug_assert_eq!(data.len(), STRIDE);
+        for half in 0..2 {
+            let words: &[__m256i; 8] = x[half * 8..half * 8 + 8].try_into().expect("eight words");
+            for (block, row) in transpose(words).into_iter().enumerate() {
+                let at = block * 64 + half * 32;
+                let bytes = &mut data[at..at + 32];
+                store(bytes, _mm256_xor_si256(load(bytes), row));
+            }
+        }
+    }
+
+    /// Eight registers of eight lanes, transposed: out `b` holds lane `b` of
+    /// each input in order, that is eight consecutive words of block `b`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn transpose(v: &[__m256i; 8]) -> [__m256i; 8] {
+        // Interleave 32-bit words, then 64-bit pairs: each 128-bit half now
+        // holds four words of one block (blocks b and b + 4 share a register).
+        let t0 = _mm256_unpacklo_epi32(v[0], v[1]);
+        let t1 = _mm256_unpackhi_epi32(v[0], v[1]);
+        let t2 = _mm256_unpacklo_epi32(v[2], v[3]);
+        let t3 = _mm256_unpackhi_epi32(v[2], v[3]);
+        let t4 = _mm256_unpacklo_epi32(v[4], v[5]);
+        let t5 = _mm256_unpackhi_epi32(v[4], v[5]);
+        let t6 = _mm256_unpacklo_epi32(v[6], v[7]);
+        let t7 = _mm256_unpackhi_epi32(v[6], v[7]);
+        let u = [
+            _mm256_unpacklo_epi64(t0, t2), // words 0-3 of blocks 0 | 4
+            _mm256_unpackhi_epi64(t0, t2), // blocks 1 | 5
+            _mm256_unpacklo_epi64(t1, t3), // blocks 2 | 6
+            _mm256_unpackhi_epi64(t1, t3), // blocks 3 | 7
+            _mm256_unpacklo_epi64(t4, t6), // words 4-7 of blocks 0 | 4
+            _mm256_unpackhi_epi64(t4, t6),
+            _mm256_unpacklo_epi64(t5, t7),
+            _mm256_unpackhi_epi64(t5, t7),
+        ];
+        // Join the halves: low halves give blocks 0-3, high halves 4-7.
+        [
+            _mm256_permute2x128_si256::<0x20>(u[0], u[4]),
+            _mm256_permute2x128_si256::<0x20>(u[1], u[5]),
+            _mm256_permute2x128_si256::<0x20>(u[2], u[6]),
+            _mm256_permute2x128_si256::<0x20>(u[3], u[7]),
+            _mm256_permute2x128_si256::<0x31>(u[0], u[4]),
+            _mm256_permute2x128_si256::<0x31>(u[1], u[5]),
+            _mm256_permute2x128_si256::<0x31>(u[2], u[6]),
+            _mm256_permute2x128_si256::<0x31>(u[3], u[7]),
+        ]
+    }
+
+    /// Four-way Poly1305 over `data` (whole groups of four blocks). `lanes`
+    /// holds the four accumulators in 26-bit limbs (`lanes[limb][lane]`).
+    ///
+    /// Groups go two at a time: `h = (h + m_a) * r^8 + m_b * r^4`, two
+    /// independent products and one carry chain per 128 bytes, so the chain
+    /// from one step to the next (the multiply and the carries) is paid half
+    /// as often. The last pair multiplies by `r^8..r^5` and `r^4..r`, so
+    /// that each block ends with the power of `r` the sequential rule gives
+    /// it; an odd group goes first, alone, times `r^4` (or `r^4..r` if it is
+    /// the only one).
+    #[target_feature(enable = "avx2")]
+    pub(super) fn poly1305_groups(lanes: &mut [[u64; 4]; 5], powers: &super::Powers, data: &[u8]) {
+        let mut h = lanes.map(|limb| load_u64x4(&limb));
+        let r4 = powers.low.map(|limb| _mm256_set1_epi64x(limb[0] as i64));
+        let r8 = powers.high.map(|limb| _mm256_set1_epi64x(limb[0] as i64));
+        let low = powers.low.map(|limb| load_u64x4(&limb));
+        let high = powers.high.map(|limb| load_u64x4(&limb));
+        let groups = data.len() / 64;
+        let mut chunks = data.chunks_exact(64);
+        if groups % 2 == 1
+            && let Some(group) = chunks.next()
+        {
+            h = carry(&products(&add5(&h, &message_limbs(group)), if groups == 1 { &low } else { &r4 }));
+        }
+        let pairs = groups / 2;
+        for pair in 0..pairs {
+            let (Some(a), Some(b)) = (chunks.next(), chunks.next()) else { break };
+            let (pa, pb) = if pair + 1 == pairs { (&high, &low) } else { (&r8, &r4) };
+            let first = products(&add5(&h, &message_limbs(a)), pa);
+            h = carry(&add5(&first, &products(&message_limbs(b), pb)));
+        }
+        for (limb, v) in lanes.iter_mut().zip(h) {
+            store_u64x4(limb, v);
+        }
+    }
+
+    /// Limb by limb sums of two numbers in 26-bit limbs, no carry.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn add5(a: &[__m256i; 5], b: &[__m256i; 5]) -> [__m256i; 5] {
+        [
+            _mm256_add_epi64(a[0], b[0]),
+            _mm256_add_epi64(a[1], b[1]),
+            _mm256_add_epi64(a[2], b[2]),
+            _mm256_add_epi64(a[3], b[3]),
+            _mm256_add_epi64(a[4], b[4]),
+        ]
+    }
+
+    /// Four message blocks, block `j` into lane `j`, as 26-bit limbs with
+    /// the 2^128 bit set (at 2^24 of limb 4).
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn message_limbs(group: &[u8]) -> [__m256i; 5] {
+        let (a, b) = (load(&group[..32]), load(&group[32..]));
+        // a = [lo0, hi0, lo1, hi1], b = [lo2, hi2, lo3, hi3] (64-bit lanes).
+        // Unpacking gives [lo0, lo2, lo1, lo3]; 0b11_01_10_00 puts lanes in order.
+        let lo = _mm256_permute4x64_epi64::<0b11_01_10_00>(_mm256_unpacklo_epi64(a, b));
+        let hi = _mm256_permute4x64_epi64::<0b11_01_10_00>(_mm256_unpackhi_epi64(a, b));
+        let mask = _mm256_set1_epi64x(super::MASK26 as i64);
+        [
+            _mm256_and_si256(lo, mask),
+            _mm256_and_si256(_mm256_srli_epi64::<26>(lo), mask),
+            _mm256_and_si256(_mm256_or_si256(_mm256_srli_epi64::<52>(lo), _mm256_slli_epi64::<12>(hi)), mask),
+            _mm256_and_si256(_mm256_srli_epi64::<14>(hi), mask),
+            _mm256_or_si256(_mm256_srli_epi64::<40>(hi), _mm256_set1_epi64x(1 << 24)),
+        ]
+    }
+
+    /// `h * r` lane by lane, as five unreduced 64-bit limb sums.
+    ///
+    /// Bounds: `h` limbs below 2^27 + 2^10 (an accumulator below 2^26 + 2^10
+    /// plus a message limb below 2^26), `r` limbs (powers, partly reduced)
+    /// below 2^26 + 2^10, so `5 * r` below 2^28.33; each product is below
+    /// 2^55.4 and each sum of five below 2^57.7. Two such sums added (the paired step) stay below 2^58.7, well
+    /// within the 64-bit lanes. `vpmuludq` reads only the low 32 bits of each
+    /// lane, which every limb fits.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn products(h: &[__m256i; 5], r: &[__m256i; 5]) -> [__m256i; 5] {
+        // 2^130 = 5 (mod p): limb products at 2^130 and above fold back times 5.
+        let s = [r[0], times5(r[1]), times5(r[2]), times5(r[3]), times5(r[4])];
+        let m = |a, b| _mm256_mul_epu32(a, b);
+        let add = |a, b| _mm256_add_epi64(a, b);
+        [
+            add(add(add(m(h[0], r[0]), m(h[1], s[4])), add(m(h[2], s[3]), m(h[3], s[2]))), m(h[4], s[1])),
+            add(add(add(m(h[0], r[1]), m(h[1], r[0])), add(m(h[2], s[4]), m(h[3], s[3]))), m(h[4], s[2])),
+            add(add(add(m(h[0], r[2]), m(h[1], r[1])), add(m(h[2], r[0]), m(h[3], s[4]))), m(h[4], s[3])),
+            add(add(add(m(h[0], r[3]), m(h[1], r[2])), add(m(h[2], r[1]), m(h[3], r[0]))), m(h[4], s[4])),
+            add(add(add(m(h[0], r[4]), m(h[1], r[3])), add(m(h[2], r[2]), m(h[3], r[1]))), m(h[4], r[0])),
+        ]
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn times5(v: __m256i) -> __m256i {
+        _mm256_add_epi64(v, _mm256_slli_epi64::<2>(v))
+    }
+
+    /// Carries limb sums below 2^59 back to 26-bit limbs, partly reduced:
+    /// limbs 0, 2, 3 end below 2^26, limb 1 below 2^26 + 2^10 and limb 4
+    /// below 2^26 + 2^7.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn carry(d: &[__m256i; 5]) -> [__m256i; 5] {
+        let mask = _mm256_set1_epi64x(super::MASK26 as i64);
+        let high = |v: __m256i| _mm256_srli_epi64::<26>(v);
+        let low = |v: __m256i| _mm256_and_si256(v, mask);
+        let add = |a, b| _mm256_add_epi64(a, b);
+        // Two interleaved chains: 0 -> 1 -> 2 -> 3 -> 4 and 3 -> 4 -> 0 -> 1,
+        // the carry out of limb 4 (at 2^130) coming back into limb 0 times 5.
+        let d1 = add(d[1], high(d[0]));
+        let d4 = add(d[4], high(d[3]));
+        let (d0, d3) = (low(d[0]), low(d[3]));
+        let d2 = add(d[2], high(d1));
+        let d0 = add(d0, times5(high(d4)));
+        let (d1, d4) = (low(d1), low(d4));
+        let d3 = add(d3, high(d2));
+        let d1 = add(d1, high(d0));
+        let (d2, d0) = (low(d2), low(d0));
+        let d4 = add(d4, high(d3));
+        let d3 = low(d3);
+        [d0, d1, d2, d3, d4]
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn load(bytes: &[u8]) -> __m256i {
+        assert!(bytes.len() >= 32);
+        // SAFETY: the slice holds at least 32 bytes; `loadu` has no alignment requirement.
+        unsafe { _mm256_loadu_si256(bytes.as_ptr().cast()) }
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn store(bytes: &mut [u8], v: __m256i) {
+        assert!(bytes.len() >= 32);
+        // SAFETY: the slice holds at least 32 bytes; `storeu` has no alignment requirement.
+        unsafe { _mm256_storeu_si256(bytes.as_mut_ptr().cast(), v) }
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn load_u64x4(words: &[u64; 4]) -> __m256i {
+        // SAFETY: four u64 are 32 bytes; `loadu` has no alignment requirement.
+        unsafe { _mm256_loadu_si256(words.as_ptr().cast()) }
+    }
+
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn store_u64x4(words: &mut [u64; 4], v: __m256i) {
+        // SAFETY: four u64 are 32 bytes; `storeu` has no alignment requirement.
+        unsafe { _mm256_storeu_si256(words.as_mut_ptr().cast(), v) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every number of groups, odd and even (1 is only reachable here: the
+    /// Poly1305 front end sends at least 256 bytes), against the portable code.
+    #[test]
+    fn poly1305_groups_agree_with_portable() {
+        if !is_available() {
+            return;
+        }
+        let key: [u8; 32] = core::array::from_fn(|i| (i * 37 + 11) as u8 | 0x80);
+        let poly = crate::poly1305::Poly1305::from_key(&key, crate::Backend::Portable);
+        let r = poly.clamped_r();
+        let data: Vec<u8> = (0..64 * 9).map(|i| (i * 151 + 3) as u8).collect();
+        for groups in 1..=9 {
+            let start: Limbs = [0x0abc_def0_1234, 0x0fff_ffff_ffff, 0x03ff_ffff_fff0];
+            let mut expected = start;
+            poly1305::blocks(&mut expected, &r, &data[..64 * groups], 1 << 40);
+            let mut got = start;
+            poly1305_blocks(&mut got, &Powers::new(&r), &data[..64 * groups]);
+            assert_eq!(
+                poly1305::reduce_fully_limbs(&got),
+                poly1305::reduce_fully_limbs(&expected),
+                "{groups} groups"
+            );
+        }
+    }
+}
