@@ -63,7 +63,7 @@ struct RunArgs {
 /// Arguments of `padlock lab ct-check`.
 #[derive(clap::Args)]
 struct CtCheckArgs {
-    /// What to measure: mac-compare, gcm-tag, rsa-decrypt or x25519.
+    /// What to measure: mac-compare, gcm-tag, rsa-decrypt, x25519, or leaky-compare (a control that leaks).
     target: String,
     /// How long to measure, in seconds.
     #[arg(long, default_value_t = 10)]
@@ -359,6 +359,94 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 fn ct_check(args: &CtCheckArgs) -> Result<ExitCode, Failed> {
-    let _ = args;
-    Err(Failed::new("lab ct-check: not yet"))
+    use padlock_labs::{dudect, timing};
+    if args.seconds == 0 || args.seconds > 600 {
+        return Err(Failed::new("lab ct-check: --seconds must be between 1 and 600"));
+    }
+    let color = style(args.json) == narrate::Style::Color;
+    let out = |text: String| {
+        let _ = writeln!(std::io::stdout().lock(), "{text}");
+    };
+    let mut live = false;
+    let mut progress = |taken: u64, t: f64, elapsed: std::time::Duration| {
+        if args.json {
+            return;
+        }
+        let text = format!(
+            "  measurements: {:>11}  |t| = {t:6.1}  after {:.1} s",
+            padlock_labs::report::thousands(taken),
+            elapsed.as_secs_f64()
+        );
+        let mut stdout = std::io::stdout().lock();
+        if color {
+            let _ = write!(stdout, "\r\x1b[2K{}", paint(true, Tone::Dim, &text));
+            let _ = stdout.flush();
+            live = true;
+        }
+    };
+    if !args.json {
+        let what = timing::CT_TARGETS.iter().find(|(n, _)| *n == args.target).map(|(_, w)| *w);
+        if let Some(what) = what {
+            out(paint(color, Tone::Heading, &format!("padlock lab ct-check {}", args.target)));
+            out(format!("  {what}"));
+            out(format!(
+                "  Welch's t-test between the two classes, dudect-style, for up to {} s",
+                args.seconds
+            ));
+        }
+    }
+    let found =
+        timing::ct_check(&args.target, std::time::Duration::from_secs(args.seconds), 2, &mut progress)
+            .map_err(|e| Failed::new(format_args!("lab ct-check: {e}")))?;
+    let evidence = found.measurement.evidence();
+    let crop = if evidence.test == 0 {
+        "all measurements".to_string()
+    } else {
+        format!("the measurements below crop {} of 20", evidence.test)
+    };
+    if args.json {
+        let line = narrate::object(&[
+            ("event", Json::Str("ct-check".into())),
+            ("target", Json::Str(args.target.clone())),
+            ("measurements", Json::Num(found.measurement.taken)),
+            ("milliseconds", Json::Num(found.elapsed.as_millis() as u64)),
+            ("max_t", Json::Str(format!("{:.2}", evidence.max_t))),
+            ("test", Json::Str(crop)),
+            ("mean_ns_class0", Json::Str(format!("{:.1}", evidence.means_ns[0]))),
+            ("mean_ns_class1", Json::Str(format!("{:.1}", evidence.means_ns[1]))),
+            ("standard_error_ns", Json::Str(format!("{:.3}", evidence.standard_error_ns))),
+        ]);
+        out(line);
+    } else {
+        if live {
+            out(String::new());
+        }
+        out(format!(
+            "  measurements: {} in {:.1} s",
+            padlock_labs::report::thousands(found.measurement.taken),
+            found.elapsed.as_secs_f64()
+        ));
+        out(format!(
+            "  mean per operation: class 0 {:.1} ns, class 1 {:.1} ns ({crop})",
+            evidence.means_ns[0], evidence.means_ns[1]
+        ));
+        out(format!(
+            "  a difference of about {:.1} ns between the classes would have shown as |t| > 4.5",
+            4.5 * evidence.standard_error_ns
+        ));
+        let tone = if evidence.max_t > dudect::THRESHOLD_PROBABLE { Tone::Bad } else { Tone::Good };
+        out(format!(
+            "  largest |t|: {} — {}",
+            paint(color, tone, &format!("{:.1}", evidence.max_t)),
+            timing::verdict_words(evidence.max_t)
+        ));
+        let caveat = "A |t| below 4.5 means this measurement, on this machine, with these two classes of input, saw \
+                      no difference; it is not a proof of constant time. Above 10, look for a branch or a memory \
+                      access that depends on the data (or for noise: run it again; a real leak shows every time).";
+        for line in wrap(caveat, 98) {
+            out(format!("  {line}"));
+        }
+    }
+    // The exit status says whether a leak was seen, for scripts.
+    Ok(if evidence.max_t > dudect::THRESHOLD_LEAK { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }

@@ -27,6 +27,7 @@ pub mod bleichenbacher;
 mod common;
 pub mod crt_fault;
 pub mod downgrade;
+pub mod dudect;
 pub mod exercises;
 pub mod gcm_nonce;
 pub mod gf128;
@@ -36,6 +37,7 @@ pub mod nat;
 pub(crate) mod net;
 pub mod padding_oracle;
 pub mod report;
+pub mod timing;
 
 use std::time::Instant;
 
@@ -146,6 +148,13 @@ pub const LABS: &[Lab] = &[
         switch: "IgnoreDowngradeSentinel",
         chapter: "downgrade.md",
         run: downgrade::run,
+    },
+    Lab {
+        name: "timing",
+        title: "A timing leak, measured: an early-exit MAC comparison against the constant-time one (dudect)",
+        switch: "EarlyExitCompare",
+        chapter: "timing.md",
+        run: timing::run,
     },
     Lab {
         name: "invalid-share",

@@ -5,7 +5,7 @@
 //! yours: `cargo test -p padlock-labs --test exercises -- --ignored`).
 
 use padlock_labs::exercises::{
-    Verdict, bleichenbacher, crt_fault, downgrade, gcm_nonce, hostname, invalid_share, padding_oracle,
+    Verdict, bleichenbacher, crt_fault, downgrade, gcm_nonce, hostname, invalid_share, padding_oracle, timing,
 };
 
 fn stub_falls(verdict: Verdict) {
@@ -88,4 +88,14 @@ fn invalid_share_stub_falls() {
 #[test]
 fn invalid_share_reference_resists() {
     reference_resists(invalid_share::check(invalid_share::reference));
+}
+
+#[test]
+fn timing_stub_falls() {
+    stub_falls(timing::check(timing::exercise));
+}
+
+#[test]
+fn timing_reference_resists() {
+    reference_resists(timing::check(timing::reference));
 }

@@ -8,7 +8,7 @@
 //! ```
 
 use padlock_labs::exercises::{
-    Verdict, bleichenbacher, crt_fault, downgrade, gcm_nonce, hostname, invalid_share, padding_oracle,
+    Verdict, bleichenbacher, crt_fault, downgrade, gcm_nonce, hostname, invalid_share, padding_oracle, timing,
 };
 
 fn assert_resists(verdict: Verdict) {
@@ -59,4 +59,10 @@ fn downgrade() {
 #[ignore = "fails until you fix crates/labs/src/exercises/invalid_share.rs"]
 fn invalid_share() {
     assert_resists(invalid_share::check(invalid_share::exercise));
+}
+
+#[test]
+#[ignore = "fails until you fix crates/labs/src/exercises/timing.rs"]
+fn timing() {
+    assert_resists(timing::check(timing::exercise));
 }

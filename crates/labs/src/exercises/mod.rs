@@ -24,6 +24,7 @@ pub mod gcm_nonce;
 pub mod hostname;
 pub mod invalid_share;
 pub mod padding_oracle;
+pub mod timing;
 
 /// What a check found.
 #[derive(Clone, Debug, PartialEq, Eq)]
