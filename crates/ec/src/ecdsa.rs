@@ -31,6 +31,7 @@ use zeroize::Zeroize;
 use crate::Error;
 use crate::curve::{CurveParams, FieldElement, Scalar};
 use crate::key::{PrivateKey, PublicKey};
+use crate::lab::Switch;
 use crate::mul::{mul_base, mul_double_base_vartime};
 use crate::point::AffinePoint;
 use crate::rfc6979::NonceGenerator;
@@ -192,7 +193,12 @@ impl<C: CurveParams<N>, const N: usize> PrivateKey<C, N> {
     /// Signs a message whose hash `digest` (made with `H`) the caller
     /// computed: TLS signs a transcript hash this way.
     pub fn sign_prehashed<H: Hash>(&self, digest: &[u8]) -> Signature<C, N> {
-        self.sign_with_generator(digest, NonceGenerator::<H>::new::<C, N>(self.scalar(), digest, &[]))
+        // RFC 6979 §3.2 step d: k comes from the key *and* the message hash.
+        // LAB SWITCH: RepeatNonce — the message is left out: one k for every message.
+        let zeros = [0u8; 64];
+        let repeated = self.lab_switches().is_on(Switch::RepeatNonce);
+        let nonce_input = if repeated { &zeros[..digest.len().min(64)] } else { digest };
+        self.sign_with_generator(digest, NonceGenerator::<H>::new::<C, N>(self.scalar(), nonce_input, &[]))
     }
 
     /// Signs with a hedged nonce (RFC 6979 §3.6): the deterministic

@@ -48,6 +48,16 @@ impl EcPrivateKey {
         })
     }
 
+    /// Makes this key obey the labs' `switches` ([`crate::lab`]): for the
+    /// labs only, with the feature `lab-switches`.
+    #[cfg(feature = "lab-switches")]
+    pub fn set_lab_switches(&mut self, switches: crate::lab::Switches) {
+        match self {
+            EcPrivateKey::P256(key) => key.set_lab_switches(switches),
+            EcPrivateKey::P384(key) => key.set_lab_switches(switches),
+        }
+    }
+
     /// d as L big-endian bytes, wiped on drop.
     pub fn to_bytes(&self) -> Zeroizing<Vec<u8>> {
         match self {

@@ -13,6 +13,7 @@ use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::Error;
 use crate::curve::{Curve, CurveParams, Scalar};
+use crate::lab::Switches;
 use crate::mul::mul_base;
 use crate::point::AffinePoint;
 
@@ -24,6 +25,8 @@ use crate::point::AffinePoint;
 pub struct PrivateKey<C: CurveParams<N>, const N: usize> {
     d: Scalar<C, N>,
     public: PublicKey<C, N>,
+    /// The labs' switches ([`crate::lab`]): none, except in a lab.
+    switches: Switches,
 }
 
 impl<C: CurveParams<N>, const N: usize> PrivateKey<C, N> {
@@ -54,7 +57,7 @@ impl<C: CurveParams<N>, const N: usize> PrivateKey<C, N> {
         let q = mul_base::<C, N>(&d);
         // d is in [1, n-1] and G has order n, so d·G is never the identity.
         let point = Option::from(q.to_affine()).expect("d·G is not the identity for d in [1, n-1]");
-        PrivateKey { d, public: PublicKey { point } }
+        PrivateKey { d, public: PublicKey { point }, switches: Switches::NONE }
     }
 
     /// d as L big-endian bytes, in a buffer wiped on drop.
@@ -77,6 +80,19 @@ impl<C: CurveParams<N>, const N: usize> PrivateKey<C, N> {
     /// The secret scalar d.
     pub(crate) fn scalar(&self) -> &Scalar<C, N> {
         &self.d
+    }
+
+    /// The labs' switches this key obeys: [`Switches::NONE`] for every key
+    /// but a lab's.
+    pub fn lab_switches(&self) -> Switches {
+        self.switches
+    }
+
+    /// Makes this key obey the labs' `switches` ([`crate::lab`]): for the
+    /// labs only, with the feature `lab-switches`.
+    #[cfg(feature = "lab-switches")]
+    pub fn set_lab_switches(&mut self, switches: Switches) {
+        self.switches = switches;
     }
 }
 

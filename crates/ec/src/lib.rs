@@ -31,6 +31,8 @@
 //!   DER or PEM ([`read_key`], [`write_key`]).
 //! - [`hazmat`]: signing with a caller-chosen nonce, for test vectors and
 //!   for demonstrating why that is dangerous.
+//! - [`lab`]: the labs' switch that makes signing repeat its nonce (off in
+//!   every normal build; see the module).
 //!
 //! # Constant time
 //!
@@ -69,6 +71,7 @@ pub mod field;
 pub mod hazmat;
 mod key;
 mod keyfile;
+pub mod lab;
 pub mod mul;
 pub mod p256;
 pub mod p384;

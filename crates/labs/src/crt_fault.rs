@@ -181,7 +181,7 @@ pub(crate) fn run(params: &Params, report: &mut Report<'_>) -> Result<Outcome, S
 
 /// The signed content (client random, server random, params) and the
 /// signature of the ServerKeyExchange the client received.
-fn signed_key_exchange(events: &[(Side, Event)]) -> Option<(Vec<u8>, Vec<u8>)> {
+pub(crate) fn signed_key_exchange(events: &[(Side, Event)]) -> Option<(Vec<u8>, Vec<u8>)> {
     let message = |typ: HandshakeType, sent: bool| {
         events.iter().find_map(|(_, e)| match e {
             Event::Handshake { sent: s, typ: t, bytes, .. } if *t == typ && *s == sent => {

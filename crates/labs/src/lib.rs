@@ -28,6 +28,7 @@ mod common;
 pub mod crt_fault;
 pub mod downgrade;
 pub mod dudect;
+pub mod ecdsa_nonce;
 pub mod exercises;
 pub mod gcm_nonce;
 pub mod gf128;
@@ -162,6 +163,13 @@ pub const LABS: &[Lab] = &[
         switch: "SkipKeyShareChecks",
         chapter: "invalid-share.md",
         run: invalid_share::run,
+    },
+    Lab {
+        name: "ecdsa-nonce",
+        title: "ECDSA nonce reuse: two signatures with one k give the private key",
+        switch: "RepeatNonce",
+        chapter: "ecdsa-nonce.md",
+        run: ecdsa_nonce::run,
     },
 ];
 

@@ -5,7 +5,8 @@
 //! yours: `cargo test -p padlock-labs --test exercises -- --ignored`).
 
 use padlock_labs::exercises::{
-    Verdict, bleichenbacher, crt_fault, downgrade, gcm_nonce, hostname, invalid_share, padding_oracle, timing,
+    Verdict, bleichenbacher, crt_fault, downgrade, ecdsa_nonce, gcm_nonce, hostname, invalid_share,
+    padding_oracle, timing,
 };
 
 fn stub_falls(verdict: Verdict) {
@@ -98,4 +99,14 @@ fn timing_stub_falls() {
 #[test]
 fn timing_reference_resists() {
     reference_resists(timing::check(timing::reference));
+}
+
+#[test]
+fn ecdsa_nonce_stub_falls() {
+    stub_falls(ecdsa_nonce::check(ecdsa_nonce::exercise));
+}
+
+#[test]
+fn ecdsa_nonce_reference_resists() {
+    reference_resists(ecdsa_nonce::check(ecdsa_nonce::reference));
 }

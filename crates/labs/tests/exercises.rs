@@ -8,7 +8,8 @@
 //! ```
 
 use padlock_labs::exercises::{
-    Verdict, bleichenbacher, crt_fault, downgrade, gcm_nonce, hostname, invalid_share, padding_oracle, timing,
+    Verdict, bleichenbacher, crt_fault, downgrade, ecdsa_nonce, gcm_nonce, hostname, invalid_share,
+    padding_oracle, timing,
 };
 
 fn assert_resists(verdict: Verdict) {
@@ -65,4 +66,10 @@ fn invalid_share() {
 #[ignore = "fails until you fix crates/labs/src/exercises/timing.rs"]
 fn timing() {
     assert_resists(timing::check(timing::exercise));
+}
+
+#[test]
+#[ignore = "fails until you fix crates/labs/src/exercises/ecdsa_nonce.rs"]
+fn ecdsa_nonce() {
+    assert_resists(ecdsa_nonce::check(ecdsa_nonce::exercise));
 }

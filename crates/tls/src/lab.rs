@@ -31,8 +31,11 @@
 //!   their configurations with `new` and never name these types; a test in
 //!   `crates/labs/tests/switches_off.rs` scans every source file of the
 //!   workspace and fails if `turn_on` or the `lab-switches` feature appears
-//!   anywhere but in `crates/labs` and the three lab modules that define
-//!   them (this one, padlock-rsa's and padlock-dh's).
+//!   anywhere but in `crates/labs` and the four lab modules that define
+//!   them (this one, padlock-rsa's, padlock-dh's and padlock-ec's) with the
+//!   key setters beside them; it also checks that new configurations and
+//!   keys have every switch off, that no crate makes the feature a default,
+//!   and that the CLI names the labs in `lab.rs` only.
 //!
 //! Without the feature, turning a switch on does not compile:
 //!

@@ -20,6 +20,7 @@
 pub mod bleichenbacher;
 pub mod crt_fault;
 pub mod downgrade;
+pub mod ecdsa_nonce;
 pub mod gcm_nonce;
 pub mod hostname;
 pub mod invalid_share;
