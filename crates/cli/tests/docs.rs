@@ -16,10 +16,16 @@ fn root() -> PathBuf {
 fn documents() -> Vec<PathBuf> {
     let root = root();
     let mut files = vec![root.join("README.md"), root.join("fuzz/README.md")];
-    for entry in fs::read_dir(root.join("docs")).expect("reading docs/") {
-        let path = entry.expect("a docs/ entry").path();
-        if path.extension().is_some_and(|ext| ext == "md") {
-            files.push(path);
+    // docs/ and its one level of sub-folders (docs/labs/).
+    let mut dirs = vec![root.join("docs")];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).unwrap_or_else(|e| panic!("reading {}: {e}", dir.display())) {
+            let path = entry.expect("a docs/ entry").path();
+            if path.is_dir() && dir == root.join("docs") {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|ext| ext == "md") {
+                files.push(path);
+            }
         }
     }
     files.sort();
@@ -83,7 +89,7 @@ fn the_book_lists_every_chapter() {
     }
     for document in documents() {
         let Ok(name) = document.strip_prefix(&docs) else { continue };
-        let name = name.to_string_lossy();
+        let name = name.to_string_lossy().replace('\\', "/");
         assert!(
             name == "SUMMARY.md" || listed.iter().any(|chapter| *chapter == name),
             "docs/{name} is not in docs/SUMMARY.md, so the book leaves it out"

@@ -23,6 +23,9 @@ fn list_names_every_lab_with_its_switch_and_chapter() {
     for lab in padlock_labs::LABS {
         assert!(stdout.contains(lab.name), "{} missing:\n{stdout}", lab.name);
         assert!(stdout.contains(&format!("docs/labs/{}", lab.chapter)), "{stdout}");
+        let chapter =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/labs").join(lab.chapter);
+        assert!(chapter.is_file(), "lab {} has no chapter {}", lab.name, chapter.display());
     }
 }
 

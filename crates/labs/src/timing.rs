@@ -152,7 +152,7 @@ pub(crate) fn run(params: &Params, report: &mut Report<'_>) -> Result<Outcome, S
             ));
         }
         report.figure("switched: measurements", thousands(m.taken));
-        report.figure("switched: seconds to |t| > 10", format!("{:.2}", elapsed.as_secs_f64()));
+        report.figure("switched: time to |t| > 10", format!("{:.1} ms", elapsed.as_secs_f64() * 1000.0));
         report.figure("switched: largest |t|", format!("{:.1}", evidence.max_t));
         total += m.taken;
     }
