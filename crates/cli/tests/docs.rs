@@ -91,7 +91,7 @@ fn the_book_lists_every_chapter() {
         let Ok(name) = document.strip_prefix(&docs) else { continue };
         let name = name.to_string_lossy().replace('\\', "/");
         assert!(
-            name == "SUMMARY.md" || listed.iter().any(|chapter| *chapter == name),
+            name == "SUMMARY.md" || listed.contains(&name),
             "docs/{name} is not in docs/SUMMARY.md, so the book leaves it out"
         );
     }
