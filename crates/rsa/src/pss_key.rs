@@ -98,18 +98,9 @@ impl RsaPssPublicKey {
     /// made with `used` — which must keep to the key's parameters — and a
     /// salt of exactly `used.salt_len` bytes.
     pub fn verify(&self, message: &[u8], signature: &[u8], used: &PssParams) -> Result<(), Error> {
-        let hash = single_hash(used)?;
+        single_hash(used)?;
         self.permits(used)?;
-        // A salt length beyond usize cannot fit in any signature.
-        let salt_len = usize::try_from(used.salt_len).unwrap_or(usize::MAX);
-        let key = &self.key;
-        match hash {
-            PssHash::Sha1 => key.verify_pss_with_salt_len::<Sha1>(message, signature, salt_len),
-            PssHash::Sha224 => key.verify_pss_with_salt_len::<Sha224>(message, signature, salt_len),
-            PssHash::Sha256 => key.verify_pss_with_salt_len::<Sha256>(message, signature, salt_len),
-            PssHash::Sha384 => key.verify_pss_with_salt_len::<Sha384>(message, signature, salt_len),
-            PssHash::Sha512 => key.verify_pss_with_salt_len::<Sha512>(message, signature, salt_len),
-        }
+        self.key.verify_pss_with_params(message, signature, used)
     }
 }
 
@@ -142,19 +133,9 @@ impl RsaPssPrivateKey {
         used: &PssParams,
         rng: &mut R,
     ) -> Result<Vec<u8>, Error> {
-        let hash = single_hash(used)?;
+        single_hash(used)?;
         self.public.permits(used)?;
-        let salt_len = usize::try_from(used.salt_len).map_err(|_| Error::MessageTooLong)?;
-        let key = &self.key;
-        match hash {
-            PssHash::Sha1 => Err(Error::UnsupportedPss(
-                "SHA-1 is not used for new signatures (NIST SP 800-131A Rev. 2 §9)",
-            )),
-            PssHash::Sha224 => key.sign_pss_with_salt_len::<Sha224, R>(message, salt_len, rng),
-            PssHash::Sha256 => key.sign_pss_with_salt_len::<Sha256, R>(message, salt_len, rng),
-            PssHash::Sha384 => key.sign_pss_with_salt_len::<Sha384, R>(message, salt_len, rng),
-            PssHash::Sha512 => key.sign_pss_with_salt_len::<Sha512, R>(message, salt_len, rng),
-        }
+        self.key.sign_pss_with_params(message, used, rng)
     }
 
     /// The PKCS #8 DER of the key: an id-RSASSA-PSS `PrivateKeyInfo` with
@@ -180,6 +161,52 @@ impl RsaPssPublicKey {
     /// The SubjectPublicKeyInfo as PEM, labelled `PUBLIC KEY`.
     pub fn to_spki_pem(&self) -> String {
         padlock_der::pem::encode("PUBLIC KEY", &self.to_spki_der())
+    }
+}
+
+impl RsaPublicKey {
+    /// RSASSA-PSS-VERIFY (RFC 8017 §8.1.2) with the hash, MGF1 hash and
+    /// exact salt length of `used`, chosen at run time (as an X.509
+    /// signatureAlgorithm names them). The two hashes must be the same.
+    pub fn verify_pss_with_params(
+        &self,
+        message: &[u8],
+        signature: &[u8],
+        used: &PssParams,
+    ) -> Result<(), Error> {
+        // A salt length beyond usize cannot fit in any signature.
+        let salt_len = usize::try_from(used.salt_len).unwrap_or(usize::MAX);
+        match single_hash(used)? {
+            PssHash::Sha1 => self.verify_pss_with_salt_len::<Sha1>(message, signature, salt_len),
+            PssHash::Sha224 => self.verify_pss_with_salt_len::<Sha224>(message, signature, salt_len),
+            PssHash::Sha256 => self.verify_pss_with_salt_len::<Sha256>(message, signature, salt_len),
+            PssHash::Sha384 => self.verify_pss_with_salt_len::<Sha384>(message, signature, salt_len),
+            PssHash::Sha512 => self.verify_pss_with_salt_len::<Sha512>(message, signature, salt_len),
+        }
+    }
+}
+
+impl RsaPrivateKey {
+    /// RSASSA-PSS-SIGN (RFC 8017 §8.1.1) with the hash, MGF1 hash and salt
+    /// length of `used`, chosen at run time. The two hashes must be the
+    /// same, and not SHA-1: NIST SP 800-131A Rev. 2 §9 disallows it for
+    /// making signatures.
+    pub fn sign_pss_with_params<R: CryptoRng + ?Sized>(
+        &self,
+        message: &[u8],
+        used: &PssParams,
+        rng: &mut R,
+    ) -> Result<Vec<u8>, Error> {
+        let salt_len = usize::try_from(used.salt_len).map_err(|_| Error::MessageTooLong)?;
+        match single_hash(used)? {
+            PssHash::Sha1 => Err(Error::UnsupportedPss(
+                "SHA-1 is not used for new signatures (NIST SP 800-131A Rev. 2 §9)",
+            )),
+            PssHash::Sha224 => self.sign_pss_with_salt_len::<Sha224, R>(message, salt_len, rng),
+            PssHash::Sha256 => self.sign_pss_with_salt_len::<Sha256, R>(message, salt_len, rng),
+            PssHash::Sha384 => self.sign_pss_with_salt_len::<Sha384, R>(message, salt_len, rng),
+            PssHash::Sha512 => self.sign_pss_with_salt_len::<Sha512, R>(message, salt_len, rng),
+        }
     }
 }
 
