@@ -58,7 +58,10 @@ fn full_handshakes_against_padlock_server() {
     // leaves at most one handshake per connection without its request.
     assert!(requests <= handshakes && requests >= handshakes - 3.0, "{summary:?}");
     assert_eq!(summary.get("errors").number("total"), 0.0, "{}", describe(&output));
-    assert_eq!(summary.get("negotiated"), &Json::Str("TLS 1.3, TLS_AES_128_GCM_SHA256, x25519".into()));
+    assert_eq!(
+        summary.get("negotiated"),
+        &Json::Str("TLS 1.3, TLS_AES_128_GCM_SHA256, X25519MLKEM768".into())
+    );
     assert_eq!(summary.get("latency_ms").get("request").number("count"), requests);
     // The progress line, once a second on standard error.
     let stderr = String::from_utf8_lossy(&output.stderr);

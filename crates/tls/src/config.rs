@@ -24,7 +24,7 @@ pub struct ClientConfig {
     pub cipher_suites: Vec<CipherSuite>,
     /// Groups in order of preference (supported_groups).
     pub groups: Vec<NamedGroup>,
-    /// The groups we send a TLS 1.3 key share for at first (default: the first group).
+    /// The groups we send a TLS 1.3 key share for at first.
     pub key_share_groups: Vec<NamedGroup>,
     /// Signature schemes we accept.
     pub signature_schemes: Vec<SignatureScheme>,
@@ -39,9 +39,10 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// Defaults: TLS 1.3 then 1.2, every suite, x25519 then ffdhe2048 and
-    /// ffdhe3072, every signature scheme, checking certificates against
-    /// `trust_anchors`.
+    /// Defaults: TLS 1.3 then 1.2, every suite, every group (the
+    /// X25519MLKEM768 hybrid first, with key shares for it and for x25519,
+    /// as browsers send), every signature scheme, checking certificates
+    /// against `trust_anchors`.
     pub fn new(server_name: &str, trust_anchors: Vec<Certificate>) -> ClientConfig {
         ClientConfig {
             trust_anchors,
@@ -50,7 +51,9 @@ impl ClientConfig {
             versions: vec![ProtocolVersion::Tls13, ProtocolVersion::Tls12],
             cipher_suites: ALL_SUITES.to_vec(),
             groups: NamedGroup::ALL.to_vec(),
-            key_share_groups: vec![NamedGroup::X25519],
+            // As current browsers do: the post-quantum hybrid, and plain
+            // X25519 beside it for servers that do not speak the hybrid yet.
+            key_share_groups: vec![NamedGroup::X25519MlKem768, NamedGroup::X25519],
             signature_schemes: SignatureScheme::ALL.to_vec(),
             require_extended_master_secret: false,
             now: None,

@@ -60,4 +60,4 @@ pub use error::Error;
 pub use messages::ProtocolVersion;
 pub use sign::{SignatureScheme, SigningKey, VerifyingKey};
 pub use stream::{HalfClose, Stream};
-pub use suites::{CipherSuite, NamedGroup};
+pub use suites::{Authentication, CipherSuite, NamedGroup};

@@ -10,6 +10,7 @@
 
 use std::sync::Arc;
 
+use padlock_ec::{Curve, EcPrivateKey, EcPublicKey};
 use padlock_rsa::{RsaPrivateKey, RsaPublicKey};
 use padlock_x509::Certificate;
 use rand_core::CryptoRng;
@@ -32,11 +33,19 @@ pub enum SignatureScheme {
     RsaPssRsaeSha384,
     /// rsa_pss_rsae_sha512 (0x0806).
     RsaPssRsaeSha512,
+    /// ecdsa_secp256r1_sha256 (0x0403): ECDSA with SHA-256; in TLS 1.3 on
+    /// P-256 only (in TLS 1.2 the code means SHA-256 with ECDSA on any curve).
+    EcdsaSecp256r1Sha256,
+    /// ecdsa_secp384r1_sha384 (0x0503).
+    EcdsaSecp384r1Sha384,
 }
 
 impl SignatureScheme {
-    /// Every scheme, PSS first (our preference).
-    pub const ALL: [SignatureScheme; 6] = [
+    /// Every scheme in our order of preference: ECDSA (small and fast),
+    /// then RSA-PSS, then PKCS#1 v1.5.
+    pub const ALL: [SignatureScheme; 8] = [
+        SignatureScheme::EcdsaSecp256r1Sha256,
+        SignatureScheme::EcdsaSecp384r1Sha384,
         SignatureScheme::RsaPssRsaeSha256,
         SignatureScheme::RsaPssRsaeSha384,
         SignatureScheme::RsaPssRsaeSha512,
@@ -54,6 +63,8 @@ impl SignatureScheme {
             SignatureScheme::RsaPssRsaeSha256 => 0x0804,
             SignatureScheme::RsaPssRsaeSha384 => 0x0805,
             SignatureScheme::RsaPssRsaeSha512 => 0x0806,
+            SignatureScheme::EcdsaSecp256r1Sha256 => 0x0403,
+            SignatureScheme::EcdsaSecp384r1Sha384 => 0x0503,
         }
     }
 
@@ -76,9 +87,18 @@ impl SignatureScheme {
         version == ProtocolVersion::Tls12 || !self.is_pkcs1()
     }
 
-    /// The kind of key that makes signatures of this scheme.
-    fn key_type(self) -> KeyType {
-        KeyType::Rsa
+    /// The kind of key that makes signatures of this scheme, in `version`:
+    /// TLS 1.3 ties each ECDSA scheme to its curve (RFC 8446 §4.2.3); TLS
+    /// 1.2's codes name only the hash (RFC 5246 §7.4.1.4.1).
+    fn key_type(self, version: ProtocolVersion) -> KeyType {
+        let curve = |curve| {
+            if version == ProtocolVersion::Tls13 { KeyType::Ec(Some(curve)) } else { KeyType::Ec(None) }
+        };
+        match self {
+            SignatureScheme::EcdsaSecp256r1Sha256 => curve(Curve::P256),
+            SignatureScheme::EcdsaSecp384r1Sha384 => curve(Curve::P384),
+            _ => KeyType::Rsa,
+        }
     }
 
     fn is_pkcs1(self) -> bool {
@@ -91,35 +111,83 @@ impl SignatureScheme {
     }
 
     /// Signs `message` with `key`. The scheme must suit the key
-    /// ([`SigningKey::can_sign`]).
+    /// ([`SigningKey::can_sign`]). ECDSA signs with RFC 6979 nonces, so a
+    /// seeded handshake stays reproducible.
     pub fn sign(self, key: &SigningKey, message: &[u8], rng: &mut dyn CryptoRng) -> Result<Vec<u8>, Error> {
         use padlock_sha::{Sha256, Sha384, Sha512};
-        let SigningKey::Rsa(key) = key;
-        let signed = match self {
-            SignatureScheme::RsaPkcs1Sha256 => key.sign_pkcs1v15::<Sha256, _>(message, rng),
-            SignatureScheme::RsaPkcs1Sha384 => key.sign_pkcs1v15::<Sha384, _>(message, rng),
-            SignatureScheme::RsaPkcs1Sha512 => key.sign_pkcs1v15::<Sha512, _>(message, rng),
-            SignatureScheme::RsaPssRsaeSha256 => key.sign_pss::<Sha256, _>(message, rng),
-            SignatureScheme::RsaPssRsaeSha384 => key.sign_pss::<Sha384, _>(message, rng),
-            SignatureScheme::RsaPssRsaeSha512 => key.sign_pss::<Sha512, _>(message, rng),
+        let signed = match (self, key) {
+            (SignatureScheme::EcdsaSecp256r1Sha256, SigningKey::Ecdsa(key)) => {
+                Ok(key.sign::<Sha256>(message))
+            }
+            (SignatureScheme::EcdsaSecp384r1Sha384, SigningKey::Ecdsa(key)) => {
+                Ok(key.sign::<Sha384>(message))
+            }
+            (SignatureScheme::RsaPkcs1Sha256, SigningKey::Rsa(key)) => {
+                key.sign_pkcs1v15::<Sha256, _>(message, rng)
+            }
+            (SignatureScheme::RsaPkcs1Sha384, SigningKey::Rsa(key)) => {
+                key.sign_pkcs1v15::<Sha384, _>(message, rng)
+            }
+            (SignatureScheme::RsaPkcs1Sha512, SigningKey::Rsa(key)) => {
+                key.sign_pkcs1v15::<Sha512, _>(message, rng)
+            }
+            (SignatureScheme::RsaPssRsaeSha256, SigningKey::Rsa(key)) => {
+                key.sign_pss::<Sha256, _>(message, rng)
+            }
+            (SignatureScheme::RsaPssRsaeSha384, SigningKey::Rsa(key)) => {
+                key.sign_pss::<Sha384, _>(message, rng)
+            }
+            (SignatureScheme::RsaPssRsaeSha512, SigningKey::Rsa(key)) => {
+                key.sign_pss::<Sha512, _>(message, rng)
+            }
+            _ => return Err(Error::Internal(format!("{} does not fit the server's key", self.name()))),
         };
         signed.map_err(|e| Error::Internal(format!("signing with {}: {e}", self.name())))
     }
 
-    /// Whether `signature` over `message` verifies with `key` under this scheme.
+    /// Whether `signature` over `message` verifies with `key` under this
+    /// scheme. (RFC 8446 §4.2.3: the rsa_pss_rsae schemes use a salt as long
+    /// as the hash, which padlock-rsa's `verify_pss` requires.)
     pub fn verify(self, key: &VerifyingKey, message: &[u8], signature: &[u8]) -> bool {
         use padlock_sha::{Sha256, Sha384, Sha512};
-        let VerifyingKey::Rsa(key) = key;
-        let result = match self {
-            SignatureScheme::RsaPkcs1Sha256 => key.verify_pkcs1v15::<Sha256>(message, signature),
-            SignatureScheme::RsaPkcs1Sha384 => key.verify_pkcs1v15::<Sha384>(message, signature),
-            SignatureScheme::RsaPkcs1Sha512 => key.verify_pkcs1v15::<Sha512>(message, signature),
-            // RFC 8446 §4.2.3: the salt is as long as the hash; `verify_pss` requires that.
-            SignatureScheme::RsaPssRsaeSha256 => key.verify_pss::<Sha256>(message, signature),
-            SignatureScheme::RsaPssRsaeSha384 => key.verify_pss::<Sha384>(message, signature),
-            SignatureScheme::RsaPssRsaeSha512 => key.verify_pss::<Sha512>(message, signature),
-        };
-        result.is_ok()
+        match (self, key) {
+            (SignatureScheme::EcdsaSecp256r1Sha256, VerifyingKey::Ecdsa(key)) => {
+                key.verify::<Sha256>(message, signature).is_ok()
+            }
+            (SignatureScheme::EcdsaSecp384r1Sha384, VerifyingKey::Ecdsa(key)) => {
+                key.verify::<Sha384>(message, signature).is_ok()
+            }
+            (SignatureScheme::RsaPkcs1Sha256, VerifyingKey::Rsa(key)) => {
+                key.verify_pkcs1v15::<Sha256>(message, signature).is_ok()
+            }
+            (SignatureScheme::RsaPkcs1Sha384, VerifyingKey::Rsa(key)) => {
+                key.verify_pkcs1v15::<Sha384>(message, signature).is_ok()
+            }
+            (SignatureScheme::RsaPkcs1Sha512, VerifyingKey::Rsa(key)) => {
+                key.verify_pkcs1v15::<Sha512>(message, signature).is_ok()
+            }
+            (SignatureScheme::RsaPssRsaeSha256, VerifyingKey::Rsa(key)) => {
+                key.verify_pss::<Sha256>(message, signature).is_ok()
+            }
+            (SignatureScheme::RsaPssRsaeSha384, VerifyingKey::Rsa(key)) => {
+                key.verify_pss::<Sha384>(message, signature).is_ok()
+            }
+            (SignatureScheme::RsaPssRsaeSha512, VerifyingKey::Rsa(key)) => {
+                key.verify_pss::<Sha512>(message, signature).is_ok()
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a peer's certificate key can make signatures of this scheme
+    /// in `version` (the scheme a peer used must fit its key).
+    pub fn fits(self, key: &VerifyingKey, version: ProtocolVersion) -> bool {
+        match (self.key_type(version), key) {
+            (KeyType::Rsa, VerifyingKey::Rsa(_)) => true,
+            (KeyType::Ec(None), VerifyingKey::Ecdsa(_)) => true,
+            (KeyType::Ec(Some(curve)), VerifyingKey::Ecdsa(key)) => key.curve() == curve,
+            _ => false,
+        }
     }
 }
 
@@ -128,6 +196,8 @@ impl SignatureScheme {
 enum KeyType {
     /// RSA (rsaEncryption).
     Rsa,
+    /// ECDSA, on the curve given (TLS 1.3) or any (TLS 1.2).
+    Ec(Option<Curve>),
 }
 
 /// The private key a server signs its handshake with.
@@ -136,20 +206,32 @@ pub enum SigningKey {
     /// An RSA key (rsaEncryption): PKCS#1 v1.5 and PSS "rsae" schemes, and
     /// RSA key transport in TLS 1.2.
     Rsa(Arc<RsaPrivateKey>),
+    /// An ECDSA key on P-256 or P-384 (id-ecPublicKey).
+    Ecdsa(Arc<EcPrivateKey>),
 }
 
 impl SigningKey {
-    /// Whether this key can make signatures of `scheme`.
-    pub fn can_sign(&self, scheme: SignatureScheme) -> bool {
-        match (self, scheme.key_type()) {
+    /// Whether this key can make signatures of `scheme` in `version`.
+    pub fn can_sign(&self, scheme: SignatureScheme, version: ProtocolVersion) -> bool {
+        match (self, scheme.key_type(version)) {
             (SigningKey::Rsa(_), KeyType::Rsa) => true,
+            (SigningKey::Ecdsa(_), KeyType::Ec(None)) => true,
+            (SigningKey::Ecdsa(key), KeyType::Ec(Some(curve))) => key.curve() == curve,
+            _ => false,
         }
     }
 
     /// The RSA key, for TLS 1.2 RSA key transport.
     pub fn rsa(&self) -> Option<&RsaPrivateKey> {
-        let SigningKey::Rsa(key) = self;
-        Some(key)
+        match self {
+            SigningKey::Rsa(key) => Some(key),
+            SigningKey::Ecdsa(_) => None,
+        }
+    }
+
+    /// Whether it is an ECDSA key (TLS 1.2 ECDHE_ECDSA suites need one).
+    pub fn is_ecdsa(&self) -> bool {
+        matches!(self, SigningKey::Ecdsa(_))
     }
 }
 
@@ -159,18 +241,30 @@ impl From<Arc<RsaPrivateKey>> for SigningKey {
     }
 }
 
+impl From<Arc<EcPrivateKey>> for SigningKey {
+    fn from(key: Arc<EcPrivateKey>) -> SigningKey {
+        SigningKey::Ecdsa(key)
+    }
+}
+
 /// The public key in the peer's certificate, which its handshake
 /// signatures must verify under.
 #[derive(Clone, Debug)]
 pub enum VerifyingKey {
     /// An RSA key.
     Rsa(RsaPublicKey),
+    /// An ECDSA key on P-256 or P-384.
+    Ecdsa(EcPublicKey),
 }
 
 impl VerifyingKey {
     /// The subject public key of `certificate`, if it is of a kind we verify.
     pub fn from_certificate(certificate: &Certificate) -> Result<VerifyingKey, Error> {
-        certificate.public_key.rsa_key().map(VerifyingKey::Rsa).map_err(|why| {
+        let key = &certificate.public_key;
+        if let Ok(ec) = key.ec_key() {
+            return Ok(VerifyingKey::Ecdsa(ec));
+        }
+        key.rsa_key().map(VerifyingKey::Rsa).map_err(|why| {
             Error::UnsupportedCertificate(format!(
                 "the certificate's key is not one we can verify with: {why}"
             ))
@@ -179,8 +273,10 @@ impl VerifyingKey {
 
     /// The RSA key, for TLS 1.2 RSA key transport.
     pub fn rsa(&self) -> Option<&RsaPublicKey> {
-        let VerifyingKey::Rsa(key) = self;
-        Some(key)
+        match self {
+            VerifyingKey::Rsa(key) => Some(key),
+            VerifyingKey::Ecdsa(_) => None,
+        }
     }
 }
 

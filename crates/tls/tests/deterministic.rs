@@ -9,6 +9,7 @@
 mod common;
 
 use common::{Events, client_config, connect, recorder, server_config};
+use padlock_tls::NamedGroup;
 use padlock_tls::ProtocolVersion::Tls12;
 use padlock_tls::suites;
 use padlock_tls::trace::{Event, Side, hex};
@@ -69,10 +70,23 @@ fn check_golden(name: &str, text: &str) {
 
 #[test]
 fn tls13_x25519_is_reproducible() {
-    let first = session("TLS 1.3, x25519, TLS_AES_128_GCM_SHA256", |_| {});
-    let second = session("TLS 1.3, x25519, TLS_AES_128_GCM_SHA256", |_| {});
+    let configure = |c: &mut padlock_tls::ClientConfig| {
+        c.groups = vec![NamedGroup::X25519];
+        c.key_share_groups = vec![NamedGroup::X25519];
+    };
+    let first = session("TLS 1.3, x25519, TLS_AES_128_GCM_SHA256", configure);
+    let second = session("TLS 1.3, x25519, TLS_AES_128_GCM_SHA256", configure);
     assert_eq!(first, second);
     check_golden("tls13_x25519", &first);
+}
+
+/// The default client, as a browser would offer: the X25519MLKEM768
+/// hybrid is negotiated (its shares are 1216 and 1120 bytes).
+#[test]
+fn tls13_default_hybrid_is_reproducible() {
+    let first = session("TLS 1.3, X25519MLKEM768, TLS_AES_128_GCM_SHA256", |_| {});
+    assert_eq!(first, session("TLS 1.3, X25519MLKEM768, TLS_AES_128_GCM_SHA256", |_| {}));
+    check_golden("tls13_x25519mlkem768", &first);
 }
 
 #[test]

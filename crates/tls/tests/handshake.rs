@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{client_config, connect, recorder, server_config};
+use common::{client_config, connect, dual_server_config, ecdsa_server_config, recorder, server_config};
 use padlock_tls::ProtocolVersion::{Tls12, Tls13};
 use padlock_tls::suites::{self, CipherSuite, NamedGroup};
 use padlock_tls::trace::Event;
@@ -71,12 +71,63 @@ fn tls12_each_suite() {
         let mut client = client_config();
         client.versions = vec![Tls12];
         client.cipher_suites = vec![suite];
-        let (mut c, mut s, _) = connect(client, server_config(), 3);
+        let (mut c, mut s, _) = connect(client, dual_server_config(), 3);
         let n = c.negotiated().expect("negotiated").clone();
         assert_eq!((n.version, n.suite), (Tls12, suite));
         assert!(n.extended_master_secret);
         exchange(&mut c, &mut s);
     }
+}
+
+/// TLS 1.2 ECDHE on every curve, with each kind of certificate.
+#[test]
+fn tls12_ecdhe_each_curve_and_certificate() {
+    let curves = NamedGroup::ALL.into_iter().filter(|g| g.is_tls12_ecdhe());
+    for group in curves {
+        for suite in [suites::ECDHE_RSA_AES_128_GCM_SHA256, suites::ECDHE_ECDSA_AES_256_GCM_SHA384] {
+            let mut client = client_config();
+            client.versions = vec![Tls12];
+            client.cipher_suites = vec![suite];
+            client.groups = vec![group];
+            let (mut c, mut s, _) = connect(client, dual_server_config(), 6);
+            let n = c.negotiated().expect("negotiated").clone();
+            assert_eq!((n.suite, n.group.as_deref()), (suite, Some(group.name())));
+            exchange(&mut c, &mut s);
+        }
+    }
+}
+
+/// A server with an RSA and an ECDSA certificate answers a client that
+/// verifies only ECDSA with the ECDSA one, and the others with RSA (its
+/// first); a server with only ECDSA refuses an RSA-only client, saying so.
+#[test]
+fn the_server_picks_the_certificate_the_client_can_verify() {
+    use padlock_tls::SignatureScheme;
+    use padlock_tls::trace::{Check, Event};
+    for (schemes, expect_ec) in [
+        (vec![SignatureScheme::EcdsaSecp256r1Sha256], true),
+        (vec![SignatureScheme::RsaPssRsaeSha256], false),
+        (SignatureScheme::ALL.to_vec(), false),
+    ] {
+        let (trace, events) = recorder();
+        let mut client = client_config();
+        client.signature_schemes = schemes;
+        client.trace = Some(trace);
+        let (mut c, mut s, _) = connect(client, dual_server_config(), 7);
+        let signed_with = events.lock().expect("lock").iter().find_map(|(_, e)| match e {
+            Event::Check { check: Check::Signature { scheme, .. }, passed: true } => Some(*scheme),
+            _ => None,
+        });
+        let scheme = signed_with.expect("a CertificateVerify");
+        assert_eq!(scheme.name().starts_with("ecdsa"), expect_ec, "{}", scheme.name());
+        exchange(&mut c, &mut s);
+    }
+    let mut client = client_config();
+    client.signature_schemes = vec![SignatureScheme::RsaPssRsaeSha256];
+    let mut c = padlock_tls::Connection::client(std::sync::Arc::new(client), common::rng(8)).expect("client");
+    let mut s = padlock_tls::Connection::server(std::sync::Arc::new(ecdsa_server_config()), common::rng(9));
+    let error = common::pump(&mut c, &mut s).expect_err("no common scheme").1;
+    assert!(error.to_string().contains("no signature scheme in common"), "{error}");
 }
 
 #[test]

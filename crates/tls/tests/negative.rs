@@ -378,3 +378,92 @@ fn post_handshake_message_split_across_records() {
     bytes.extend(half.seal(ContentType::ApplicationData, b"in between").expect("seal"));
     assert!(matches!(c.read_tls(&bytes), Err(Error::UnexpectedMessage(_))));
 }
+
+/// Rewrites the key share of the ClientHello in flight 0 with `change`.
+fn edit_client_share(change: impl Fn(&mut Vec<u8>) + Copy) -> impl FnMut(usize, Vec<u8>) -> Vec<u8> {
+    use padlock_tls::codec::{Reader, Writer};
+    use padlock_tls::messages::{ClientHello, KeyShare, ext};
+    move |flight: usize, bytes: Vec<u8>| {
+        if flight > 0 {
+            return bytes;
+        }
+        edit_plaintext(&bytes, 1, &mut |body| {
+            let mut hello = ClientHello::decode(body).expect("hello");
+            for e in &mut hello.extensions.0 {
+                if e.typ == ext::KEY_SHARE {
+                    let mut list = Reader::new(&e.data).vec16().expect("shares");
+                    let mut share = KeyShare::decode(&mut list).expect("one share");
+                    change(&mut share.key_exchange);
+                    let mut w = Writer::new();
+                    w.vec16(|w| share.encode(w));
+                    e.data = w.into_bytes().expect("fits");
+                }
+            }
+            *body = hello.encode().expect("encodes");
+        })
+    }
+}
+
+/// Invalid key shares, for every kind of group: each is illegal_parameter
+/// from the server, before any key is derived (RFC 8446 §4.2.8, SEC 1
+/// §3.2.2.1, FIPS 203 §7.2, draft-ietf-tls-ecdhe-mlkem).
+#[test]
+fn invalid_key_shares_are_illegal_parameter() {
+    type Change = fn(&mut Vec<u8>);
+    let cases: [(NamedGroup, &str, Change); 7] = [
+        (NamedGroup::Secp256r1, "a point off the curve", |s| s[64] ^= 1),
+        (NamedGroup::Secp256r1, "the identity (one zero byte)", |s| *s = vec![0]),
+        (NamedGroup::Secp384r1, "a compressed point", |s| {
+            s.truncate(49);
+            s[0] = 2;
+        }),
+        (NamedGroup::Secp256r1, "a point too short", |s| s.truncate(64)),
+        (NamedGroup::X25519MlKem768, "a hybrid share cut short", |s| s.truncate(1200)),
+        (NamedGroup::X25519MlKem768, "an ML-KEM key failing the modulus check", |s| {
+            s[0] = 0xff;
+            s[1] = 0xff;
+        }),
+        (NamedGroup::SecP256r1MlKem768, "a hybrid share one byte long", |s| s.truncate(1)),
+    ];
+    for (group, what, change) in cases {
+        let mut client = client_config();
+        client.groups = vec![group];
+        client.key_share_groups = vec![group];
+        let mut edit = edit_client_share(change);
+        let (side, error, alert) =
+            expect_failure(run_with_mitm(client, server_config(), 60, &mut edit, &mut pass));
+        assert_eq!(side, Side::Server, "{what}");
+        assert!(matches!(error, Error::IllegalParameter(_)), "{what}: {error:?}");
+        // The server's ServerHello was not sent: the alert is in the clear.
+        assert_eq!(plaintext_alert(&alert), Some(47), "{what}");
+    }
+}
+
+/// The server's half of a hybrid, cut short, is illegal_parameter at the client.
+#[test]
+fn a_short_hybrid_server_share_is_illegal_parameter() {
+    use padlock_tls::messages::{ServerHello, ext};
+    let mut client = client_config();
+    client.groups = vec![NamedGroup::X25519MlKem768];
+    client.key_share_groups = vec![NamedGroup::X25519MlKem768];
+    let mut cut = |flight: usize, bytes: Vec<u8>| {
+        if flight > 0 {
+            return bytes;
+        }
+        edit_plaintext(&bytes, 2, &mut |body| {
+            let mut hello = ServerHello::decode(body).expect("ServerHello");
+            for e in &mut hello.extensions.0 {
+                if e.typ == ext::KEY_SHARE {
+                    // group(2) || len(2) || ciphertext(1088) || x25519(32): drop the last byte.
+                    e.data.pop();
+                    let len = (e.data.len() - 4) as u16;
+                    e.data[2..4].copy_from_slice(&len.to_be_bytes());
+                }
+            }
+            *body = hello.encode().expect("encodes");
+        })
+    };
+    let (side, error, _) = expect_failure(run_with_mitm(client, server_config(), 61, &mut pass, &mut cut));
+    assert_eq!(side, Side::Client);
+    assert!(matches!(error, Error::IllegalParameter(_)), "{error:?}");
+}

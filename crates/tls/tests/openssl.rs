@@ -36,9 +36,11 @@ use padlock_der::pem;
 use padlock_tls::ProtocolVersion::{self, Tls12, Tls13};
 use padlock_tls::messages::{HandshakeType, KeyExchangeAlgorithm};
 use padlock_tls::suites::{
-    DHE_RSA_AES_128_GCM_SHA256, DHE_RSA_AES_256_GCM_SHA384, ECDHE_RSA_AES_128_GCM_SHA256,
-    ECDHE_RSA_AES_256_GCM_SHA384, RSA_AES_128_GCM_SHA256, RSA_AES_256_GCM_SHA384, TLS13_AES_128_GCM_SHA256,
-    TLS13_AES_256_GCM_SHA384,
+    DHE_RSA_AES_128_GCM_SHA256, DHE_RSA_AES_256_GCM_SHA384, ECDHE_ECDSA_AES_128_GCM_SHA256,
+    ECDHE_ECDSA_AES_256_GCM_SHA384, ECDHE_ECDSA_CHACHA20_POLY1305_SHA256, ECDHE_RSA_AES_128_GCM_SHA256,
+    ECDHE_RSA_AES_256_GCM_SHA384, ECDHE_RSA_CHACHA20_POLY1305_SHA256, RSA_AES_128_GCM_SHA256,
+    RSA_AES_256_GCM_SHA384, TLS13_AES_128_GCM_SHA256, TLS13_AES_256_GCM_SHA384,
+    TLS13_CHACHA20_POLY1305_SHA256,
 };
 use padlock_tls::trace::{Event, Side};
 use padlock_tls::{CipherSuite, ClientConfig, Connection, NamedGroup, Negotiated, ServerConfig, Stream};
@@ -202,9 +204,19 @@ struct Served {
 /// Runs `openssl s_client <args>` against our server made from `config`:
 /// s_client sends "ping", we answer "pong ping", s_client closes.
 fn our_server(config: ServerConfig, s_client_args: &[&str], expect: &Expect) {
+    our_server_for(config, &common::pki().ca, s_client_args, expect);
+}
+
+/// [`our_server`] whose certificate `ca` issued (what s_client trusts).
+fn our_server_for(
+    config: ServerConfig,
+    ca: &padlock_x509::Certificate,
+    s_client_args: &[&str],
+    expect: &Expect,
+) {
     let label = label(s_client_args, expect);
     let dir = Scratch::new(&format!("server-{label}"));
-    dir.write("ca.pem", pem::encode("CERTIFICATE", common::pki().ca.der()).as_bytes());
+    dir.write("ca.pem", pem::encode("CERTIFICATE", ca.der()).as_bytes());
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("binding a port");
     let port = listener.local_addr().expect("bound address").port();
     let (done, served) = mpsc::channel();
@@ -466,6 +478,17 @@ fn our_client(config: ClientConfig, s_server_args: &[&str], expect: &Expect) {
 
 /// [`our_client`] with `-dhparam dh.pem` made by `genpkey -pkeyopt dh_pkeyopt`.
 fn our_client_with_dh(config: ClientConfig, s_server_args: &[&str], expect: &Expect, dh_pkeyopt: &str) {
+    our_client_with(config, &Identity::rsa(), s_server_args, expect, dh_pkeyopt);
+}
+
+/// [`our_client`] against an s_server holding `identity`'s chain and key.
+fn our_client_with(
+    config: ClientConfig,
+    identity: &Identity,
+    s_server_args: &[&str],
+    expect: &Expect,
+    dh_pkeyopt: &str,
+) {
     let mut label = label(s_server_args, expect);
     if dh_pkeyopt != "group:ffdhe2048" {
         label = label.replace("ffdhe2048", dh_pkeyopt);
@@ -474,8 +497,11 @@ fn our_client_with_dh(config: ClientConfig, s_server_args: &[&str], expect: &Exp
         label += " (OpenSSL's default DH group)";
     }
     let dir = Scratch::new(&format!("client-{label}"));
-    dir.write("cert.pem", pem::encode("CERTIFICATE", common::pki().leaf.der()).as_bytes());
-    dir.write("key.pem", common::pki().key.to_pkcs8_pem().as_bytes());
+    let (leaf, intermediates) = identity.chain.split_first().expect("a chain");
+    dir.write("cert.pem", pem::encode("CERTIFICATE", leaf.der()).as_bytes());
+    dir.write("key.pem", identity.key_pem.as_bytes());
+    let chain: String = intermediates.iter().map(|c| pem::encode("CERTIFICATE", c.der())).collect();
+    dir.write("chain.pem", chain.as_bytes());
     if s_server_args.contains(&"dh.pem") {
         // RFC 7919's ffdhe2048, as DHParameter PEM.
         let mut genparam =
@@ -488,6 +514,9 @@ fn our_client_with_dh(config: ClientConfig, s_server_args: &[&str], expect: &Exp
     let port = free_port();
     let accept = format!("127.0.0.1:{port}");
     let mut args = vec!["s_server", "-accept", &accept, "-cert", "cert.pem", "-key", "key.pem", "-rev"];
+    if !intermediates.is_empty() {
+        args.extend(["-cert_chain", "chain.pem"]);
+    }
     args.extend(s_server_args);
     let mut server = Openssl::spawn(&dir, &args);
     let listening = wait_until(|| server.stdout().contains("ACCEPT\n") || server.exited());
@@ -713,4 +742,173 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = fs::remove_dir_all(&self.path);
     }
+}
+
+// ---------------------------------------------------------------------------
+// C. Elliptic curves, ECDSA certificates and ChaCha20-Poly1305, both ways.
+
+/// A server's certificate chain (leaf first), its key as PKCS #8 PEM, and
+/// the root that issued it.
+struct Identity {
+    root: padlock_x509::Certificate,
+    chain: Vec<padlock_x509::Certificate>,
+    key_pem: String,
+    key: padlock_tls::SigningKey,
+}
+
+impl Identity {
+    /// The RSA test PKI.
+    fn rsa() -> Identity {
+        let pki = common::pki();
+        Identity {
+            root: pki.ca.clone(),
+            chain: vec![pki.leaf.clone()],
+            key_pem: pki.key.to_pkcs8_pem().to_string(),
+            key: pki.key.clone().into(),
+        }
+    }
+
+    /// The shape of many web servers' chains: a P-256 ECDSA leaf for
+    /// localhost, under a P-384 ECDSA intermediate, under an RSA-2048 root.
+    fn ecdsa_chain() -> &'static Identity {
+        use padlock_ec::{Curve, EcPrivateKey};
+        use padlock_x509::{CertificateBuilder, SigningScheme};
+        use rand::SeedableRng;
+        static IDENTITY: std::sync::OnceLock<Identity> = std::sync::OnceLock::new();
+        IDENTITY.get_or_init(|| {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(0xec_c4a1);
+            let not_before = common::not_before();
+            let root_key =
+                padlock_rsa::RsaPrivateKey::generate(2048, &mut rng, &mut |_| {}).expect("RSA root key");
+            let root = CertificateBuilder::ca("Padlock test RSA root", not_before)
+                .self_signed(&root_key, &mut rng)
+                .expect("root");
+            let inter_key = EcPrivateKey::generate(Curve::P384, &mut rng);
+            let inter = CertificateBuilder::ca("Padlock test P-384 intermediate", not_before)
+                .signed_by(inter_key.public_key(), &root, &root_key, &mut rng)
+                .expect("intermediate");
+            let leaf_key = EcPrivateKey::generate(Curve::P256, &mut rng);
+            let mut leaf = CertificateBuilder::leaf("localhost", not_before);
+            leaf.dns_names = vec!["localhost".into()];
+            leaf.ip_addresses = vec![std::net::IpAddr::V4(Ipv4Addr::LOCALHOST)];
+            leaf.scheme = SigningScheme::EcdsaSha384;
+            let leaf = leaf.signed_by(leaf_key.public_key(), &inter, &inter_key, &mut rng).expect("leaf");
+            let key_pem = leaf_key.to_pkcs8_pem().to_string();
+            Identity { root, chain: vec![leaf, inter], key_pem, key: Arc::new(leaf_key).into() }
+        })
+    }
+
+    /// A server config presenting this identity.
+    fn server_config(&self) -> ServerConfig {
+        ServerConfig::new(self.chain.clone(), self.key.clone())
+    }
+}
+
+/// Our client trusting the ECDSA chain's RSA root.
+fn ecdsa_chain_client() -> ClientConfig {
+    let mut config = common::client_config();
+    config.trust_anchors = vec![Identity::ecdsa_chain().root.clone()];
+    config
+}
+
+const TEMP_P256: Option<&str> = Some("Server Temp Key: ECDH, prime256v1, 256 bits");
+const TEMP_P384: Option<&str> = Some("Server Temp Key: ECDH, secp384r1, 384 bits");
+
+/// A TLS 1.3 expectation in an elliptic-curve group.
+fn tls13_ec(suite: CipherSuite, group: NamedGroup) -> Expect {
+    let temp_key = match group {
+        NamedGroup::Secp256r1 => TEMP_P256,
+        NamedGroup::Secp384r1 => TEMP_P384,
+        _ => TEMP_X25519,
+    };
+    Expect { temp_key, ..tls13(suite, group) }
+}
+
+#[test]
+fn server_tls13_ecdsa_chain_p256_group() {
+    let identity = Identity::ecdsa_chain();
+    let expect = tls13_ec(TLS13_AES_128_GCM_SHA256, NamedGroup::Secp256r1);
+    our_server_for(identity.server_config(), &identity.root, &["-tls1_3", "-groups", "P-256"], &expect);
+}
+
+#[test]
+fn server_tls13_ecdsa_chain_p384_group() {
+    let identity = Identity::ecdsa_chain();
+    let expect = tls13_ec(TLS13_AES_256_GCM_SHA384, NamedGroup::Secp384r1);
+    let args = ["-tls1_3", "-ciphersuites", expect.openssl_suite, "-groups", "P-384"];
+    our_server_for(identity.server_config(), &identity.root, &args, &expect);
+}
+
+#[test]
+fn server_tls12_ecdhe_ecdsa() {
+    let identity = Identity::ecdsa_chain();
+    let mut expect = tls12(ECDHE_ECDSA_AES_128_GCM_SHA256, "ECDHE-ECDSA-AES128-GCM-SHA256");
+    (expect.group, expect.temp_key) = (Some("secp256r1"), TEMP_P256);
+    let args = ["-tls1_2", "-cipher", expect.openssl_suite, "-groups", "P-256"];
+    our_server_for(identity.server_config(), &identity.root, &args, &expect);
+}
+
+#[test]
+fn server_tls13_chacha20() {
+    let expect = tls13(TLS13_CHACHA20_POLY1305_SHA256, NamedGroup::X25519);
+    our_server(common::server_config(), &["-tls1_3", "-ciphersuites", expect.openssl_suite], &expect);
+}
+
+#[test]
+fn server_tls12_ecdhe_rsa_chacha20() {
+    let expect = tls12(ECDHE_RSA_CHACHA20_POLY1305_SHA256, "ECDHE-RSA-CHACHA20-POLY1305");
+    our_server(common::server_config(), &["-tls1_2", "-cipher", expect.openssl_suite], &expect);
+}
+
+#[test]
+fn server_tls12_ecdhe_ecdsa_chacha20() {
+    let identity = Identity::ecdsa_chain();
+    let expect = tls12(ECDHE_ECDSA_CHACHA20_POLY1305_SHA256, "ECDHE-ECDSA-CHACHA20-POLY1305");
+    let args = ["-tls1_2", "-cipher", expect.openssl_suite];
+    our_server_for(identity.server_config(), &identity.root, &args, &expect);
+}
+
+#[test]
+fn client_tls13_ecdsa_chain_p256_group() {
+    let expect = tls13_ec(TLS13_AES_128_GCM_SHA256, NamedGroup::Secp256r1);
+    let args = ["-tls1_3", "-groups", "P-256"];
+    our_client_with(ecdsa_chain_client(), Identity::ecdsa_chain(), &args, &expect, "group:ffdhe2048");
+}
+
+#[test]
+fn client_tls13_ecdsa_chain_p384_group() {
+    let expect = tls13_ec(TLS13_AES_128_GCM_SHA256, NamedGroup::Secp384r1);
+    let args = ["-tls1_3", "-groups", "P-384"];
+    our_client_with(ecdsa_chain_client(), Identity::ecdsa_chain(), &args, &expect, "group:ffdhe2048");
+}
+
+#[test]
+fn client_tls12_ecdhe_ecdsa_p384() {
+    let mut expect = tls12(ECDHE_ECDSA_AES_256_GCM_SHA384, "ECDHE-ECDSA-AES256-GCM-SHA384");
+    expect.group = Some("secp384r1");
+    let mut config = ecdsa_chain_client();
+    config.versions = vec![Tls12];
+    let args = ["-tls1_2", "-cipher", expect.openssl_suite, "-groups", "P-384"];
+    our_client_with(config, Identity::ecdsa_chain(), &args, &expect, "group:ffdhe2048");
+}
+
+#[test]
+fn client_tls13_chacha20() {
+    let expect = tls13(TLS13_CHACHA20_POLY1305_SHA256, NamedGroup::X25519);
+    our_client(common::client_config(), &["-tls1_3", "-ciphersuites", expect.openssl_suite], &expect);
+}
+
+#[test]
+fn client_tls12_ecdhe_rsa_chacha20() {
+    let expect = tls12(ECDHE_RSA_CHACHA20_POLY1305_SHA256, "ECDHE-RSA-CHACHA20-POLY1305");
+    our_client(tls12_client(), &["-tls1_2", "-cipher", expect.openssl_suite], &expect);
+}
+
+#[test]
+fn client_tls12_ecdhe_ecdsa_chacha20() {
+    let expect = tls12(ECDHE_ECDSA_CHACHA20_POLY1305_SHA256, "ECDHE-ECDSA-CHACHA20-POLY1305");
+    let mut config = ecdsa_chain_client();
+    config.versions = vec![Tls12];
+    let args = ["-tls1_2", "-cipher", expect.openssl_suite];
+    our_client_with(config, Identity::ecdsa_chain(), &args, &expect, "group:ffdhe2048");
 }

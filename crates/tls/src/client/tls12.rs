@@ -24,7 +24,7 @@ use crate::messages::{
     ServerKeyExchangeParams, check_tls12_certificate_request, encode_client_key_exchange, ext,
 };
 use crate::sign::{SignatureScheme, VerifyingKey};
-use crate::suites::{CipherSuite, NamedGroup};
+use crate::suites::{Authentication, CipherSuite, NamedGroup};
 use crate::trace::{Check, Event, KeyExchangeValue, Side};
 use crate::traffic::Traffic12;
 
@@ -96,6 +96,15 @@ impl State for ExpectCertificate {
             _ => padlock_x509::ServerKeyUse::Sign,
         };
         let key = verify_server_certificates(certificate, &state.hello.config, core, key_use)?;
+        // RFC 8422 §2: an ECDHE_ECDSA suite needs an ECDSA key, the others an RSA one.
+        let ecdsa_suite = state.suite.auth == Some(Authentication::Ecdsa);
+        if ecdsa_suite != matches!(key, VerifyingKey::Ecdsa(_)) {
+            return Err(Error::UnsupportedCertificate(format!(
+                "{} needs {} certificate",
+                state.suite.name(),
+                if ecdsa_suite { "an ECDSA" } else { "an RSA" }
+            )));
+        }
         state.hello.transcript.add(&message.raw);
         if state.kx == KeyExchangeAlgorithm::Rsa {
             Ok(Box::new(ExpectServerHelloDone {
@@ -117,8 +126,8 @@ struct ExpectServerKeyExchange {
 
 /// The server's ephemeral parameters, checked.
 enum ServerShare {
-    /// X25519 with the server's public key.
-    X25519(Vec<u8>),
+    /// ECDHE in a named curve we offered, with the server's public point.
+    Ecdhe(NamedGroup, Vec<u8>),
     /// A known safe-prime group and the server's Ys.
     Ffdhe(padlock_dh::groups::Group, Vec<u8>),
 }
@@ -135,10 +144,11 @@ impl State for ExpectServerKeyExchange {
         check_server_key_exchange(&state, core, &key, &ske)?;
         let (server_share, group) = match ske.params {
             ServerKeyExchangeParams::Ecdhe { group, public } => {
-                if group != NamedGroup::X25519.id() {
-                    return Err(Error::IllegalParameter("an ECDHE group other than x25519"));
-                }
-                (ServerShare::X25519(public), NamedGroup::X25519.name())
+                // RFC 8422 §5.4: a curve we named in supported_groups.
+                let named = NamedGroup::by_id(group)
+                    .filter(|g| g.is_tls12_ecdhe() && state.hello.config.groups.contains(g))
+                    .ok_or(Error::IllegalParameter("an ECDHE curve we did not offer"))?;
+                (ServerShare::Ecdhe(named, public), named.name())
             }
             ServerKeyExchangeParams::Dhe { p, g, ys } => {
                 let group = server_group(&p, &g, &mut *core.rng)?;
@@ -146,7 +156,7 @@ impl State for ExpectServerKeyExchange {
             }
         };
         let public = match &server_share {
-            ServerShare::X25519(public) | ServerShare::Ffdhe(_, public) => public,
+            ServerShare::Ecdhe(_, public) | ServerShare::Ffdhe(_, public) => public,
         };
         core.emit(|| Event::KeyExchange {
             value: KeyExchangeValue::Public(Side::Server),
@@ -171,6 +181,11 @@ fn check_server_key_exchange(
     let scheme = SignatureScheme::by_id(ske.signed.scheme)
         .filter(|s| state.hello.config.signature_schemes.contains(s))
         .ok_or(Error::IllegalParameter("a ServerKeyExchange signature scheme we did not offer"))?;
+    if !scheme.fits(key, ProtocolVersion::Tls12) {
+        return Err(Error::IllegalParameter(
+            "a ServerKeyExchange scheme that does not fit the certificate's key",
+        ));
+    }
     let mut signed_content = state.hello.random.to_vec();
     signed_content.extend_from_slice(&state.server_random);
     signed_content.extend_from_slice(&ske.params_bytes);
@@ -278,9 +293,7 @@ fn client_key_exchange(
 ) -> Result<(Zeroizing<Vec<u8>>, Vec<u8>), Error> {
     let (ours, server_public) = match server_share {
         None => return rsa_key_transport(core, key),
-        Some(ServerShare::X25519(public)) => {
-            (EphemeralKey::generate(NamedGroup::X25519, &mut *core.rng)?, public)
-        }
+        Some(ServerShare::Ecdhe(group, public)) => (EphemeralKey::generate(group, &mut *core.rng)?, public),
         Some(ServerShare::Ffdhe(group, ys)) => (EphemeralKey::generate_ffdhe(&group, &mut *core.rng)?, ys),
     };
     let public = ours.public().to_vec();

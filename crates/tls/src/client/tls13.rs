@@ -263,6 +263,12 @@ impl State for ExpectCertificateVerify {
         if !scheme.allowed_in(ProtocolVersion::Tls13) {
             return Err(Error::IllegalParameter("RSASSA-PKCS1-v1_5 in a TLS 1.3 CertificateVerify"));
         }
+        // RFC 8446 §4.2.3: the scheme must fit the key (and, for ECDSA, its curve).
+        if !scheme.fits(&key, ProtocolVersion::Tls13) {
+            return Err(Error::IllegalParameter(
+                "a CertificateVerify scheme that does not fit the certificate's key",
+            ));
+        }
         let content =
             certificate_verify_content(Side::Server, &state.hello.transcript.hash(state.suite.hash));
         let passed = scheme.verify(&key, &content, &signed.signature);

@@ -147,34 +147,52 @@ pub(crate) fn choose_suite(
     })
 }
 
-/// The certificate we present, with its key.
-pub(crate) fn certified_key(config: &ServerConfig) -> Result<&CertifiedKey, Error> {
-    config.certificates.first().ok_or_else(|| Error::Internal("the server has no certificate".into()))
+/// Our certificate number `index`, with its key.
+pub(crate) fn certified_key(config: &ServerConfig, index: usize) -> Result<&CertifiedKey, Error> {
+    config.certificates.get(index).ok_or_else(|| Error::Internal("the server has no such certificate".into()))
 }
 
-/// Our most preferred signature scheme the client offered that our key
-/// makes and `version` allows.
-pub(crate) fn choose_scheme(
+/// The certificate to present and the scheme it signs with: the first of
+/// our certificates (among those `fits` accepts: TLS 1.2 suites need a
+/// given kind of key) whose key makes a scheme the client offered. A server
+/// with an RSA and an ECDSA certificate thus answers each client with the
+/// one it can verify, as web servers with two certificates do.
+pub(crate) fn choose_certificate(
     config: &ServerConfig,
-    certified: &CertifiedKey,
     offered: &[u16],
     version: ProtocolVersion,
-) -> Result<SignatureScheme, Error> {
-    let usable = |s: &SignatureScheme| certified.key.can_sign(*s) && s.allowed_in(version);
-    config.signature_schemes.iter().copied().find(|s| offered.contains(&s.id()) && usable(s)).ok_or_else(
-        || {
-            let theirs: Vec<String> =
-                offered.iter().map(|&id| registry::signature_scheme(id).name(id)).collect();
-            let ours: Vec<&str> =
-                config.signature_schemes.iter().filter(|s| usable(s)).map(|s| s.name()).collect();
-            Error::NoCommonParameters(format!(
-                "no signature scheme in common: client offered [{}], server signs in {} with [{}]",
-                theirs.join(", "),
-                version.name(),
-                ours.join(", ")
-            ))
-        },
-    )
+    fits: impl Fn(&CertifiedKey) -> bool,
+) -> Result<(usize, SignatureScheme), Error> {
+    if config.certificates.is_empty() {
+        return Err(Error::Internal("the server has no certificate".into()));
+    }
+    let candidates = || config.certificates.iter().enumerate().filter(|(_, c)| fits(c));
+    for (index, certified) in candidates() {
+        if let Some(scheme) = usable_schemes(config, certified, version).find(|s| offered.contains(&s.id())) {
+            return Ok((index, scheme));
+        }
+    }
+    let theirs: Vec<String> = offered.iter().map(|&id| registry::signature_scheme(id).name(id)).collect();
+    let mut ours: Vec<&str> = Vec::new();
+    for (_, certified) in candidates() {
+        ours.extend(usable_schemes(config, certified, version).map(|s| s.name()));
+    }
+    Err(Error::NoCommonParameters(format!(
+        "no signature scheme in common: client offered [{}], our certificates sign in {} with [{}]",
+        theirs.join(", "),
+        version.name(),
+        ours.join(", ")
+    )))
+}
+
+/// The schemes of our configuration that `certified`'s key makes in `version`.
+fn usable_schemes<'a>(
+    config: &'a ServerConfig,
+    certified: &'a CertifiedKey,
+    version: ProtocolVersion,
+) -> impl Iterator<Item = SignatureScheme> + 'a {
+    let usable = move |s: &SignatureScheme| certified.key.can_sign(*s, version) && s.allowed_in(version);
+    config.signature_schemes.iter().copied().filter(usable)
 }
 
 /// The groups both sides support, in our order of preference.

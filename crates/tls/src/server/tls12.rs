@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use zeroize::Zeroizing;
 
-use super::{Offer, certified_key, choose_scheme, choose_suite};
+use super::{Offer, certified_key, choose_certificate, choose_suite};
 use crate::Error;
-use crate::config::ServerConfig;
+use crate::config::{CertifiedKey, ServerConfig};
 use crate::conn::{Core, Input, Negotiated, State, expect_message, unexpected};
 use crate::handshake::{Transcript, check_finished};
 use crate::key_schedule::SecretKind;
@@ -24,13 +24,15 @@ use crate::messages::{
     decode_client_key_exchange, ext,
 };
 use crate::sign::SignatureScheme;
-use crate::suites::{CipherSuite, EMPTY_RENEGOTIATION_INFO_SCSV, NamedGroup};
+use crate::suites::{Authentication, CipherSuite, EMPTY_RENEGOTIATION_INFO_SCSV, NamedGroup};
 use crate::trace::{Event, KeyExchangeValue, Side};
 use crate::traffic::Traffic12;
 
 /// What the TLS 1.2 server holds through the handshake.
 struct Tls12 {
     config: Arc<ServerConfig>,
+    /// Which of our certificates we present.
+    certificate: usize,
     suite: CipherSuite,
     kx: KeyExchangeAlgorithm,
     client_random: [u8; 32],
@@ -44,6 +46,10 @@ struct Tls12 {
 struct Choice {
     suite: CipherSuite,
     kx: KeyExchangeAlgorithm,
+    /// Which of our certificates we present.
+    certificate: usize,
+    /// The ECDHE curve (ECDHE suites only).
+    curve: Option<NamedGroup>,
     /// The signature scheme of the ServerKeyExchange ((EC)DHE only).
     scheme: Option<SignatureScheme>,
     extended_master_secret: bool,
@@ -62,6 +68,7 @@ pub(super) fn client_hello(
     core.suite = Some(choice.suite);
     let mut state = Tls12 {
         config,
+        certificate: choice.certificate,
         suite: choice.suite,
         kx: choice.kx,
         client_random: hello.random,
@@ -72,7 +79,7 @@ pub(super) fn client_hello(
     };
     send_server_hello(&mut state, core, &hello, &choice)?;
     send_certificate(&mut state, core)?;
-    let group = ephemeral_group(&state.config, choice.kx, &offer);
+    let group = dhe_group(&state.config, choice.kx, &offer).or(choice.curve);
     core.set_negotiated(Negotiated {
         version: ProtocolVersion::Tls12,
         suite: choice.suite,
@@ -104,22 +111,36 @@ fn choose(config: &ServerConfig, hello: &ClientHello, offer: &Offer) -> Result<C
             "the client does not offer the extended master secret (RFC 7627), which we require".into(),
         ));
     }
-    // (EC)DHE needs a signature: a scheme the client offered and our key
-    // makes. Without signature_algorithms the RFC 5246 §7.4.1.4.1 default
-    // is SHA-1, which we refuse to sign with (RFC 9155 §2).
-    let certified = certified_key(config)?;
-    let scheme = choose_scheme(config, certified, &offer.schemes, ProtocolVersion::Tls12).ok();
-    let offers_x25519 = offer.groups.contains(&NamedGroup::X25519.id());
+    // (EC)DHE needs a signature: a certificate whose key makes a scheme the
+    // client offered. Without signature_algorithms the RFC 5246 §7.4.1.4.1
+    // default is SHA-1, which we refuse to sign with (RFC 9155 §2).
+    let signer = |auth: Authentication| {
+        let fits = |c: &CertifiedKey| c.key.is_ecdsa() == (auth == Authentication::Ecdsa);
+        choose_certificate(config, &offer.schemes, ProtocolVersion::Tls12, fits).ok()
+    };
+    let (rsa_signer, ecdsa_signer) = (signer(Authentication::Rsa), signer(Authentication::Ecdsa));
+    let decrypter = config.certificates.iter().position(|c| c.key.rsa().is_some());
+    // RFC 8422 §5.1.1: ECDHE only with a curve the client named.
+    let curve =
+        (config.groups.iter().copied()).find(|g| g.is_tls12_ecdhe() && offer.groups.contains(&g.id()));
+    let signer_for = |s: &CipherSuite| match s.auth {
+        Some(Authentication::Ecdsa) => ecdsa_signer,
+        _ => rsa_signer,
+    };
     let suite = choose_suite(config, &hello.cipher_suites, |s| match s.kx {
         None => false,
-        Some(KeyExchangeAlgorithm::Rsa) => certified.key.rsa().is_some(),
-        // RFC 8422 §5.1.1: ECDHE only with a curve the client named.
-        Some(KeyExchangeAlgorithm::Ecdhe) => offers_x25519 && scheme.is_some(),
-        Some(KeyExchangeAlgorithm::Dhe) => scheme.is_some(),
+        Some(KeyExchangeAlgorithm::Rsa) => decrypter.is_some(),
+        Some(KeyExchangeAlgorithm::Ecdhe) => curve.is_some() && signer_for(s).is_some(),
+        Some(KeyExchangeAlgorithm::Dhe) => signer_for(s).is_some(),
     })?;
     let kx = suite.kx.ok_or_else(|| Error::Internal("a TLS 1.3 suite in TLS 1.2".into()))?;
-    let scheme = if kx == KeyExchangeAlgorithm::Rsa { None } else { scheme };
-    Ok(Choice { suite, kx, scheme, extended_master_secret, secure_renegotiation })
+    let (certificate, scheme) = match (kx, signer_for(&suite), decrypter) {
+        (KeyExchangeAlgorithm::Rsa, _, Some(index)) => (index, None),
+        (_, Some((index, scheme)), _) => (index, Some(scheme)),
+        _ => return Err(Error::Internal("a suite chosen without its certificate".into())),
+    };
+    let curve = if kx == KeyExchangeAlgorithm::Ecdhe { curve } else { None };
+    Ok(Choice { suite, kx, certificate, scheme, curve, extended_master_secret, secure_renegotiation })
 }
 
 /// RFC 5246 §7.4.1.3: the ServerHello, with our random (marked, RFC 8446
@@ -167,7 +188,7 @@ fn send_server_hello(
 
 /// RFC 5246 §7.4.2: our certificate chain.
 fn send_certificate(state: &mut Tls12, core: &mut Core) -> Result<(), Error> {
-    let certified = certified_key(&state.config)?;
+    let certified = certified_key(&state.config, state.certificate)?;
     let certificate = CertificateMessage {
         context: None,
         entries: certified.chain.iter().map(|c| (c.der().to_vec(), Extensions::default())).collect(),
@@ -176,18 +197,14 @@ fn send_certificate(state: &mut Tls12, core: &mut Core) -> Result<(), Error> {
     Ok(())
 }
 
-/// The group of the key exchange: x25519 for ECDHE; for DHE (RFC 7919 §4)
-/// an ffdhe group the client named, else our configured one.
-fn ephemeral_group(config: &ServerConfig, kx: KeyExchangeAlgorithm, offer: &Offer) -> Option<NamedGroup> {
-    match kx {
-        KeyExchangeAlgorithm::Rsa => None,
-        KeyExchangeAlgorithm::Ecdhe => Some(NamedGroup::X25519),
-        KeyExchangeAlgorithm::Dhe => Some(
-            (config.groups.iter().copied())
-                .find(|g| g.is_ffdhe() && offer.groups.contains(&g.id()))
-                .unwrap_or(config.dhe_group),
-        ),
-    }
+/// The group of a DHE key exchange (RFC 7919 §4): an ffdhe group the client
+/// named, else our configured one. (The ECDHE curve is chosen with the suite.)
+fn dhe_group(config: &ServerConfig, kx: KeyExchangeAlgorithm, offer: &Offer) -> Option<NamedGroup> {
+    (kx == KeyExchangeAlgorithm::Dhe).then(|| {
+        (config.groups.iter().copied())
+            .find(|g| g.is_ffdhe() && offer.groups.contains(&g.id()))
+            .unwrap_or(config.dhe_group)
+    })
 }
 
 /// RFC 5246 §7.4.3: a signed ServerKeyExchange for `group`; returns our
@@ -215,7 +232,7 @@ fn send_server_key_exchange(
     let mut signed_content = state.client_random.to_vec();
     signed_content.extend_from_slice(&state.server_random);
     signed_content.extend_from_slice(&params_bytes);
-    let certified = certified_key(&state.config)?;
+    let certified = certified_key(&state.config, state.certificate)?;
     let signature = scheme.sign(&certified.key, &signed_content, &mut *core.rng)?;
     let ske = ServerKeyExchange {
         params,
@@ -275,7 +292,7 @@ fn premaster_secret(
             group: None,
             bytes: value.to_vec(),
         });
-        let certified = certified_key(&state.config)?;
+        let certified = certified_key(&state.config, state.certificate)?;
         let rsa = certified
             .key
             .rsa()

@@ -5,14 +5,14 @@
 
 use std::sync::Arc;
 
-use super::{Offer, certified_key, choose_scheme, choose_suite, common_groups};
+use super::{Offer, certified_key, choose_certificate, choose_suite, common_groups};
 use crate::Error;
 use crate::config::ServerConfig;
 use crate::conn::{Core, Input, Negotiated, State, expect_message};
 use crate::handshake::{Transcript, certificate_verify_content, check_finished};
 use crate::key_schedule::tls13::TrafficSecret;
 use crate::keys::{HandshakeSecrets, application_secrets, handshake_secrets, install13};
-use crate::kx::EphemeralKey;
+use crate::kx;
 use crate::messages::{
     CertificateMessage, ClientHello, DigitallySigned, Extensions, HELLO_RETRY_REQUEST_RANDOM, HandshakeType,
     KeyShare, ProtocolVersion, ServerHello, ext,
@@ -31,6 +31,8 @@ const MAX_SKIPPED_EARLY_DATA: usize = 1 << 16;
 /// What the server decided from the first ClientHello.
 struct Choice {
     config: Arc<ServerConfig>,
+    /// Which of our certificates we present.
+    certificate: usize,
     suite: CipherSuite,
     scheme: SignatureScheme,
     session_id: Vec<u8>,
@@ -60,7 +62,8 @@ pub(super) fn client_hello(
     if !hello.extensions.has(ext::SUPPORTED_GROUPS) {
         return Err(Error::MissingExtension("supported_groups"));
     }
-    let scheme = choose_scheme(&config, certified_key(&config)?, &offer.schemes, ProtocolVersion::Tls13)?;
+    let (certificate, scheme) =
+        choose_certificate(&config, &offer.schemes, ProtocolVersion::Tls13, |_| true)?;
     let common = common_groups(&config, &offer.groups);
     let Some(&preferred) = common.first() else {
         let theirs: Vec<String> = offer.groups.iter().map(|&g| registry::group(g).name(g)).collect();
@@ -71,8 +74,8 @@ pub(super) fn client_hello(
             ours.join(", ")
         )));
     };
-    let choice =
-        Choice { config, suite, scheme, session_id: hello.session_id.clone(), sent_ccs: false, transcript };
+    let session_id = hello.session_id.clone();
+    let choice = Choice { config, certificate, suite, scheme, session_id, sent_ccs: false, transcript };
     // Our most preferred group among those the client sent a share for;
     // if there is none, RFC 8446 §4.1.4: ask for one with a HelloRetryRequest.
     let with_share = common.iter().find_map(|g| shares.iter().find(|s| s.group == g.id()).map(|s| (*g, s)));
@@ -203,14 +206,14 @@ fn server_flight(
         group: Some(group),
         bytes: client_share.to_vec(),
     });
-    let key = EphemeralKey::generate(group, &mut *core.rng)?;
-    let public = key.public().to_vec();
+    // For a Diffie-Hellman group a key pair of ours; for a hybrid, the
+    // ML-KEM ciphertext answering the client's key (kx.rs).
+    let (public, shared) = kx::respond(group, client_share, &mut *core.rng)?;
     core.emit(|| Event::KeyExchange {
         value: KeyExchangeValue::Public(Side::Server),
         group: Some(group),
         bytes: public.clone(),
     });
-    let shared = key.agree(client_share, ProtocolVersion::Tls13)?;
     core.emit(|| Event::KeyExchange {
         value: KeyExchangeValue::SharedSecret,
         group: Some(group),
@@ -285,7 +288,7 @@ fn send_encrypted_extensions(choice: &mut Choice, core: &mut Core, hello: &Clien
 
 /// RFC 8446 §4.4.2: our chain, with an empty request context.
 fn send_certificate(choice: &mut Choice, core: &mut Core) -> Result<(), Error> {
-    let certified = certified_key(&choice.config)?;
+    let certified = certified_key(&choice.config, choice.certificate)?;
     let certificate = CertificateMessage {
         context: Some(Vec::new()),
         entries: certified.chain.iter().map(|c| (c.der().to_vec(), Extensions::default())).collect(),
@@ -297,7 +300,7 @@ fn send_certificate(choice: &mut Choice, core: &mut Core) -> Result<(), Error> {
 /// RFC 8446 §4.4.3: a signature over the transcript so far.
 fn send_certificate_verify(choice: &mut Choice, core: &mut Core) -> Result<(), Error> {
     let content = certificate_verify_content(Side::Server, &choice.transcript.hash(choice.suite.hash));
-    let certified = certified_key(&choice.config)?;
+    let certified = certified_key(&choice.config, choice.certificate)?;
     let signature = choice.scheme.sign(&certified.key, &content, &mut *core.rng)?;
     let mut w = crate::codec::Writer::new();
     DigitallySigned { scheme: choice.scheme.id(), signature }.encode(&mut w);

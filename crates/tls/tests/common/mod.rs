@@ -7,9 +7,10 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use padlock_der::Time;
+use padlock_ec::Curve;
 use padlock_tls::trace::{Direction, Event, KeyStage, Side, TraceSink};
 use padlock_tls::{ClientConfig, Connection, Error, ServerConfig};
-use padlock_x509::throwaway::{Pki, throwaway};
+use padlock_x509::throwaway::{EcPki, Pki, throwaway, throwaway_ecdsa};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
@@ -42,14 +43,42 @@ pub fn other_pki() -> &'static Pki {
     })
 }
 
+/// An ECDSA PKI: a P-256 leaf for localhost and 127.0.0.1 under a P-384 CA.
+pub fn ec_pki() -> &'static EcPki {
+    static PKI: OnceLock<EcPki> = OnceLock::new();
+    PKI.get_or_init(|| {
+        let mut rng = StdRng::seed_from_u64(0xec);
+        let ips = [IpAddr::V4(Ipv4Addr::LOCALHOST)];
+        throwaway_ecdsa(Curve::P256, &["localhost"], &ips, not_before(), &mut rng).expect("test EC PKI")
+    })
+}
+
+/// A client that trusts both test CAs.
 pub fn client_config() -> ClientConfig {
-    let mut config = ClientConfig::new("localhost", vec![pki().ca.clone()]);
+    let mut config = ClientConfig::new("localhost", vec![pki().ca.clone(), ec_pki().ca.clone()]);
     config.now = Some(now());
     config
 }
 
+/// A server with the RSA certificate only.
 pub fn server_config() -> ServerConfig {
     ServerConfig::new(vec![pki().leaf.clone()], pki().key.clone())
+}
+
+/// A server with an ECDSA certificate only.
+pub fn ecdsa_server_config() -> ServerConfig {
+    ServerConfig::new(vec![ec_pki().leaf.clone()], ec_pki().key.clone())
+}
+
+/// A server with both, RSA first: it answers each client with the one it
+/// can verify (and TLS 1.2 suites with the key they need).
+pub fn dual_server_config() -> ServerConfig {
+    let mut config = server_config();
+    config.certificates.push(padlock_tls::CertifiedKey {
+        chain: vec![ec_pki().leaf.clone()],
+        key: ec_pki().key.clone().into(),
+    });
+    config
 }
 
 pub fn rng(seed: u64) -> Box<StdRng> {
