@@ -13,13 +13,10 @@
 //! machines this runs on are shared, and CPU time is what `openssl speed`
 //! reports by default too, so the two stay comparable under load.
 
-#![allow(unsafe_code, reason = "one FFI call to clock_gettime for the thread's CPU time")]
-
 use chacha20poly1305::KeyInit;
 use chacha20poly1305::aead::AeadInOut;
-use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use padlock_benches::input;
+use padlock_benches::{ThreadCpuTime, input};
 use padlock_chacha::{Aead, Backend, ChaCha20, ChaCha20Poly1305, Poly1305};
 use std::hint::black_box;
 
@@ -95,85 +92,6 @@ fn parts(c: &mut Criterion<ThreadCpuTime>) {
         });
     }
     group.finish();
-}
-
-/// Criterion measurement: the CPU time of the benchmark thread, in
-/// nanoseconds (`clock_gettime(CLOCK_THREAD_CPUTIME_ID)`).
-struct ThreadCpuTime;
-
-#[repr(C)]
-struct Timespec {
-    tv_sec: i64,
-    tv_nsec: i64,
-}
-
-unsafe extern "C" {
-    fn clock_gettime(clock: i32, time: *mut Timespec) -> i32;
-}
-
-/// Linux's clock id for the calling thread's CPU time.
-const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
-
-fn thread_cpu_ns() -> u64 {
-    let mut time = Timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: `time` is a valid, writable timespec; the call only writes it.
-    let status = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut time) };
-    assert_eq!(status, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
-    time.tv_sec as u64 * 1_000_000_000 + time.tv_nsec as u64
-}
-
-impl Measurement for ThreadCpuTime {
-    type Intermediate = u64;
-    type Value = u64;
-
-    fn start(&self) -> u64 {
-        thread_cpu_ns()
-    }
-    fn end(&self, start: u64) -> u64 {
-        thread_cpu_ns() - start
-    }
-    fn add(&self, a: &u64, b: &u64) -> u64 {
-        a + b
-    }
-    fn zero(&self) -> u64 {
-        0
-    }
-    fn to_f64(&self, value: &u64) -> f64 {
-        *value as f64
-    }
-    fn formatter(&self) -> &dyn ValueFormatter {
-        &CpuTimeFormatter
-    }
-}
-
-/// Shows CPU times in µs and throughputs in MiB/s or GiB/s of CPU time.
-struct CpuTimeFormatter;
-
-impl ValueFormatter for CpuTimeFormatter {
-    fn scale_values(&self, _typical_ns: f64, values: &mut [f64]) -> &'static str {
-        values.iter_mut().for_each(|v| *v /= 1e3);
-        "µs (cpu)"
-    }
-
-    fn scale_throughputs(
-        &self,
-        typical_ns: f64,
-        throughput: &Throughput,
-        values: &mut [f64],
-    ) -> &'static str {
-        let bytes = match *throughput {
-            Throughput::Bytes(n) | Throughput::BytesDecimal(n) => n as f64,
-            _ => return self.scale_values(typical_ns, values),
-        };
-        let gib = bytes * 1e9 / typical_ns >= f64::from(1u32 << 30);
-        let unit = if gib { f64::from(1u32 << 30) } else { f64::from(1u32 << 20) };
-        values.iter_mut().for_each(|v| *v = bytes * 1e9 / *v / unit);
-        if gib { "GiB/s (cpu)" } else { "MiB/s (cpu)" }
-    }
-
-    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
-        "ns"
-    }
 }
 
 criterion_group! {

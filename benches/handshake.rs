@@ -4,22 +4,27 @@
 //!
 //! `cargo bench --bench handshake`.
 //!
-//! - `handshake/<version>-<kx>`: one full handshake, client and server
-//!   together (both sides' key exchange; the server's RSA-2048 signature
-//!   or decryption; the client's certificate-chain check and signature
-//!   verification). Handshakes per second = 1 / time. Compare with
-//!   `openssl speed rsa2048 ecdhx25519 ffdh2048` for what the pieces cost.
-//! - `records/aes-128-gcm-16k`: one 16 KiB application-data record sealed
-//!   by one side and opened by the other (TLS 1.3 and TLS 1.2 record
-//!   formats). Compare with `openssl speed -evp aes-128-gcm` at 16384
-//!   bytes (which only seals).
+//! - `handshake/<version>-<kx>/padlock`: one full handshake, client and
+//!   server together (both sides' key exchange; the server's RSA-2048
+//!   signature or decryption; the client's certificate-chain check and
+//!   signature verification). Handshakes per second = 1 / time. Compare
+//!   with `openssl speed rsa2048 ecdhx25519 ffdh2048` for what the pieces
+//!   cost.
+//! - `records/<version>-<aead>-16k/padlock`: one 16 KiB application-data
+//!   record sealed by one side and opened by the other, into buffers kept
+//!   from one record to the next (TLS 1.3 and TLS 1.2 record formats).
+//!   Compare with `openssl speed -evp aes-128-gcm` at 16384 bytes (which
+//!   only seals).
 //!
-//! The peer, in the same run: rustls 0.23 with its *ring* provider, the
-//! TLS library a Rust user would otherwise pick, driven the same way (in
-//! memory, same RSA-2048 certificate chain, same suite and group) for the
-//! cases it supports: `rustls/tls13-x25519`, `rustls/tls12-ecdhe` and the
-//! two record benches (rustls has no finite-field DHE and no RSA key
-//! transport).
+//! The peer, right after each Padlock case (`.../rustls`): rustls 0.23 with
+//! its *ring* provider, the TLS library a Rust user would otherwise pick,
+//! driven the same way (in memory, same RSA-2048 certificate chain, same
+//! suite and group, resumption off) for the cases it supports (rustls has
+//! no finite-field DHE and no RSA key transport).
+//!
+//! Time is the benchmark thread's CPU time ([`ThreadCpuTime`]): client and
+//! server run on this one thread, and on a shared machine wall-clock time
+//! mostly measures the other processes.
 //!
 //! The serving side measured over real sockets, beside `openssl s_server`
 //! under the same load generator, is in docs/performance.md.
@@ -27,7 +32,9 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::Measurement;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
+use padlock_benches::ThreadCpuTime;
 use padlock_der::Time;
 use padlock_tls::ProtocolVersion::{self, Tls12 as TLS12, Tls13 as TLS13};
 use padlock_tls::suites::{self, CipherSuite};
@@ -85,12 +92,12 @@ fn handshake(client: &Arc<ClientConfig>, server: &Arc<ServerConfig>, seed: u64) 
     (c, s)
 }
 
-fn bench_handshakes(c: &mut Criterion) {
+fn bench_handshakes(c: &mut Criterion<ThreadCpuTime>) {
     let pki = pki();
     let cases = [
         ("tls13-x25519", TLS13, suites::TLS13_AES_128_GCM_SHA256, NamedGroup::X25519),
-        ("tls13-ffdhe2048", TLS13, suites::TLS13_AES_128_GCM_SHA256, NamedGroup::Ffdhe2048),
         ("tls12-ecdhe", TLS12, suites::ECDHE_RSA_AES_128_GCM_SHA256, NamedGroup::X25519),
+        ("tls13-ffdhe2048", TLS13, suites::TLS13_AES_128_GCM_SHA256, NamedGroup::Ffdhe2048),
         ("tls12-dhe", TLS12, suites::DHE_RSA_AES_128_GCM_SHA256, NamedGroup::Ffdhe2048),
         ("tls12-rsa", TLS12, suites::RSA_AES_128_GCM_SHA256, NamedGroup::X25519),
     ];
@@ -99,17 +106,21 @@ fn bench_handshakes(c: &mut Criterion) {
     for (name, version, suite, named_group) in cases {
         let (client, server) = configs(&pki, version, suite, named_group);
         let mut seed = 0;
-        group.bench_function(name, |b| {
+        group.bench_function(format!("{name}/padlock"), |b| {
             b.iter(|| {
                 seed += 2;
                 handshake(&client, &server, seed)
             })
         });
+        if let Some(peer) = rustls_suite(suite) {
+            let (client, server) = rustls_configs(&pki, peer);
+            group.bench_function(format!("{name}/rustls"), |b| b.iter(|| rustls_handshake(&client, &server)));
+        }
     }
     group.finish();
 }
 
-fn bench_records(c: &mut Criterion) {
+fn bench_records(c: &mut Criterion<ThreadCpuTime>) {
     let pki = pki();
     let payload = vec![0x42u8; 16 * 1024];
     let mut group = c.benchmark_group("records");
@@ -117,34 +128,54 @@ fn bench_records(c: &mut Criterion) {
     for (name, version, suite) in [
         ("tls13-aes-128-gcm-16k", TLS13, suites::TLS13_AES_128_GCM_SHA256),
         ("tls12-aes-128-gcm-16k", TLS12, suites::ECDHE_RSA_AES_128_GCM_SHA256),
+        ("tls13-chacha20-poly1305-16k", TLS13, suites::TLS13_CHACHA20_POLY1305_SHA256),
+        ("tls12-chacha20-poly1305-16k", TLS12, suites::ECDHE_RSA_CHACHA20_POLY1305_SHA256),
     ] {
         let (client, server) = configs(&pki, version, suite, NamedGroup::X25519);
         let (mut c, mut s) = handshake(&client, &server, 7);
-        group.bench_function(name, |b| {
+        let mut received = vec![0u8; payload.len()];
+        group.bench_function(format!("{name}/padlock"), |b| {
             b.iter(|| {
                 c.write_app_data(&payload).expect("seal");
-                s.read_tls(&c.take_outgoing()).expect("open");
-                s.take_app_data()
+                s.read_tls(c.outgoing()).expect("open");
+                c.consume_outgoing(usize::MAX);
+                assert_eq!(s.read_app_data(&mut received), payload.len());
             })
         });
+        if let Some(peer) = rustls_suite(suite) {
+            bench_rustls_records(&mut group, &pki, peer, &format!("{name}/rustls"), &payload);
+        }
     }
     group.finish();
 }
 
-/// rustls client and server configs for one version, AES-128-GCM and x25519 only.
-fn rustls_configs(pki: &Pki, tls13: bool) -> (Arc<rustls::ClientConfig>, Arc<rustls::ServerConfig>) {
-    use rustls::crypto::ring::{cipher_suite, default_provider, kx_group};
+/// The rustls (ring) suite for one of ours, where rustls has it: the ECDHE
+/// and TLS 1.3 suites (no finite-field DHE, no RSA key transport).
+fn rustls_suite(suite: CipherSuite) -> Option<rustls::SupportedCipherSuite> {
+    use rustls::crypto::ring::cipher_suite as peer;
+    Some(match suite {
+        s if s == suites::TLS13_AES_128_GCM_SHA256 => peer::TLS13_AES_128_GCM_SHA256,
+        s if s == suites::TLS13_CHACHA20_POLY1305_SHA256 => peer::TLS13_CHACHA20_POLY1305_SHA256,
+        s if s == suites::ECDHE_RSA_AES_128_GCM_SHA256 => peer::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        s if s == suites::ECDHE_RSA_CHACHA20_POLY1305_SHA256 => {
+            peer::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
+        }
+        _ => return None,
+    })
+}
+
+/// rustls client and server configs for one suite, x25519 only.
+fn rustls_configs(
+    pki: &Pki,
+    suite: rustls::SupportedCipherSuite,
+) -> (Arc<rustls::ClientConfig>, Arc<rustls::ServerConfig>) {
+    use rustls::crypto::ring::{default_provider, kx_group};
     use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
     let mut provider = default_provider();
-    provider.cipher_suites = if tls13 {
-        vec![cipher_suite::TLS13_AES_128_GCM_SHA256]
-    } else {
-        vec![cipher_suite::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]
-    };
+    provider.cipher_suites = vec![suite];
     provider.kx_groups = vec![kx_group::X25519];
     let provider = Arc::new(provider);
-    let versions: &[&rustls::SupportedProtocolVersion] =
-        if tls13 { &[&rustls::version::TLS13] } else { &[&rustls::version::TLS12] };
+    let versions: &[&rustls::SupportedProtocolVersion] = &[suite.version()];
     let mut roots = rustls::RootCertStore::empty();
     roots.add(CertificateDer::from(pki.ca.der().to_vec())).expect("root");
     let mut client = rustls::ClientConfig::builder_with_provider(provider.clone())
@@ -205,34 +236,32 @@ fn rustls_handshake(
     (c, s)
 }
 
-fn bench_rustls(c: &mut Criterion) {
+/// One 16 KiB record from a rustls client to a rustls server, as
+/// `bench_records` does for Padlock: sealed, copied onto the wire (rustls
+/// keeps its records until `write_tls`), opened, read out.
+fn bench_rustls_records<M: Measurement>(
+    group: &mut BenchmarkGroup<'_, M>,
+    pki: &Pki,
+    suite: rustls::SupportedCipherSuite,
+    name: &str,
+    payload: &[u8],
+) {
     use std::io::{Read, Write};
-    let pki = pki();
-    let mut group = c.benchmark_group("rustls");
-    group.sample_size(20);
-    for (name, tls13) in [("tls13-x25519", true), ("tls12-ecdhe", false)] {
-        let (client, server) = rustls_configs(&pki, tls13);
-        group.bench_function(name, |b| b.iter(|| rustls_handshake(&client, &server)));
-    }
-    group.finish();
-
-    let payload = vec![0x42u8; 16 * 1024];
-    let mut group = c.benchmark_group("rustls-records");
-    group.throughput(Throughput::Bytes(payload.len() as u64));
-    for (name, tls13) in [("tls13-aes-128-gcm-16k", true), ("tls12-aes-128-gcm-16k", false)] {
-        let (client, server) = rustls_configs(&pki, tls13);
-        let (mut c, mut s) = rustls_handshake(&client, &server);
-        let mut received = vec![0u8; payload.len()];
-        group.bench_function(name, |b| {
-            b.iter(|| {
-                c.writer().write_all(&payload).expect("seal");
-                rustls_pump(&mut c, &mut s);
-                s.reader().read_exact(&mut received).expect("open");
-            })
-        });
-    }
-    group.finish();
+    let (client, server) = rustls_configs(pki, suite);
+    let (mut c, mut s) = rustls_handshake(&client, &server);
+    let mut received = vec![0u8; payload.len()];
+    group.bench_function(name, |b| {
+        b.iter(|| {
+            c.writer().write_all(payload).expect("seal");
+            rustls_pump(&mut c, &mut s);
+            s.reader().read_exact(&mut received).expect("received");
+        })
+    });
 }
 
-criterion_group!(benches, bench_handshakes, bench_records, bench_rustls);
+criterion_group! {
+    name = benches;
+    config = Criterion::default().with_measurement(ThreadCpuTime);
+    targets = bench_handshakes, bench_records
+}
 criterion_main!(benches);

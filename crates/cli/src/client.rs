@@ -19,7 +19,11 @@
 //!
 //! Any failure — a bad URL, a refused connection, a handshake that fails
 //! (with the alert either side sent), a certificate that does not verify —
-//! is one line, `padlock: ...`, and exit status 1.
+//! is one line, `padlock: ...`, and exit status 1. A failed handshake is
+//! then explained, in indented lines under it (`explain.rs`): what we
+//! offered and the likely missing piece when the server refused our
+//! ClientHello (with `--explain`, found out by a few more handshakes), or
+//! which certificate failed which check and what to do.
 
 use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
@@ -27,13 +31,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use padlock_tls::{ClientConfig, Connection, Error, Stream};
+use padlock_tls::{ClientConfig, Connection, Stream};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::escape;
 use crate::report::{self, Failed, write_failed};
 use crate::tls_args::{ClientTls, IO_TIMEOUT, key_log, trace_style};
+use crate::{escape, explain};
 
 /// The end of `padlock client --help`.
 const EXAMPLES: &str = "\
@@ -51,12 +55,15 @@ const MAX_RESPONSE: usize = 64 * 1024 * 1024;
 pub(crate) struct Args {
     /// The URL to fetch: https://HOST[:PORT][/PATH].
     url: String,
-    /// What to trust and offer: --ca, --insecure, --tls, --suite, --group.
+    /// What to trust and offer: --ca, --insecure, --tls, --suite, --group, --sigalgs.
     #[command(flatten)]
     tls: ClientTls,
     /// Narrate the handshake on standard output (the body follows it).
     #[arg(long)]
     trace: bool,
+    /// If the server refuses our ClientHello, find out what it accepts with a few more handshakes.
+    #[arg(long)]
+    explain: bool,
     /// Append the NSS key log (for Wireshark) to FILE [default: $SSLKEYLOGFILE].
     #[arg(long, value_name = "FILE")]
     keylog: Option<PathBuf>,
@@ -83,7 +90,10 @@ pub(crate) struct Url {
 /// Connects, shakes hands, sends the GET and prints the response.
 fn fetch(args: &Args) -> Result<(), Failed> {
     let url = parse_url(&args.url).map_err(|reason| Failed::new(format_args!("{}: {reason}", args.url)))?;
-    let (config, trusted) = config(args, &url.host)?;
+    let (mut config, trusted) = config(args, &url.host)?;
+    // What the explanation of a failure needs; events pass on to --trace.
+    let recorder = explain::Recorder::default();
+    config.trace = Some(recorder.sink(config.trace.take()));
     let config = Arc::new(config);
     let authority = authority(&url.host, url.port);
 
@@ -97,13 +107,18 @@ fn fetch(args: &Args) -> Result<(), Failed> {
         ));
     }
     let rng = Box::new(StdRng::from_rng(&mut rand::rng()));
-    let conn =
-        Connection::client(config, rng).map_err(|error| Failed::new(format_args!("{authority}: {error}")))?;
+    let conn = Connection::client(Arc::clone(&config), rng)
+        .map_err(|error| Failed::new(format_args!("{authority}: {error}")))?;
     let mut stream = Stream::new(conn, socket);
     if let Err(error) = stream.handshake() {
         // Let the server read our alert before the socket closes.
         stream.linger_after_error(std::time::Duration::from_millis(500));
-        return Err(Failed::new(format_args!("{authority}: {}", handshake_failure(&error, &trusted))));
+        let seen = recorder.seen();
+        let connect = || connect(&url.host, url.port);
+        let probe: Option<explain::probe::Connect<'_>> = if args.explain { Some(&connect) } else { None };
+        let lines = explain::explain(&error, &seen, &config, &trusted, probe);
+        let summary = explain::summary(&error, seen.answered, &trusted);
+        return Err(Failed::new(format_args!("{authority}: {}", explain::message(&summary, &lines))));
     }
     if let Some(negotiated) = stream.connection().negotiated() {
         eprintln!(
@@ -205,24 +220,6 @@ fn connect(host: &str, port: u16) -> Result<TcpStream, String> {
         }
     }
     Err(last_error)
-}
-
-/// A failed handshake in plain words, naming the certificate and what we
-/// trust when that is what failed. The error may quote the server's
-/// certificate (its names are the server's to choose), so control
-/// characters are escaped.
-pub(crate) fn handshake_failure(error: &Error, trusted: &str) -> String {
-    let text = error.to_string();
-    let text = escape::for_terminal(&text);
-    match error {
-        Error::Certificate(e) if matches!(**e, padlock_x509::Error::UnknownIssuer(_)) => format!(
-            "the server's certificate was refused: {text} (trusted: {trusted}; --ca FILE trusts the CA in FILE)"
-        ),
-        Error::Certificate(_) | Error::UnsupportedCertificate(_) => {
-            format!("the server's certificate was refused: {text}")
-        }
-        _ => format!("handshake failed: {text}"),
-    }
 }
 
 /// Reads the response; prints the status line on standard error and

@@ -24,11 +24,16 @@ use std::sync::{Arc, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use padlock_der::Time;
+use padlock_ec::Curve;
 use padlock_tls::ProtocolVersion::{Tls12 as TLS12, Tls13 as TLS13};
 use padlock_tls::messages::{CertificateMessage, HandshakeType, KeyExchangeAlgorithm};
-use padlock_tls::suites;
+use padlock_tls::record::AeadAlgorithm;
+use padlock_tls::suites::{self, GroupKind};
 use padlock_tls::trace::{Event, Side, TraceSink};
-use padlock_tls::{CipherSuite, ClientConfig, Connection, NamedGroup, ProtocolVersion, ServerConfig, Stream};
+use padlock_tls::{
+    CipherSuite, ClientConfig, Connection, NamedGroup, ProtocolVersion, ServerConfig, SigningKey, Stream,
+};
+use padlock_x509::throwaway;
 use rand::SeedableRng as _;
 use rand::rngs::StdRng;
 
@@ -49,9 +54,19 @@ pub(crate) struct Args {
     /// TLS 1.2 only: RSA key transport (the article's flow), finite-field DHE or ECDHE (default).
     #[arg(long, value_enum)]
     kx: Option<Kx>,
-    /// TLS 1.3 only: the key-exchange group (default x25519).
-    #[arg(long, value_enum)]
-    group: Option<Group>,
+    /// The key-exchange group: in TLS 1.3 any of X25519MLKEM768,
+    /// SecP256r1MLKEM768, x25519 (default), secp256r1, secp384r1, ffdhe2048,
+    /// ffdhe3072; in TLS 1.2 ECDHE a curve (x25519, secp256r1, secp384r1).
+    #[arg(long, value_name = "GROUP")]
+    group: Option<String>,
+    /// The server's certificate key: rsa (2048 bits, default) or ecdsa
+    /// (P-256, under a P-384 CA).
+    #[arg(long, value_enum, default_value = "rsa")]
+    cert: CertKind,
+    /// The cipher suite, by IANA name (say TLS_CHACHA20_POLY1305_SHA256);
+    /// by default AES-128-GCM with the key exchange the other flags choose.
+    #[arg(long, value_name = "SUITE")]
+    suite: Option<String>,
     /// Make the run reproducible byte for byte: seeded RNGs and a fixed clock.
     #[arg(long)]
     seed: Option<u64>,
@@ -82,13 +97,13 @@ enum Kx {
     Ecdhe,
 }
 
-/// `--group`.
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Group {
-    /// X25519 (RFC 7748).
-    X25519,
-    /// The 2048-bit group of RFC 7919.
-    Ffdhe2048,
+/// `--cert`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum CertKind {
+    /// RSA-2048 keys.
+    Rsa,
+    /// ECDSA: a P-256 server key under a P-384 CA.
+    Ecdsa,
 }
 
 /// RSA key size of the throw-away CA and server keys.
@@ -103,6 +118,7 @@ struct Plan {
     suite: CipherSuite,
     kx: Option<KeyExchangeAlgorithm>,
     group: NamedGroup,
+    cert: CertKind,
     seed: Option<u64>,
     style: narrate::Style,
 }
@@ -134,30 +150,39 @@ pub(crate) fn run(args: &Args) -> ExitCode {
 
 /// Maps the flags to versions, suite and group; rejects what does not fit.
 fn plan(args: &Args) -> Result<Plan, String> {
+    let group = match &args.group {
+        Some(name) => Some(NamedGroup::by_name(name).ok_or_else(|| {
+            let known: Vec<&str> = NamedGroup::ALL.iter().map(|g| g.name()).collect();
+            format!("--group: unknown group {name}; known: {}", known.join(", "))
+        })?),
+        None => None,
+    };
     let (version, suite, group) = match args.tls {
         Version::Tls13 => {
             if args.kx.is_some() {
                 return Err("--kx is for TLS 1.2: TLS 1.3 always uses (EC)DHE; choose it with --group".into());
             }
-            let group = match args.group {
-                Some(Group::Ffdhe2048) => NamedGroup::Ffdhe2048,
-                _ => NamedGroup::X25519,
-            };
-            (TLS13, suites::TLS13_AES_128_GCM_SHA256, group)
+            (TLS13, suites::TLS13_AES_128_GCM_SHA256, group.unwrap_or(NamedGroup::X25519))
         }
-        Version::Tls12 => {
-            if args.group.is_some() {
-                return Err(
-                    "--group is for TLS 1.3: in TLS 1.2, --kx decides (dhe: ffdhe2048, ecdhe: x25519)".into(),
-                );
+        Version::Tls12 => tls12_plan(args.kx.unwrap_or(Kx::Ecdhe), group, args.cert)?,
+    };
+    let suite = match &args.suite {
+        None => suite,
+        Some(name) => {
+            let chosen =
+                CipherSuite::by_name(name).ok_or_else(|| format!("--suite: unknown suite {name}"))?;
+            if chosen.is_tls13() != (version == TLS13) || (!chosen.is_tls13() && chosen.kx != suite.kx) {
+                return Err(format!(
+                    "--suite {name} does not fit --tls and --kx (they say {})",
+                    suite.name()
+                ));
             }
-            match args.kx.unwrap_or(Kx::Ecdhe) {
-                Kx::Rsa => (TLS12, suites::RSA_AES_128_GCM_SHA256, NamedGroup::X25519),
-                Kx::Dhe => (TLS12, suites::DHE_RSA_AES_128_GCM_SHA256, NamedGroup::Ffdhe2048),
-                Kx::Ecdhe => (TLS12, suites::ECDHE_RSA_AES_128_GCM_SHA256, NamedGroup::X25519),
-            }
+            chosen
         }
     };
+    if suite.auth == Some(padlock_tls::Authentication::Ecdsa) && args.cert != CertKind::Ecdsa {
+        return Err(format!("{} needs --cert ecdsa", suite.name()));
+    }
     let style = if args.json {
         narrate::Style::Json
     } else if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
@@ -165,7 +190,40 @@ fn plan(args: &Args) -> Result<Plan, String> {
     } else {
         narrate::Style::Plain
     };
-    Ok(Plan { version, suite, kx: suite.kx, group, seed: args.seed, style })
+    Ok(Plan { version, suite, kx: suite.kx, group, cert: args.cert, seed: args.seed, style })
+}
+
+/// TLS 1.2: the suite and group of `--kx`, `--group` and `--cert`.
+fn tls12_plan(
+    kx: Kx,
+    group: Option<NamedGroup>,
+    cert: CertKind,
+) -> Result<(ProtocolVersion, CipherSuite, NamedGroup), String> {
+    if cert == CertKind::Ecdsa && kx != Kx::Ecdhe {
+        return Err("an ECDSA certificate signs ECDHE parameters: use --kx ecdhe with --cert ecdsa".into());
+    }
+    let (suite, default_group) = match kx {
+        Kx::Rsa => (suites::RSA_AES_128_GCM_SHA256, NamedGroup::X25519),
+        Kx::Dhe => (suites::DHE_RSA_AES_128_GCM_SHA256, NamedGroup::Ffdhe2048),
+        Kx::Ecdhe if cert == CertKind::Ecdsa => (suites::ECDHE_ECDSA_AES_128_GCM_SHA256, NamedGroup::X25519),
+        Kx::Ecdhe => (suites::ECDHE_RSA_AES_128_GCM_SHA256, NamedGroup::X25519),
+    };
+    let group = match group {
+        None => default_group,
+        Some(g) if kx == Kx::Ecdhe && g.is_tls12_ecdhe() => g,
+        Some(g) => {
+            return Err(format!(
+                "--group {} does not fit TLS 1.2 --kx {}: ECDHE takes x25519, secp256r1 or secp384r1; DHE uses ffdhe2048; RSA has no group",
+                g.name(),
+                match kx {
+                    Kx::Rsa => "rsa",
+                    Kx::Dhe => "dhe",
+                    Kx::Ecdhe => "ecdhe",
+                }
+            ));
+        }
+    };
+    Ok((TLS12, suite, group))
 }
 
 /// What the run measured, beside the events.
@@ -224,13 +282,23 @@ fn try_exchange(
 ) -> Result<(), String> {
     let (not_before, now) = clock(plan.seed)?;
     let start = Instant::now();
-    let pki = padlock_x509::throwaway::throwaway(
-        RSA_BITS,
-        &["localhost"],
-        &[],
-        not_before,
-        &mut rng(plan.seed, 0),
-    )?;
+    let (ca, leaf, key): (_, _, SigningKey) = match plan.cert {
+        CertKind::Rsa => {
+            let pki =
+                throwaway::throwaway(RSA_BITS, &["localhost"], &[], not_before, &mut rng(plan.seed, 0))?;
+            (pki.ca, pki.leaf, pki.key.into())
+        }
+        CertKind::Ecdsa => {
+            let pki = throwaway::throwaway_ecdsa(
+                Curve::P256,
+                &["localhost"],
+                &[],
+                not_before,
+                &mut rng(plan.seed, 0),
+            )?;
+            (pki.ca, pki.leaf, pki.key.into())
+        }
+    };
     outcome.pki_time = start.elapsed();
 
     let list = events.clone();
@@ -239,13 +307,13 @@ fn try_exchange(
             list.push((side, event.clone()));
         }
     });
-    let mut server_config = ServerConfig::new(vec![pki.leaf.clone()], pki.key.clone());
+    let mut server_config = ServerConfig::new(vec![leaf], key);
     server_config.versions = vec![plan.version];
     server_config.cipher_suites = vec![plan.suite];
     server_config.groups = vec![plan.group];
     server_config.dhe_group = NamedGroup::Ffdhe2048;
     server_config.trace = Some(sink.clone());
-    let mut client_config = ClientConfig::new("localhost", vec![pki.ca.clone()]);
+    let mut client_config = ClientConfig::new("localhost", vec![ca]);
     client_config.versions = vec![plan.version];
     client_config.cipher_suites = vec![plan.suite];
     client_config.groups = vec![plan.group];

@@ -28,6 +28,8 @@
 //!   and `Failed`, the error every subcommand stops with.
 //! - `files` (`files.rs`): key files read and output written, for every subcommand.
 //! - `tls_args` (`tls_args.rs`): the TLS flags `server` and `client` share.
+//! - `explain` (`explain.rs`): why a handshake failed, in terms of what each
+//!   side offered, and what to do about it.
 
 use std::process::ExitCode;
 
@@ -41,6 +43,7 @@ mod dh;
 mod digest;
 mod ecdsa;
 mod escape;
+mod explain;
 mod files;
 mod keygen;
 mod load;

@@ -35,8 +35,8 @@ use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use padlock_der::{Time, pem};
-use padlock_rsa::{RsaKey, RsaPrivateKey};
-use padlock_tls::{Connection, ServerConfig, Stream};
+use padlock_rsa::RsaKey;
+use padlock_tls::{CertifiedKey, Connection, ServerConfig, SigningKey, Stream};
 use padlock_x509::Certificate;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -70,13 +70,20 @@ pub(crate) struct Args {
     /// The address to listen on; port 0 picks a free port (printed on standard error).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
     listen: SocketAddr,
-    /// The certificate chain, PEM, leaf first [default: a throw-away one].
+    /// A certificate chain, PEM, leaf first [default: a throw-away one]. Give
+    /// --cert and --key twice (an RSA and an ECDSA certificate, say) and each
+    /// client gets the one it can verify.
     #[arg(long, value_name = "FILE", requires = "key")]
-    cert: Option<PathBuf>,
-    /// The leaf's private key (RSA), PKCS #1 or PKCS #8, PEM or DER.
+    cert: Vec<PathBuf>,
+    /// The private key of the --cert at the same position: RSA (PKCS #1 or
+    /// PKCS #8) or EC on P-256 or P-384 (SEC1 or PKCS #8), PEM or DER.
     #[arg(long, value_name = "FILE", requires = "cert")]
-    key: Option<PathBuf>,
-    /// Where to write the throw-away CA certificate (without --cert).
+    key: Vec<PathBuf>,
+    /// The throw-away certificate's key without --cert: rsa (2048 bits),
+    /// ecdsa (P-256, under a P-384 CA), or both (one of each, two CAs in the file).
+    #[arg(long, value_enum, value_name = "KIND", default_value = "rsa", conflicts_with = "cert")]
+    throwaway: Throwaway,
+    /// Where to write the throw-away CA certificate(s) (without --cert).
     #[arg(long, value_name = "FILE", default_value = "padlock-ca.pem", conflicts_with = "cert")]
     ca_out: PathBuf,
     /// Speak only this version [default: both, 1.3 preferred].
@@ -85,7 +92,8 @@ pub(crate) struct Args {
     /// Cipher suites in order of preference, by IANA name, comma-separated.
     #[arg(long, value_name = "SUITE,...", value_delimiter = ',')]
     suites: Vec<String>,
-    /// Groups in order of preference: x25519, ffdhe2048, ffdhe3072.
+    /// Groups in order of preference: X25519MLKEM768, SecP256r1MLKEM768, x25519,
+    /// secp256r1, secp384r1, ffdhe2048, ffdhe3072.
     #[arg(long, value_name = "GROUP,...", value_delimiter = ',')]
     groups: Vec<String>,
     /// The group for TLS 1.2 DHE when the client names no ffdhe group.
@@ -209,11 +217,19 @@ fn slots(args: &Args) -> Arc<Slots> {
 
 /// The server configuration the arguments describe.
 fn config(args: &Args) -> Result<ServerConfig, Failed> {
-    let (chain, key) = match (&args.cert, &args.key) {
-        (Some(cert), Some(key)) => load_identity(cert, key)?,
-        _ => throwaway_identity(&args.ca_out)?,
+    if args.cert.len() != args.key.len() {
+        return Err(Failed::new("give one --key for each --cert, in the same order"));
+    }
+    let certificates = if args.cert.is_empty() {
+        throwaway_identities(args.throwaway, &args.ca_out)?
+    } else {
+        args.cert
+            .iter()
+            .zip(&args.key)
+            .map(|(cert, key)| load_identity(cert, key))
+            .collect::<Result<_, _>>()?
     };
-    let mut config = ServerConfig::new(chain, key);
+    let mut config = ServerConfig::with_certificates(certificates);
     if let Some(version) = args.tls {
         config.versions = vec![version.protocol()];
     }
@@ -236,32 +252,46 @@ fn config(args: &Args) -> Result<ServerConfig, Failed> {
 
 /// The certificate chain and private key from their files, checked to
 /// belong together.
-fn load_identity(
-    cert_path: &Path,
-    key_path: &Path,
-) -> Result<(Vec<Certificate>, Arc<RsaPrivateKey>), Failed> {
+fn load_identity(cert_path: &Path, key_path: &Path) -> Result<CertifiedKey, Failed> {
     let contents =
         fs::read(cert_path).map_err(|error| Failed::about(cert_path, report::os_message(&error)))?;
     let chain = Certificate::all_from_pem(&contents).map_err(|error| Failed::about(cert_path, error))?;
     let Some(leaf) = chain.first() else {
         return Err(Failed::about(cert_path, "no CERTIFICATE block in the PEM"));
     };
-    let key = match load_key(key_path)? {
-        RsaKey::Private(key) => Arc::new(*key),
-        RsaKey::Public(_) => {
-            return Err(Failed::about(key_path, "a public key; the server needs the private key"));
-        }
-    };
-    let leaf_key = leaf.public_key.rsa_key().map_err(|error| Failed::about(cert_path, error))?;
-    if leaf_key.to_spki_pem() != key.public_key().to_spki_pem() {
+    let (key, public_spki) = load_signing_key(key_path)?;
+    if leaf.public_key.der() != public_spki.as_slice() {
         return Err(Failed::about(key_path, "not the key of the first certificate in --cert"));
     }
-    Ok((chain, key))
+    Ok(CertifiedKey { chain, key })
+}
+
+/// A private key file, RSA or EC, and its public key as SubjectPublicKeyInfo DER.
+fn load_signing_key(path: &Path) -> Result<(SigningKey, Vec<u8>), Failed> {
+    let contents = fs::read(path).map_err(|error| Failed::about(path, report::os_message(&error)))?;
+    if let Ok(file) = padlock_ec::read_key(&contents) {
+        return match file.key {
+            padlock_ec::EcKey::Private(key) => {
+                let spki = key.public_key().to_spki_der();
+                Ok((SigningKey::Ecdsa(Arc::new(key)), spki))
+            }
+            padlock_ec::EcKey::Public(_) => {
+                Err(Failed::about(path, "a public key; the server needs the private key"))
+            }
+        };
+    }
+    match load_key(path)? {
+        RsaKey::Private(key) => {
+            let spki = key.public_key().to_spki_der();
+            Ok((SigningKey::Rsa(Arc::new(*key)), spki))
+        }
+        RsaKey::Public(_) => Err(Failed::about(path, "a public key; the server needs the private key")),
+    }
 }
 
 /// A throw-away CA and a certificate it signed for localhost and
 /// 127.0.0.1; the CA goes to `ca_out` for clients to trust.
-fn throwaway_identity(ca_out: &Path) -> Result<(Vec<Certificate>, Arc<RsaPrivateKey>), Failed> {
+fn throwaway_identities(kind: Throwaway, ca_out: &Path) -> Result<Vec<CertifiedKey>, Failed> {
     // Valid from an hour ago, so that a client whose clock is a little
     // behind ours still accepts it.
     let seconds = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
@@ -269,16 +299,50 @@ fn throwaway_identity(ca_out: &Path) -> Result<(Vec<Certificate>, Arc<RsaPrivate
     let not_before =
         Time::from_unix_seconds(seconds).map_err(|_| Failed::new("the system clock is out of range"))?;
     let localhost = [IpAddr::V4(Ipv4Addr::LOCALHOST)];
-    let pki =
-        padlock_x509::throwaway::throwaway(2048, &["localhost"], &localhost, not_before, &mut rand::rng())
-            .map_err(|error| Failed::new(format_args!("making a throw-away certificate: {error}")))?;
-    fs::write(ca_out, pem::encode("CERTIFICATE", pki.ca.der()))
-        .map_err(|error| Failed::about(ca_out, report::os_message(&error)))?;
+    let failed = |error: String| Failed::new(format_args!("making a throw-away certificate: {error}"));
+    let (mut identities, mut cas) = (Vec::new(), String::new());
+    if matches!(kind, Throwaway::Ecdsa | Throwaway::Both) {
+        let curve = padlock_ec::Curve::P256;
+        let pki = padlock_x509::throwaway::throwaway_ecdsa(
+            curve,
+            &["localhost"],
+            &localhost,
+            not_before,
+            &mut rand::rng(),
+        )
+        .map_err(failed)?;
+        cas += &pem::encode("CERTIFICATE", pki.ca.der());
+        identities.push(CertifiedKey { chain: vec![pki.leaf], key: SigningKey::Ecdsa(pki.key) });
+    }
+    if matches!(kind, Throwaway::Rsa | Throwaway::Both) {
+        let pki = padlock_x509::throwaway::throwaway(
+            2048,
+            &["localhost"],
+            &localhost,
+            not_before,
+            &mut rand::rng(),
+        )
+        .map_err(failed)?;
+        cas += &pem::encode("CERTIFICATE", pki.ca.der());
+        identities.push(CertifiedKey { chain: vec![pki.leaf], key: SigningKey::Rsa(pki.key) });
+    }
+    fs::write(ca_out, cas).map_err(|error| Failed::about(ca_out, report::os_message(&error)))?;
     eprintln!(
         "throw-away CA written to {}: trust it with `padlock client --ca {0}` or `curl --cacert {0}`",
         report::quote(ca_out.as_os_str())
     );
-    Ok((vec![pki.leaf], pki.key))
+    Ok(identities)
+}
+
+/// The kind of throw-away certificate `padlock server` makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Throwaway {
+    /// An RSA-2048 key under an RSA CA.
+    Rsa,
+    /// An ECDSA P-256 key under a P-384 CA.
+    Ecdsa,
+    /// One of each: clients that verify ECDSA get it, the others RSA.
+    Both,
 }
 
 /// Serves one connection: the handshake, one HTTP request, one answer,

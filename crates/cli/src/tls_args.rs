@@ -9,7 +9,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use padlock_tls::{CipherSuite, ClientConfig, NamedGroup, ProtocolVersion};
+use padlock_tls::{CipherSuite, ClientConfig, NamedGroup, ProtocolVersion, SignatureScheme};
 use padlock_x509::Certificate;
 
 use crate::report::{self, Failed};
@@ -55,6 +55,15 @@ pub(crate) fn group(name: &str) -> Result<NamedGroup, Failed> {
     })
 }
 
+/// The signature scheme named `name`, or an error listing those we have.
+pub(crate) fn signature_scheme(name: &str) -> Result<SignatureScheme, Failed> {
+    let all = SignatureScheme::ALL;
+    all.iter().copied().find(|s| s.name().eq_ignore_ascii_case(name)).ok_or_else(|| {
+        let known: Vec<&str> = all.iter().map(|s| s.name()).collect();
+        Failed::new(format_args!("unknown signature scheme {name}; known: {}", known.join(", ")))
+    })
+}
+
 /// How `--trace` shows events: in colour on a terminal, plain otherwise.
 pub(crate) fn trace_style() -> crate::narrate::Style {
     use std::io::IsTerminal;
@@ -85,9 +94,13 @@ pub(crate) struct ClientTls {
     /// Offer only these cipher suites, by IANA name, comma-separated.
     #[arg(long, value_name = "SUITE,...", value_delimiter = ',')]
     suite: Vec<String>,
-    /// Offer only this group (x25519, ffdhe2048, ffdhe3072); the TLS 1.3 key share is for it.
+    /// Offer only this group (X25519MLKEM768, SecP256r1MLKEM768, x25519, secp256r1,
+    /// secp384r1, ffdhe2048, ffdhe3072); the TLS 1.3 key share is for it.
     #[arg(long, value_name = "NAME")]
     group: Option<String>,
+    /// Offer only these signature schemes, by IANA name, comma-separated.
+    #[arg(long, value_name = "SCHEME,...", value_delimiter = ',')]
+    sigalgs: Vec<String>,
 }
 
 impl ClientTls {
@@ -120,6 +133,10 @@ impl ClientTls {
             let group = group(name)?;
             config.groups = vec![group];
             config.key_share_groups = vec![group];
+        }
+        if !self.sigalgs.is_empty() {
+            config.signature_schemes =
+                self.sigalgs.iter().map(|name| signature_scheme(name)).collect::<Result<_, _>>()?;
         }
         Ok((config, trusted))
     }

@@ -351,3 +351,86 @@ fn the_validator_rejects_broken_json() {
         assert!(validate(bad).is_err(), "accepted {bad}");
     }
 }
+
+/// ChaCha20-Poly1305: the record is narrated with the block function's
+/// output, and the numbers hold: ciphertext = plaintext XOR block 1.
+#[test]
+fn tls13_chacha20_record_shows_its_keystream() {
+    let out = demo_ok(&["--suite", "TLS_CHACHA20_POLY1305_SHA256", "--seed", "11"]);
+    check_common(&out, "TLS 1.3");
+    let field = |name: &str| -> Vec<u8> {
+        let line = out
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("no {name} line"));
+        let hex: String = line.trim_start()[name.len()..]
+            .split("  ")
+            .find(|part| !part.trim().is_empty())
+            .expect("a value")
+            .chars()
+            .filter(char::is_ascii_hexdigit)
+            .collect();
+        padlock_testkit::decode_hex(&hex).expect("hex")
+    };
+    let (ciphertext, keystream) = (field("ciphertext"), field("block 1"));
+    let plaintext = b"GET / HTTP/1.1\r\nHost: localhost";
+    for i in 0..16 {
+        assert_eq!(ciphertext[i], plaintext[i] ^ keystream[i], "byte {i}");
+    }
+    for needle in ["Poly1305's one-time key r || s", "ChaCha20 keystream XOR plaintext", "RFC 8439"] {
+        assert!(out.contains(needle), "missing {needle:?}");
+    }
+}
+
+/// The post-quantum hybrid: its shares, sizes and the explanation.
+#[test]
+fn tls13_x25519mlkem768() {
+    let out = demo_ok(&["--group", "X25519MLKEM768", "--seed", "12"]);
+    check_common(&out, "TLS 1.3");
+    for needle in [
+        "client X25519MLKEM768 public key (1216 bytes)",
+        "server X25519MLKEM768 public key (1120 bytes)",
+        "X25519MLKEM768 shared secret (server) (64 bytes)",
+        "1184-byte encapsulation key",
+        "harvest now, decrypt later",
+        "same shared secret: yes",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?}");
+    }
+}
+
+/// An ECDSA certificate and P-256 key exchange, in both versions.
+#[test]
+fn ecdsa_certificate_and_p256() {
+    let out = demo_ok(&["--cert", "ecdsa", "--group", "secp256r1", "--seed", "13"]);
+    check_common(&out, "TLS 1.3");
+    for needle in [
+        "client secp256r1 public key (65 bytes)",
+        "CertificateVerify signature (ecdsa_secp256r1_sha256)",
+        "RFC 6979",
+        "uncompressed point",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?}");
+    }
+    let out = demo_ok(&["--tls", "1.2", "--cert", "ecdsa", "--group", "secp384r1", "--seed", "14"]);
+    check_common(&out, "TLS 1.2");
+    for needle in
+        ["TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "ServerKeyExchange signature (ecdsa_", "group secp384r1"]
+    {
+        assert!(out.contains(needle), "missing {needle:?}");
+    }
+}
+
+/// Flags that do not fit each other are refused before anything runs.
+#[test]
+fn mismatched_flags_are_refused() {
+    for args in [
+        &["--tls", "1.2", "--kx", "rsa", "--cert", "ecdsa"][..],
+        &["--tls", "1.2", "--group", "X25519MLKEM768"][..],
+        &["--suite", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"][..],
+        &["--group", "secp521r1"][..],
+    ] {
+        let output = demo(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+}

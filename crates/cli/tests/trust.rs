@@ -80,7 +80,13 @@ fn an_unrelated_bundle_is_refused_as_an_unknown_ca() {
         "{}",
         describe(&output)
     );
-    assert_eq!(stderr.lines().count(), 1, "{}", describe(&output));
+    // The explanation follows the one-line summary, indented.
+    assert!(stderr.lines().skip(1).all(|l| l.starts_with("  ")), "{}", describe(&output));
+    assert!(
+        stderr.contains("we trust the system's roots from other.pem (SSL_CERT_FILE)"),
+        "{}",
+        describe(&output)
+    );
 
     // --ca replaces the system's roots, it does not add to them.
     let output = client(&dir, &["--ca", "other.pem", &server.url("/")], Some("ca.pem"), None);

@@ -103,8 +103,14 @@ impl ServerConfig {
     /// Defaults: TLS 1.3 then 1.2, every suite and group, ffdhe2048 for
     /// DHE, one certificate chain and its key.
     pub fn new(chain: Vec<Certificate>, key: impl Into<SigningKey>) -> ServerConfig {
+        ServerConfig::with_certificates(vec![CertifiedKey { chain, key: key.into() }])
+    }
+
+    /// The same defaults, with several certificates (an RSA and an ECDSA
+    /// one, say): each handshake presents the first the client can verify.
+    pub fn with_certificates(certificates: Vec<CertifiedKey>) -> ServerConfig {
         ServerConfig {
-            certificates: vec![CertifiedKey { chain, key: key.into() }],
+            certificates,
             versions: vec![ProtocolVersion::Tls13, ProtocolVersion::Tls12],
             cipher_suites: ALL_SUITES.to_vec(),
             prioritize_chacha: true,

@@ -9,6 +9,7 @@
 //! of the handshake live in `client/` and `server/`; the state of an
 //! established connection, for both sides, in `traffic.rs`.
 
+use core::ops::Range;
 use std::sync::Arc;
 
 use rand_core::CryptoRng;
@@ -18,7 +19,7 @@ use crate::alert::{AlertDescription, AlertLevel};
 use crate::config::{ClientConfig, ServerConfig};
 use crate::key_schedule::SecretKind;
 use crate::messages::{HandshakeType, MAX_HANDSHAKE_LEN, ProtocolVersion, frame};
-use crate::record::{ContentType, Deframer, HalfConn, MAX_PLAINTEXT_LEN, Record};
+use crate::record::{ContentType, Deframer, HalfConn, MAX_PLAINTEXT_LEN, MAX_RECORD_OVERHEAD, RecordMut};
 use crate::suites::CipherSuite;
 use crate::trace::{Direction, Event, KeyLogSink, KeyStage, Side, TraceSink, hex};
 
@@ -48,6 +49,23 @@ impl Input {
             Input::ChangeCipherSpec => "ChangeCipherSpec",
         }
     }
+}
+
+/// What one record brought, once unprotected ([`Core::next_content`]).
+/// Handshake bytes and application data are already where they go; the
+/// short contents are copied out for the connection to act on.
+enum Content {
+    /// Nothing to act on: skipped 0-RTT data, or a record after close_notify.
+    Nothing,
+    /// An unprotected ChangeCipherSpec record's fragment.
+    ChangeCipherSpec(Vec<u8>),
+    /// An alert record's content.
+    Alert(Vec<u8>),
+    /// Handshake bytes, appended to `handshake_in`.
+    Handshake,
+    /// Application data, appended to `app_in` from `start` on (possibly
+    /// none); `record` is the record as received, kept only when tracing.
+    ApplicationData { start: usize, record: Option<Vec<u8>> },
 }
 
 /// One state of a connection: what is valid while waiting for the next
@@ -235,18 +253,88 @@ impl Core {
     /// Seals queued handshake messages into records of at most 2^14 bytes
     /// (RFC 8446 §5.1: handshake messages may be coalesced and split).
     pub(crate) fn flush_handshake(&mut self) -> Result<(), Error> {
-        let pending = core::mem::take(&mut self.pending_handshake);
-        for chunk in pending.chunks(MAX_PLAINTEXT_LEN) {
+        let mut pending = core::mem::take(&mut self.pending_handshake);
+        let sealed = pending.chunks(MAX_PLAINTEXT_LEN).try_for_each(|chunk| {
             self.seal(ContentType::Handshake, chunk)?;
-        }
-        Ok(())
+            Ok(())
+        });
+        // The buffer goes back, empty, for the next flight.
+        pending.clear();
+        self.pending_handshake = pending;
+        sealed
     }
 
-    fn seal(&mut self, content_type: ContentType, payload: &[u8]) -> Result<Vec<u8>, Error> {
-        let record = self.write.seal(content_type, payload)?;
-        self.outgoing.extend_from_slice(&record);
-        self.emit(|| Event::Record { sent: true, content_type, bytes: record.clone() });
+    /// Seals `payload` as one record straight into the outgoing buffer (the
+    /// payload copied once, into its place there); returns where the record
+    /// lies in that buffer.
+    fn seal(&mut self, content_type: ContentType, payload: &[u8]) -> Result<Range<usize>, Error> {
+        let record = self.write.seal_into(content_type, payload, &mut self.outgoing)?;
+        self.emit(|| Event::Record {
+            sent: true,
+            content_type,
+            bytes: self.outgoing[record.clone()].to_vec(),
+        });
         Ok(record)
+    }
+
+    /// The next record off the deframer, its protection removed where it
+    /// lies in the deframer's buffer, and its content put where it goes:
+    /// handshake bytes onto `handshake_in`, application data onto `app_in`
+    /// (the one copy of the plaintext). `None` when no whole record is left.
+    /// `handshaking` says whether the handshake is still running.
+    fn next_content(&mut self, handshaking: bool) -> Result<Option<Content>, Error> {
+        let Some(record) = self.deframer.next_record_mut()? else {
+            return Ok(None);
+        };
+        // RFC 8446 §6.1: anything after close_notify is ignored.
+        if self.peer_closed {
+            return Ok(Some(Content::Nothing));
+        }
+        match record.content_type {
+            ContentType::ChangeCipherSpec => {
+                return Ok(Some(Content::ChangeCipherSpec(record.fragment.to_vec())));
+            }
+            // RFC 8446 §6.2: a TLS 1.3 peer that has not installed our keys
+            // yet (a client refusing our ServerHello) alerts in the clear.
+            // Take it as its alert; there is nothing to answer.
+            ContentType::Alert
+                if self.read.is_protected()
+                    && self.version == Some(ProtocolVersion::Tls13)
+                    && handshaking =>
+            {
+                return Ok(Some(Content::Alert(record.fragment.to_vec())));
+            }
+            _ => {}
+        }
+        let traced_record = self.trace.as_ref().map(|_| record.to_bytes());
+        let Some((content_type, plaintext)) =
+            open_or_skip(&mut self.read, &mut self.early_data_budget, record)?
+        else {
+            return Ok(Some(Content::Nothing));
+        };
+        let content = match content_type {
+            ContentType::Alert => Content::Alert(plaintext.to_vec()),
+            ContentType::Handshake => {
+                // RFC 8446 §5.4 (and RFC 5246 §6.2.1): no empty handshake records.
+                if plaintext.is_empty() {
+                    return Err(Error::UnexpectedMessage("an empty handshake record".into()));
+                }
+                self.handshake_in.extend_from_slice(plaintext);
+                Content::Handshake
+            }
+            ContentType::ApplicationData => {
+                if handshaking || !self.handshake_in.is_empty() {
+                    return Err(Error::UnexpectedMessage("application data during the handshake".into()));
+                }
+                let start = self.app_in.len();
+                self.app_in.extend_from_slice(plaintext);
+                Content::ApplicationData { start, record: traced_record }
+            }
+            ContentType::ChangeCipherSpec => {
+                return Err(Error::UnexpectedMessage("an encrypted ChangeCipherSpec".into()));
+            }
+        };
+        Ok(Some(content))
     }
 
     /// Sets the legacy version of plaintext records (0x0301 for a first ClientHello).
@@ -371,6 +459,22 @@ impl Connection {
         core::mem::take(&mut self.core.outgoing)
     }
 
+    /// Bytes to send to the peer, left in the connection's buffer: send
+    /// them, then say how many went with
+    /// [`consume_outgoing`](Self::consume_outgoing). Unlike
+    /// [`take_outgoing`](Self::take_outgoing), this keeps the buffer (and
+    /// its memory) for the next records.
+    pub fn outgoing(&self) -> &[u8] {
+        &self.core.outgoing
+    }
+
+    /// Drops the first `n` bytes of [`outgoing`](Self::outgoing) (all of
+    /// them if `n` is larger): they were sent.
+    pub fn consume_outgoing(&mut self, n: usize) {
+        let n = n.min(self.core.outgoing.len());
+        self.core.outgoing.drain(..n);
+    }
+
     /// Whether there are bytes to send.
     pub fn wants_write(&self) -> bool {
         !self.core.outgoing.is_empty()
@@ -417,12 +521,15 @@ impl Connection {
         if self.is_handshaking() {
             return Err(Error::Internal("application data before the handshake finished".into()));
         }
+        // Room for all the records at once, so the buffer grows at most once.
+        let records = data.len().div_ceil(MAX_PLAINTEXT_LEN);
+        self.core.outgoing.reserve(data.len() + records * MAX_RECORD_OVERHEAD);
         for chunk in data.chunks(MAX_PLAINTEXT_LEN) {
             let record = self.core.seal(ContentType::ApplicationData, chunk)?;
             self.core.emit(|| Event::ApplicationData {
                 sent: true,
                 plaintext: chunk.to_vec(),
-                record,
+                record: self.core.outgoing[record].to_vec(),
                 version: self.core.version,
                 aead: self.core.write.algorithm(),
             });
@@ -449,113 +556,45 @@ impl Connection {
     }
 
     fn process_records(&mut self) -> Result<(), Error> {
-        while let Some(record) = self.core.deframer.next_record()? {
-            // RFC 8446 §6.1: anything after close_notify is ignored.
-            if !self.core.peer_closed {
-                self.record(record)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// One record: unprotect it and hand its content on.
-    fn record(&mut self, record: Record) -> Result<(), Error> {
-        match record.content_type {
-            ContentType::ChangeCipherSpec => return self.change_cipher_spec(&record),
-            // RFC 8446 §6.2: a TLS 1.3 peer that has not installed our keys
-            // yet (a client refusing our ServerHello) alerts in the clear.
-            // Take it as its alert; there is nothing to answer.
-            ContentType::Alert if self.core.read.is_protected() && self.in_tls13_handshake() => {
-                return self.alert(&record.fragment);
-            }
-            _ => {}
-        }
-        let record_bytes = self.core.trace.as_ref().map(|_| record.to_bytes());
-        let Some((content_type, plaintext)) = self.open(record)? else {
-            return Ok(());
-        };
-        match content_type {
-            ContentType::Alert => self.alert(&plaintext),
-            ContentType::Handshake => {
-                // RFC 8446 §5.4 (and RFC 5246 §6.2.1): no empty handshake records.
-                if plaintext.is_empty() {
-                    return Err(Error::UnexpectedMessage("an empty handshake record".into()));
-                }
-                self.core.handshake_in.extend_from_slice(&plaintext);
-                self.handshake_messages()
-            }
-            ContentType::ApplicationData => self.application_data(plaintext, record_bytes),
-            ContentType::ChangeCipherSpec => {
-                Err(Error::UnexpectedMessage("an encrypted ChangeCipherSpec".into()))
+        loop {
+            let handshaking = self.is_handshaking();
+            let Some(content) = self.core.next_content(handshaking)? else {
+                return Ok(());
+            };
+            match content {
+                Content::Nothing => {}
+                Content::ChangeCipherSpec(fragment) => self.change_cipher_spec(&fragment)?,
+                Content::Alert(payload) => self.alert(&payload)?,
+                Content::Handshake => self.handshake_messages()?,
+                Content::ApplicationData { start, record } => self.application_data(start, record)?,
             }
         }
     }
 
-    /// Removes a record's protection, or skips it: `None` for 0-RTT data we
-    /// never accepted. RFC 8446 §4.2.10: a server that declines early data
-    /// skips the records it cannot decrypt, up to a budget, until one opens
-    /// under the handshake keys; after a HelloRetryRequest it skips
-    /// application data until the second ClientHello.
-    fn open(&mut self, record: Record) -> Result<Option<(ContentType, Vec<u8>)>, Error> {
-        let len = record.fragment.len();
-        let skippable =
-            record.content_type == ContentType::ApplicationData && self.core.early_data_budget.is_some();
-        if skippable && !self.core.read.is_protected() {
-            return self.skip_early_data(len);
-        }
-        match self.core.read.open(record) {
-            Err(Error::BadRecordMac) if skippable => self.skip_early_data(len),
-            Err(error) => Err(error),
-            Ok(opened) => {
-                if self.core.read.is_protected() {
-                    self.core.early_data_budget = None;
-                }
-                Ok(Some(opened))
-            }
-        }
-    }
-
-    fn skip_early_data(&mut self, len: usize) -> Result<Option<(ContentType, Vec<u8>)>, Error> {
-        let budget = self.core.early_data_budget.unwrap_or(0);
-        match budget.checked_sub(len) {
-            Some(left) => {
-                self.core.early_data_budget = Some(left);
-                Ok(None)
-            }
-            None => Err(Error::BadRecordMac),
-        }
-    }
-
-    fn application_data(&mut self, plaintext: Vec<u8>, record: Option<Vec<u8>>) -> Result<(), Error> {
-        if self.is_handshaking() || !self.core.handshake_in.is_empty() {
-            return Err(Error::UnexpectedMessage("application data during the handshake".into()));
-        }
-        if plaintext.is_empty() {
+    /// Application data that [`Core::next_content`] appended to `app_in`,
+    /// from `start` on; `record` is the record that carried it, if tracing.
+    fn application_data(&mut self, start: usize, record: Option<Vec<u8>>) -> Result<(), Error> {
+        if self.core.app_in.len() == start {
             return self.core.idle(MAX_IDLE_RECORDS, "empty records");
         }
         self.core.idle_records = 0;
         if let Some(record) = record {
             self.core.emit(|| Event::ApplicationData {
                 sent: false,
-                plaintext: plaintext.clone(),
+                plaintext: self.core.app_in[start..].to_vec(),
                 record,
                 version: self.core.version,
                 aead: self.core.read.algorithm(),
             });
         }
-        self.core.app_in.extend_from_slice(&plaintext);
         Ok(())
-    }
-
-    fn in_tls13_handshake(&self) -> bool {
-        self.core.version == Some(ProtocolVersion::Tls13) && self.is_handshaking()
     }
 
     /// RFC 8446 §5: in TLS 1.3 an unprotected ChangeCipherSpec of one byte 1
     /// is dropped during the handshake (middlebox compatibility); in TLS
     /// 1.2 it is a protocol step (RFC 5246 §7.1).
-    fn change_cipher_spec(&mut self, record: &Record) -> Result<(), Error> {
-        if record.fragment != [1] {
+    fn change_cipher_spec(&mut self, fragment: &[u8]) -> Result<(), Error> {
+        if fragment != [1] {
             return Err(Error::UnexpectedMessage("a ChangeCipherSpec that is not the byte 1".into()));
         }
         if !self.core.handshake_in.is_empty() {
@@ -657,5 +696,43 @@ impl Connection {
         let state = self.state.take().ok_or_else(|| Error::Internal("no handshake state".into()))?;
         self.state = Some(state.handle(&mut self.core, input)?);
         Ok(())
+    }
+}
+
+/// Removes a record's protection in place, or skips it: `None` for 0-RTT
+/// data we never accepted. RFC 8446 §4.2.10: a server that declines early
+/// data skips the records it cannot decrypt, up to a budget, until one
+/// opens under the handshake keys; after a HelloRetryRequest it skips
+/// application data until the second ClientHello.
+fn open_or_skip<'a>(
+    read: &mut HalfConn,
+    early_data_budget: &mut Option<usize>,
+    record: RecordMut<'a>,
+) -> Result<Option<(ContentType, &'a [u8])>, Error> {
+    let len = record.fragment.len();
+    let skippable = record.content_type == ContentType::ApplicationData && early_data_budget.is_some();
+    if skippable && !read.is_protected() {
+        return skip_early_data(early_data_budget, len);
+    }
+    match read.open_in_place(record) {
+        Err(Error::BadRecordMac) if skippable => skip_early_data(early_data_budget, len),
+        Err(error) => Err(error),
+        Ok(opened) => {
+            if read.is_protected() {
+                *early_data_budget = None;
+            }
+            Ok(Some(opened))
+        }
+    }
+}
+
+/// Skips a `len`-byte record of early data, within the budget.
+fn skip_early_data<T>(budget: &mut Option<usize>, len: usize) -> Result<Option<T>, Error> {
+    match budget.unwrap_or(0).checked_sub(len) {
+        Some(left) => {
+            *budget = Some(left);
+            Ok(None)
+        }
+        None => Err(Error::BadRecordMac),
     }
 }

@@ -59,12 +59,16 @@ impl<T: Read + Write> Stream<T> {
 
     /// Writes every queued TLS byte to the transport.
     fn flush_tls(&mut self) -> Result<(), Error> {
-        let outgoing = self.conn.take_outgoing();
-        if !outgoing.is_empty() {
-            self.transport.write_all(&outgoing)?;
-            self.transport.flush()?;
-        }
-        Ok(())
+        let outgoing = self.conn.outgoing();
+        let written = if outgoing.is_empty() {
+            Ok(())
+        } else {
+            self.transport.write_all(outgoing).and_then(|()| self.transport.flush())
+        };
+        // Sent or not, never sent again: after a failed write the stream is
+        // broken, and resending its start would garble it further.
+        self.conn.consume_outgoing(usize::MAX);
+        Ok(written?)
     }
 
     /// Reads once from the transport and processes what came. An error

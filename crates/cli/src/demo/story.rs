@@ -3,7 +3,7 @@
 //! JSON-lines form.
 
 use padlock_tls::key_schedule::SecretKind;
-use padlock_tls::trace::{Check, KeyExchangeValue, KeyStage};
+use padlock_tls::trace::{Check, Direction, KeyExchangeValue, KeyStage};
 
 use super::*;
 
@@ -157,9 +157,15 @@ fn story(plan: &Plan, outcome: &Outcome, events: &[(Side, Event)], placed: &[((u
         plan.seed.map(|n| format!(", --seed {n}")).unwrap_or_default()
     ));
     let took = if seeded { String::new() } else { format!(" in {}", ms(outcome.pki_time)) };
+    let keys = match plan.cert {
+        CertKind::Rsa => format!("{RSA_BITS}-bit RSA keys"),
+        CertKind::Ecdsa => {
+            "an ECDSA key on P-256 for the server, signed by a CA whose key is on P-384".into()
+        }
+    };
     s.explain(&format!(
         "A throw-away CA and a certificate for 'localhost' signed by it were made on the spot{took} \
-         ({RSA_BITS}-bit RSA keys). The client trusts only that CA."
+         ({keys}). The client trusts only that CA."
     ));
     s.heading(1);
     s.explain(
@@ -173,6 +179,7 @@ fn story(plan: &Plan, outcome: &Outcome, events: &[(Side, Event)], placed: &[((u
         s.line(&format!("  client connected to 127.0.0.1:{} in {}", outcome.port, ms(outcome.connect_time)));
     }
     let mut current = (1, 0);
+    let mut chacha_shown = false;
     for &(place, i) in placed {
         if place != current {
             if current == (3, 1) {
@@ -192,6 +199,12 @@ fn story(plan: &Plan, outcome: &Outcome, events: &[(Side, Event)], placed: &[((u
         }
         if let Event::Handshake { sent: true, typ: HandshakeType::Certificate, bytes, .. } = event {
             s.certificates(bytes, plan.version);
+        }
+        if let Event::ApplicationData { sent: true, aead: Some(AeadAlgorithm::ChaCha20Poly1305), .. } = event
+            && !chacha_shown
+        {
+            chacha_shown = true;
+            s.chacha_block(plan, *side, events);
         }
     }
     if current == (3, 1) {
@@ -259,6 +272,47 @@ impl Story {
         }
     }
 
+    /// The ChaCha20 block behind `side`'s first record: block 0 under the
+    /// record's nonce gives Poly1305's one-time key (RFC 8439 §2.6), block 1
+    /// the first keystream bytes. Computed here from the keys the trace
+    /// showed, as a student could by hand.
+    fn chacha_block(&mut self, plan: &Plan, side: Side, events: &[(Side, Event)]) {
+        let keys = events.iter().find_map(|(s, e)| match e {
+            Event::KeysInstalled { direction: Direction::Write, stage: KeyStage::Application, key, iv }
+                if *s == side =>
+            {
+                Some((key.clone(), iv.clone()))
+            }
+            _ => None,
+        });
+        let Some((key, iv)) = keys else { return };
+        let (Ok(key), Ok(mut nonce)) =
+            (<[u8; 32]>::try_from(key.as_slice()), <[u8; 12]>::try_from(iv.as_slice()))
+        else {
+            return;
+        };
+        // The first application-data record: sequence number 0 under fresh
+        // TLS 1.3 keys; 1 in TLS 1.2, whose Finished took 0.
+        let seq: u64 = if plan.version == TLS13 { 0 } else { 1 };
+        for (n, s) in nonce[4..].iter_mut().zip(seq.to_be_bytes()) {
+            *n ^= s;
+        }
+        let key = padlock_chacha::chacha20::Key::new(&key);
+        let block0 = padlock_chacha::chacha20::block(&key, 0, &nonce);
+        let block1 = padlock_chacha::chacha20::block(&key, 1, &nonce);
+        let color = self.color;
+        let value = |bytes: &[u8]| paint(color, Tone::Value, &padlock_tls::trace::hex(bytes));
+        self.line(&format!("           nonce       {}  the IV XOR sequence number {seq}", value(&nonce)));
+        self.line(&format!(
+            "           block 0     {}  ChaCha20(key, counter 0, nonce), first 32 bytes: Poly1305's one-time key r || s",
+            value(&block0[..32])
+        ));
+        self.line(&format!(
+            "           block 1     {}...  keystream (counter 1), XORed with the plaintext into the ciphertext",
+            value(&block1[..16])
+        ));
+    }
+
     /// After the key exchange: whether both sides hold the same secret,
     /// and for RSA why it is no longer used.
     fn agreement(&mut self, plan: &Plan, events: &[(Side, Event)]) {
@@ -324,6 +378,51 @@ fn ms(time: Duration) -> String {
     format!("{:.3} ms", time.as_secs_f64() * 1000.0)
 }
 
+/// Step 2's certificate part, TLS 1.3.
+const CERTIFICATE13: &str = "The server proves who it is. Its Certificate (RFC 8446 §4.4.2) carries its public \
+    key, signed by a CA the client trusts; the client checks the chain up to its trust anchor, the dates, and \
+    that the certificate names the host it asked for (RFC 5280 §6, RFC 6125). Then CertificateVerify \
+    (§4.4.3): a signature over the handshake so far, proving the server holds the private key. These \
+    messages travelled encrypted under the handshake keys of step 3; the trace shows them decrypted.";
+
+/// Step 2's certificate part, TLS 1.2.
+const CERTIFICATE12: &str = "The server proves who it is. Its Certificate (RFC 5246 §7.4.2) carries its public \
+    key, signed by a CA the client trusts; the client checks the chain up to its trust anchor, the dates, and \
+    that the certificate names the host it asked for (RFC 5280 §6, RFC 6125). ServerHelloDone (§7.4.5) ends \
+    the server's turn.";
+
+/// Step 3's key exchange in TLS 1.3, by kind of group.
+fn key_exchange13(plan: &Plan) -> String {
+    let group = plan.group.name();
+    let dh = |how: &str| {
+        format!(
+            "Both sides made a fresh {group} key pair and swapped the public halves in key_share. Each \
+             combines its own private key with the other's public key ({how}) and gets the same shared secret, \
+             which never crossed the wire (RFC 8446 §7.4). Someone who recorded the traffic sees only the \
+             public halves."
+        )
+    };
+    match plan.group.kind() {
+        GroupKind::X25519 => dh("X25519, RFC 7748 §6.1"),
+        GroupKind::Ffdhe(_) => dh("g^xy mod p, RFC 7919"),
+        GroupKind::Ec(_) => dh(
+            "a point multiplication on the NIST curve, SEC 1 §3.3.1; a public key is an uncompressed point, \
+             04 || x || y, and each side checks the other's is on the curve before using it",
+        ),
+        GroupKind::Hybrid => format!(
+            "{group} is a hybrid of two key exchanges, both of which an attacker must break \
+             (draft-ietf-tls-ecdhe-mlkem). One is elliptic-curve Diffie-Hellman, as in every TLS 1.3 \
+             handshake. The other is ML-KEM-768 (FIPS 203), a key encapsulation mechanism built on \
+             lattices, which a quantum computer is not known to break: the client sends a 1184-byte \
+             encapsulation key; the server picks a random secret, encrypts it to that key and answers with \
+             the 1088-byte ciphertext; only the client's decapsulation key opens it. Each key share carries \
+             both halves, and the shared secret is the two 32-byte secrets side by side. Why now: traffic \
+             recorded today could be decrypted by a quantum computer later (\"harvest now, decrypt later\"); \
+             the ML-KEM half keeps it secret, and the classical half keeps it safe should ML-KEM be broken."
+        ),
+    }
+}
+
 /// The explanation that opens a part of a step.
 fn part_intro(plan: &Plan, place: (u8, u8)) -> String {
     let tls13 = plan.version == TLS13;
@@ -342,25 +441,16 @@ fn part_intro(plan: &Plan, place: (u8, u8)) -> String {
                    and answers with a ServerHello (§7.4.1.3). Each message is dumped once, byte by byte, by the \
                    side that sends it; the receiving side shows one line."
             .into(),
-        (2, 2) if tls13 => "The server proves who it is. Its Certificate (RFC 8446 §4.4.2) carries its public \
-                            key, signed by a CA the client trusts; the client checks the chain up to its trust \
-                            anchor, the dates, and that the certificate names the host it asked for (RFC 5280 §6, \
-                            RFC 6125). Then CertificateVerify (§4.4.3): a signature over the handshake so far, \
-                            proving the server holds the private key. These messages travelled encrypted under \
-                            the handshake keys of step 3; the trace shows them decrypted."
-            .into(),
-        (2, 2) => "The server proves who it is. Its Certificate (RFC 5246 §7.4.2) carries its public key, \
-                   signed by a CA the client trusts; the client checks the chain up to its trust anchor, the \
-                   dates, and that the certificate names the host it asked for (RFC 5280 §6, RFC 6125). \
-                   ServerHelloDone (§7.4.5) ends the server's turn."
-            .into(),
-        (3, 1) if tls13 => format!(
-            "Both sides made a fresh {group} key pair and swapped the public halves in key_share. Each \
-             combines its own private key with the other's public key ({}) and gets the same shared secret, \
-             which never crossed the wire (RFC 8446 §7.4). Someone who recorded the traffic sees only the \
-             public halves.",
-            if plan.group == NamedGroup::X25519 { "X25519, RFC 7748 §6.1" } else { "g^xy mod p, RFC 7919" }
+        (2, 2) if plan.cert == CertKind::Ecdsa => format!(
+            "{} The signature is ECDSA (FIPS 186-5 §6.4): its per-signature nonce k must never repeat or \
+             leak, since two signatures with one k give away the private key (as Sony's PS3 signing key \
+             was in 2010); Padlock derives k from the key and the message (RFC 6979), so no random number \
+             generator can betray it.",
+            if tls13 { CERTIFICATE13 } else { CERTIFICATE12 }
         ),
+        (2, 2) if tls13 => CERTIFICATE13.into(),
+        (2, 2) => CERTIFICATE12.into(),
+        (3, 1) if tls13 => key_exchange13(plan),
         (3, 1) if plan.kx == Some(KeyExchangeAlgorithm::Rsa) => {
             "This is the article's flow, RSA key transport (RFC 5246 §7.4.7.1): the client picks a 48-byte \
              premaster secret (the version, then 46 random bytes), encrypts it with the public key from the \
@@ -379,7 +469,7 @@ fn part_intro(plan: &Plan, place: (u8, u8)) -> String {
         (3, 2) if tls13 => "The key schedule (RFC 8446 §7.1) turns the shared secret into every key with HKDF \
                             (RFC 5869): early secret, handshake secret, then a handshake traffic secret for each \
                             direction (c hs / s hs traffic); after the server's Finished, the master secret and the \
-                            application traffic secrets (c ap / s ap traffic). Each traffic secret gives an AES \
+                            application traffic secrets (c ap / s ap traffic). Each traffic secret gives a record \
                             key and an IV (§7.3). The server's ChangeCipherSpec is only there to calm middleboxes \
                             (§D.4)."
             .into(),
@@ -395,11 +485,22 @@ fn part_intro(plan: &Plan, place: (u8, u8)) -> String {
              would not match and the connection would stop here.",
             if tls13 { "RFC 8446 §4.4.4" } else { "RFC 5246 §7.4.9" }
         ),
+        (4, _) if plan.suite.aead == AeadAlgorithm::ChaCha20Poly1305 => format!(
+            "Now HTTP flows inside application-data records sealed with ChaCha20-Poly1305 ({}, RFC 8439 \
+             §2.8): no tables and no special instructions, only additions, rotations and XORs, so it is \
+             constant time in plain code. ChaCha20's block function turns the key, a counter and the \
+             record's nonce ({}) into 64 bytes of keystream at a time: block 0 becomes the one-time key of \
+             Poly1305 (§2.6), blocks 1, 2, ... are XORed with the plaintext. Poly1305 then authenticates \
+             header and ciphertext with a 16-byte tag.",
+            if tls13 { "RFC 8446 §5.2" } else { "RFC 7905" },
+            if tls13 { "the IV XOR the sequence number, §5.3" } else { "the 12-byte IV XOR the sequence number, RFC 7905 §2" }
+        ),
         (4, _) => format!(
-            "Now HTTP flows inside application-data records sealed with AES-128-GCM ({}). The ciphertext is \
+            "Now HTTP flows inside application-data records sealed with {} ({}). The ciphertext is \
              as long as the plaintext{}; the 16-byte tag lets the receiver detect any change. The GCM nonce is \
              {}. close_notify alerts end the connection cleanly (RFC 8446 §6.1), so a cut-off answer cannot \
              pass for a whole one.",
+            plan.suite.aead.name().trim_start_matches("AEAD_").replace('_', "-"),
             if tls13 { "RFC 8446 §5.2" } else { "RFC 5288" },
             if tls13 { " plus one byte, the real content type hidden inside" } else { "" },
             if tls13 {

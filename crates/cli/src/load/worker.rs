@@ -29,9 +29,8 @@ use rand::rngs::StdRng;
 
 use super::http::{self, Response, Unread, UnreadKind};
 use super::tally::{ErrorKind, Live, Tally};
-use crate::client::handshake_failure;
-use crate::report;
 use crate::server::limits::Deadline;
+use crate::{explain, report};
 
 /// How long a worker waits after a refused connection before the next try,
 /// so that a server that is down is not hammered in a tight loop.
@@ -148,7 +147,8 @@ fn open(plan: &Plan, preferred: &mut usize) -> Result<(Open, Duration), Failure>
         Err(error) => {
             let kind = handshake_kind(&error, handshake_started, plan.timeout);
             stream.linger_after_error(LINGER);
-            Err(Failure { kind, message: handshake_failure(&error, &plan.trusted) })
+            let answered = stream.connection().negotiated().is_some();
+            Err(Failure { kind, message: explain::summary(&error, answered, &plan.trusted) })
         }
     }
 }
