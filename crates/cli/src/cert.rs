@@ -197,7 +197,11 @@ fn new(args: &NewArgs) -> Result<(), Failed> {
 /// The public key a certificate is made for.
 fn subject_key(key: &AnyKey) -> SubjectKey<'_> {
     match key {
-        AnyKey::Rsa(key) => SubjectKey::Rsa(key.public_key()),
+        // An id-RSASSA-PSS key keeps its algorithm and parameters in the certificate.
+        AnyKey::Rsa(key) => match key.pss_public_key() {
+            Some(pss) => SubjectKey::RsaPss(pss),
+            None => SubjectKey::Rsa(key.public_key()),
+        },
         AnyKey::Ec(key) => SubjectKey::Ec(key.public_key()),
     }
 }
@@ -205,7 +209,9 @@ fn subject_key(key: &AnyKey) -> SubjectKey<'_> {
 /// The private key that signs, or an error saying `why` one is needed.
 fn issuer_key<'a>(key: &'a AnyKey, path: &Path, why: &str) -> Result<IssuerKey<'a>, Failed> {
     match key {
-        AnyKey::Rsa(key) => key.private_key().map(IssuerKey::Rsa),
+        AnyKey::Rsa(key) => {
+            key.private_key().map(IssuerKey::Rsa).or_else(|| key.pss_private_key().map(IssuerKey::RsaPss))
+        }
         AnyKey::Ec(EcKey::Private(key)) => Some(IssuerKey::Ec(key)),
         AnyKey::Ec(EcKey::Public(_)) => None,
     }
@@ -213,10 +219,12 @@ fn issuer_key<'a>(key: &'a AnyKey, path: &Path, why: &str) -> Result<IssuerKey<'
 }
 
 /// RSASSA-PSS if `--pss` (RSA keys only), else the key's usual scheme:
-/// PKCS#1 v1.5 with SHA-256 for RSA, ECDSA with SHA-256 or SHA-384 for EC.
+/// PKCS#1 v1.5 with SHA-256 for RSA, ECDSA with SHA-256 or SHA-384 for EC,
+/// and for an RSA-PSS key always PSS, with the hash its parameters name.
 fn signing_scheme(pss: bool, issuer: IssuerKey<'_>, path: &Path) -> Result<SigningScheme, Failed> {
     match (pss, issuer) {
         (true, IssuerKey::Rsa(_)) => Ok(SigningScheme::RsaPssSha256),
+        (true, IssuerKey::RsaPss(_)) => Ok(SigningScheme::default_for(issuer)),
         (true, IssuerKey::Ec(_)) => {
             Err(Failed::about(path, "an EC key signs with ECDSA; --pss is for RSA keys"))
         }
