@@ -331,9 +331,21 @@ fn describe(cert: &Certificate) -> String {
     line(12, &format!("Not After : {}", cert.not_after));
     line(8, &format!("Subject: {}", cert.subject));
     line(8, "Subject Public Key Info:");
-    let bits = match (cert.public_key.rsa_key(), cert.public_key.ec_key()) {
-        (Ok(key), _) => format!(" ({} bit, e = {})", key.bits(), key.e()),
-        (_, Ok(key)) => format!(" ({}, {} bit)", key.curve(), 8 * key.curve().field_len()),
+    let bits = match (cert.public_key.rsa_key(), cert.public_key.ec_key(), cert.public_key.rsa_pss_key()) {
+        (Ok(key), _, _) => format!(" ({} bit, e = {})", key.bits(), key.e()),
+        (_, Ok(key), _) => format!(" ({}, {} bit)", key.curve(), 8 * key.curve().field_len()),
+        // RFC 4055 §3.1: the parameters, if any, bind the key to one hash
+        // and a minimum salt length.
+        (_, _, Ok(key)) => {
+            let numbers = key.numbers();
+            let params = match key.params() {
+                Some(p) => {
+                    format!(" with {}, MGF1 with {}, salt of {}+ bytes", p.hash, p.mgf1_hash, p.salt_len)
+                }
+                None => ", any hash".to_string(),
+            };
+            format!(" ({} bit, e = {}, PSS only{params})", numbers.bits(), numbers.e())
+        }
         _ => String::new(),
     };
     line(12, &format!("Public Key Algorithm: {}{bits}", cert.public_key.key_type()));

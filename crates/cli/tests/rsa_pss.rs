@@ -32,6 +32,8 @@ struct PssKey {
     allowed: &'static str,
     /// What `s_client -brief` says of the hash.
     hash_used: &'static str,
+    /// What `padlock cert show` says of the key.
+    shown: &'static str,
 }
 
 const UNRESTRICTED: PssKey = PssKey {
@@ -39,6 +41,7 @@ const UNRESTRICTED: PssKey = PssKey {
     scheme: "rsa_pss_pss_sha256",
     allowed: "rsa_pss_pss_sha256, rsa_pss_pss_sha384, rsa_pss_pss_sha512",
     hash_used: "SHA256",
+    shown: "RSA-PSS (2048 bit, e = 65537, PSS only, any hash)",
 };
 
 const SHA384_ONLY: PssKey = PssKey {
@@ -53,6 +56,7 @@ const SHA384_ONLY: PssKey = PssKey {
     scheme: "rsa_pss_pss_sha384",
     allowed: "rsa_pss_pss_sha384",
     hash_used: "SHA384",
+    shown: "RSA-PSS (2048 bit, e = 65537, PSS only with SHA-384, MGF1 with SHA-384, salt of 48+ bytes)",
 };
 
 impl PssKey {
@@ -73,6 +77,12 @@ impl PssKey {
         let text = openssl(dir, &["x509", "-in", &cert, "-noout", "-text"]);
         let text = String::from_utf8_lossy(&text.stdout);
         assert!(text.contains("Public Key Algorithm: rsassaPss"), "not an RSA-PSS key:\n{text}");
+        // And we read it so, with its parameters.
+        let mut show = Command::new(env!("CARGO_BIN_EXE_padlock"));
+        show.current_dir(&dir.path).args(["cert", "show", &cert]);
+        let output = run_bounded(show, TIMEOUT);
+        let want = format!("Public Key Algorithm: {}", self.shown);
+        assert!(success(&output).contains(&want), "{}", describe(&output));
         (key, cert)
     }
 }

@@ -9,6 +9,8 @@
 //!   those gets handshake_failure;
 //! - a client offering only rsa_pss_rsae_* is told there is no scheme in
 //!   common;
+//! - beside an rsaEncryption certificate, each client gets the certificate
+//!   whose schemes it offered (and RSA key transport the one that decrypts);
 //! - the client refuses a signature whose scheme does not fit the kind of
 //!   key in the certificate (rsa_pss_rsae_* from an RSA-PSS key,
 //!   rsa_pss_pss_* from an rsaEncryption key) or that the key's parameters
@@ -24,7 +26,7 @@ use padlock_tls::ProtocolVersion::{self, Tls12, Tls13};
 use padlock_tls::alert::AlertDescription;
 use padlock_tls::suites::{self, CipherSuite};
 use padlock_tls::trace::{Check, Event, Side};
-use padlock_tls::{ClientConfig, Error, ServerConfig, SignatureScheme, SigningKey};
+use padlock_tls::{CertifiedKey, ClientConfig, Error, ServerConfig, SignatureScheme, SigningKey};
 use padlock_x509::{Certificate, CertificateBuilder, SigningScheme};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -247,4 +249,38 @@ fn the_client_refuses_a_scheme_the_keys_parameters_forbid() {
         let (side, error) = refused(client(version, &[suite]), config);
         assert_eq!(side, Side::Server, "{error}");
     }
+}
+
+#[test]
+fn a_server_with_an_rsa_pss_and_an_rsa_certificate_answers_each_client_with_one_it_can_verify() {
+    let pki = pss_pki();
+    // The RSA-PSS certificate first, then the rsaEncryption one.
+    let both = || {
+        let mut config = server(&pki.leaf, pki.key.clone());
+        config
+            .certificates
+            .push(CertifiedKey { chain: vec![pki.rsa_leaf.clone()], key: pki.rsa_key.clone().into() });
+        config
+    };
+    let rsae = [SignatureScheme::RsaPssRsaeSha256, SignatureScheme::RsaPkcs1Sha256];
+    let pss = [SignatureScheme::RsaPssPssSha384, SignatureScheme::RsaPssPssSha256];
+    for (version, suite) in SIGNED {
+        // A client that verifies only rsaEncryption keys gets that certificate.
+        let mut offers_rsae = client(version, &[suite]);
+        offers_rsae.signature_schemes = rsae.to_vec();
+        assert_eq!(signed_with(offers_rsae, both()), SignatureScheme::RsaPssRsaeSha256, "{version:?}");
+        // One that verifies only RSA-PSS keys gets the other, signing in our order of schemes.
+        let mut offers_pss = client(version, &[suite]);
+        offers_pss.signature_schemes = pss.to_vec();
+        assert_eq!(signed_with(offers_pss, both()), SignatureScheme::RsaPssPssSha256, "{version:?}");
+        // One that verifies both gets the first certificate.
+        assert_eq!(
+            signed_with(client(version, &[suite]), both()),
+            SignatureScheme::RsaPssPssSha256,
+            "{version:?}"
+        );
+    }
+    // RSA key transport needs a key that decrypts: the rsaEncryption one.
+    let (c, _, _) = connect(client(Tls12, &[suites::RSA_AES_128_GCM_SHA256]), both(), 14);
+    assert_eq!(c.negotiated().expect("negotiated").suite, suites::RSA_AES_128_GCM_SHA256);
 }
