@@ -6,7 +6,7 @@
 //!   key's parameters allow, and the client verifies;
 //! - it never does RSA key transport: a PSS key must not decrypt (RFC 4055
 //!   §1.2), so TLS_RSA_* suites are skipped, and a client offering only
-//!   those gets handshake_failure;
+//!   those gets handshake_failure; nor does our client encrypt to one;
 //! - a client offering only rsa_pss_rsae_* is told there is no scheme in
 //!   common;
 //! - beside an rsaEncryption certificate, each client gets the certificate
@@ -283,4 +283,18 @@ fn a_server_with_an_rsa_pss_and_an_rsa_certificate_answers_each_client_with_one_
     // RSA key transport needs a key that decrypts: the rsaEncryption one.
     let (c, _, _) = connect(client(Tls12, &[suites::RSA_AES_128_GCM_SHA256]), both(), 14);
     assert_eq!(c.negotiated().expect("negotiated").suite, suites::RSA_AES_128_GCM_SHA256);
+}
+
+#[test]
+fn the_client_refuses_rsa_key_transport_to_an_rsa_pss_certificate() {
+    let pki = pss_pki();
+    // A server that decrypts with the numbers of an RSA-PSS certificate's key.
+    let mut config = server(&pki.leaf, pki.key_numbers.clone());
+    config.cipher_suites = vec![suites::RSA_AES_128_GCM_SHA256];
+    let (side, error) = refused(client(Tls12, &[suites::RSA_AES_128_GCM_SHA256]), config);
+    assert_eq!(side, Side::Client, "{error}");
+    assert_eq!(error.alert(), Some(AlertDescription::UnsupportedCertificate), "{error:?}");
+    // Our leaf's keyUsage says so first; without it, the key itself would.
+    let message = error.to_string();
+    assert!(message.contains("keyEncipherment") || message.contains("RSA-PSS"), "{message}");
 }
