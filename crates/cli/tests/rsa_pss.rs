@@ -102,8 +102,8 @@ fn openssl_s_client_and_padlock_client_against_padlock_server_with_an_rsa_pss_ke
     let dir = Scratch::new("server");
     for (n, pss) in [UNRESTRICTED, SHA384_ONLY].iter().enumerate() {
         let (key, cert) = pss.make(&dir, &format!("pss{n}"));
-        // Per version two s_client visits and one padlock client; then two refusals.
-        let server = Server::start(&dir, 8, &["--cert", &cert, "--key", &key]);
+        // Per version two s_client visits and one padlock client; then three refusals.
+        let server = Server::start(&dir, 9, &["--cert", &cert, "--key", &key]);
         for (flag, version, ours) in [("-tls1_3", "TLSv1.3", "1.3"), ("-tls1_2", "TLSv1.2", "1.2")] {
             // Offered only the scheme we expect: a signature by any other
             // (rsa_pss_rsae_* above all) would fail the handshake on OpenSSL's side.
@@ -137,15 +137,14 @@ fn openssl_s_client_and_padlock_client_against_padlock_server_with_an_rsa_pss_ke
         }
         // Offered only what an rsaEncryption key makes: no scheme in common.
         let rsae = "rsa_pss_rsae_sha256:rsa_pss_rsae_sha384:rsa_pkcs1_sha256";
-        let output = s_client(&dir, server.port, &cert, &["-tls1_3", "-sigalgs", rsae]);
-        assert!(
-            !String::from_utf8_lossy(&output.stderr).contains("Verification: OK"),
-            "{}",
-            describe(&output)
-        );
-        let line = server.guard.wait_for("handshake failed");
-        assert!(line.contains("no signature scheme in common"), "{line}");
-        assert!(line.contains(&format!("with [{}]", pss.allowed)), "{line}");
+        for flag in ["-tls1_3", "-tls1_2"] {
+            let output = s_client(&dir, server.port, &cert, &[flag, "-sigalgs", rsae]);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(!stderr.contains("Verification: OK"), "{flag}: {}", describe(&output));
+            let line = server.guard.wait_for("handshake failed");
+            assert!(line.contains("no signature scheme in common"), "{flag}: {line}");
+            assert!(line.contains(&format!("with [{}]", pss.allowed)), "{flag}: {line}");
+        }
         // The SHA-384 key's parameters forbid SHA-256; the other key allows it.
         let output = s_client(&dir, server.port, &cert, &["-tls1_3", "-sigalgs", "rsa_pss_pss_sha256"]);
         let verified = String::from_utf8_lossy(&output.stderr).contains("Verification: OK");
