@@ -179,12 +179,18 @@ impl SignatureScheme {
                 key.sign_pss::<Sha512, _>(message, rng)
             }
             // An RSA-PSS key, within its own parameters too (RFC 4055 §3.3).
-            (_, SigningKey::RsaPss(key)) if let Some(params) = self.pss_params() => {
-                key.sign(message, &params, rng)
-            }
-            _ => return Err(Error::Internal(format!("{} does not fit the server's key", self.name()))),
+            (_, SigningKey::RsaPss(key)) => match self.pss_params() {
+                Some(params) => key.sign(message, &params, rng),
+                None => return Err(self.unfit()),
+            },
+            _ => return Err(self.unfit()),
         };
         signed.map_err(|e| Error::Internal(format!("signing with {}: {e}", self.name())))
+    }
+
+    /// The error for a scheme asked of a key that cannot make it.
+    fn unfit(self) -> Error {
+        Error::Internal(format!("{} does not fit the server's key", self.name()))
     }
 
     /// Whether `signature` over `message` verifies with `key` under this
@@ -218,8 +224,8 @@ impl SignatureScheme {
                 key.verify_pss::<Sha512>(message, signature).is_ok()
             }
             // An RSA-PSS key, within its own parameters too (RFC 4055 §3.3).
-            (_, VerifyingKey::RsaPss(key)) if let Some(params) = self.pss_params() => {
-                key.verify(message, signature, &params).is_ok()
+            (_, VerifyingKey::RsaPss(key)) => {
+                self.pss_params().is_some_and(|params| key.verify(message, signature, &params).is_ok())
             }
             _ => false,
         }
