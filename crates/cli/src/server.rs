@@ -36,7 +36,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use padlock_der::{Time, pem};
 use padlock_rsa::RsaKey;
-use padlock_tls::{CertifiedKey, Connection, ServerConfig, SigningKey, Stream};
+use padlock_tls::{
+    CertifiedKey, Connection, ProtocolVersion, ServerConfig, SignatureScheme, SigningKey, Stream,
+};
 use padlock_x509::Certificate;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -291,7 +293,20 @@ fn load_signing_key(path: &Path) -> Result<(SigningKey, Vec<u8>), Failed> {
         // serves the rsa_pss_pss schemes and never RSA key transport.
         RsaKey::PssPrivate(key) => {
             let spki = key.public_key().to_spki_der();
-            Ok((SigningKey::RsaPss(Arc::new(*key)), spki))
+            let params = key.params().map(ToString::to_string).unwrap_or_default();
+            let key = SigningKey::RsaPss(Arc::new(*key));
+            // RFC 8446 §4.2.3: the rsa_pss_pss salt is as long as the hash,
+            // which a key demanding a longer one (or SHA-1, or SHA-224) never allows.
+            if !SignatureScheme::ALL.iter().any(|s| key.can_sign(*s, ProtocolVersion::Tls13)) {
+                return Err(Failed::about(
+                    path,
+                    format_args!(
+                        "this RSA-PSS key's parameters ({params}) allow none of TLS's rsa_pss_pss schemes, \
+                         which use SHA-256, -384 or -512 with a salt as long as the hash"
+                    ),
+                ));
+            }
+            Ok((key, spki))
         }
         RsaKey::Public(_) | RsaKey::PssPublic(_) => {
             Err(Failed::about(path, "a public key; the server needs the private key"))

@@ -13,6 +13,9 @@
 //! parameters must be honoured: offered only SHA-256, or only the
 //! rsa_pss_rsae schemes of an rsaEncryption key, the handshake fails.
 //!
+//! A key whose parameters no TLS scheme fits (a salt longer than the hash)
+//! is refused when padlock server starts.
+//!
 //! OpenSSL is the reference: a missing `openssl` fails the tests.
 
 mod common;
@@ -183,4 +186,38 @@ fn padlock_client_against_openssl_s_server_with_an_rsa_pss_key() {
 fn checked(trace: &str, scheme: &str) -> bool {
     let want = format!("signature ({scheme})");
     trace.lines().any(|line| line.contains("check ok") && line.contains(&want))
+}
+
+/// A key whose parameters demand a salt longer than the hash can make no
+/// TLS signature (RFC 8446 §4.2.3): padlock server says so at once rather
+/// than fail every handshake.
+#[test]
+fn padlock_server_refuses_an_rsa_pss_key_that_no_tls_scheme_fits() {
+    let dir = Scratch::new("long-salt");
+    let long_salt = PssKey {
+        options: &[
+            "-pkeyopt",
+            "rsa_pss_keygen_md:sha256",
+            "-pkeyopt",
+            "rsa_pss_keygen_mgf1_md:sha256",
+            "-pkeyopt",
+            "rsa_pss_keygen_saltlen:64",
+        ],
+        shown: "RSA-PSS (2048 bit, e = 65537, PSS only with SHA-256, MGF1 with SHA-256, salt of 64+ bytes)",
+        ..UNRESTRICTED
+    };
+    let (key, cert) = long_salt.make(&dir, "long");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_padlock"));
+    command.current_dir(&dir.path).args(["server", "--listen", "127.0.0.1:0", "--exit-after", "1"]);
+    command.args(["--cert", &cert, "--key", &key]);
+    let output = run_bounded(command, TIMEOUT);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "long.key: this RSA-PSS key's parameters (SHA-256, MGF1 with SHA-256, 64-byte salt) allow none"
+        ),
+        "{}",
+        describe(&output)
+    );
 }
