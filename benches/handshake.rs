@@ -36,25 +36,41 @@ use criterion::measurement::Measurement;
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use padlock_benches::ThreadCpuTime;
 use padlock_der::Time;
+use padlock_ec::Curve;
 use padlock_tls::ProtocolVersion::{self, Tls12 as TLS12, Tls13 as TLS13};
+use padlock_tls::SigningKey;
 use padlock_tls::suites::{self, CipherSuite};
 use padlock_tls::{ClientConfig, Connection, NamedGroup, ServerConfig};
-use padlock_x509::throwaway::{Pki, throwaway};
+use padlock_x509::Certificate;
+use padlock_x509::throwaway::{throwaway, throwaway_ecdsa};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-fn pki() -> Pki {
+/// A throwaway certificate chain with its key, in the forms both
+/// libraries take.
+struct Pki {
+    ca: Certificate,
+    leaf: Certificate,
+    key: SigningKey,
+    pkcs8: Vec<u8>,
+}
+
+/// An RSA-2048 CA and leaf, or (`ecdsa`) a P-256 leaf under a P-384 CA.
+fn pki(ecdsa: bool) -> Pki {
     // Valid from an hour ago: rustls checks certificates against the system clock.
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
     let not_before = Time::from_unix_seconds(now as i64 - 3600).expect("time");
-    throwaway(
-        2048,
-        &["localhost"],
-        &[IpAddr::V4(Ipv4Addr::LOCALHOST)],
-        not_before,
-        &mut StdRng::seed_from_u64(1),
-    )
-    .expect("pki")
+    let (names, ips) = (&["localhost"], &[IpAddr::V4(Ipv4Addr::LOCALHOST)]);
+    let rng = &mut StdRng::seed_from_u64(1);
+    if ecdsa {
+        let pki = throwaway_ecdsa(Curve::P256, names, ips, not_before, rng).expect("pki");
+        let pkcs8 = pki.key.to_pkcs8_der().to_vec();
+        Pki { ca: pki.ca, leaf: pki.leaf, key: pki.key.into(), pkcs8 }
+    } else {
+        let pki = throwaway(2048, names, ips, not_before, rng).expect("pki");
+        let pkcs8 = pki.key.to_pkcs8_der().to_vec();
+        Pki { ca: pki.ca, leaf: pki.leaf, key: pki.key.into(), pkcs8 }
+    }
 }
 
 /// Client and server configs for one (version, suite, group) case.
@@ -93,18 +109,26 @@ fn handshake(client: &Arc<ClientConfig>, server: &Arc<ServerConfig>, seed: u64) 
 }
 
 fn bench_handshakes(c: &mut Criterion<ThreadCpuTime>) {
-    let pki = pki();
+    let (rsa, ecdsa) = (pki(false), pki(true));
+    use NamedGroup::{Ffdhe2048, Secp256r1, X25519, X25519MlKem768};
     let cases = [
-        ("tls13-x25519", TLS13, suites::TLS13_AES_128_GCM_SHA256, NamedGroup::X25519),
-        ("tls12-ecdhe", TLS12, suites::ECDHE_RSA_AES_128_GCM_SHA256, NamedGroup::X25519),
-        ("tls13-ffdhe2048", TLS13, suites::TLS13_AES_128_GCM_SHA256, NamedGroup::Ffdhe2048),
-        ("tls12-dhe", TLS12, suites::DHE_RSA_AES_128_GCM_SHA256, NamedGroup::Ffdhe2048),
-        ("tls12-rsa", TLS12, suites::RSA_AES_128_GCM_SHA256, NamedGroup::X25519),
+        ("tls13-x25519", &rsa, TLS13, suites::TLS13_AES_128_GCM_SHA256, X25519),
+        ("tls12-ecdhe", &rsa, TLS12, suites::ECDHE_RSA_AES_128_GCM_SHA256, X25519),
+        ("tls13-ffdhe2048", &rsa, TLS13, suites::TLS13_AES_128_GCM_SHA256, Ffdhe2048),
+        ("tls12-dhe", &rsa, TLS12, suites::DHE_RSA_AES_128_GCM_SHA256, Ffdhe2048),
+        ("tls12-rsa", &rsa, TLS12, suites::RSA_AES_128_GCM_SHA256, X25519),
+        // What a browser negotiates today: the hybrid, beside x25519 and P-256
+        // alone, with the RSA certificate and with an ECDSA P-256 one.
+        ("tls13-x25519mlkem768", &rsa, TLS13, suites::TLS13_AES_128_GCM_SHA256, X25519MlKem768),
+        ("tls13-p256", &rsa, TLS13, suites::TLS13_AES_128_GCM_SHA256, Secp256r1),
+        ("tls13-x25519-ecdsa", &ecdsa, TLS13, suites::TLS13_AES_128_GCM_SHA256, X25519),
+        ("tls13-x25519mlkem768-ecdsa", &ecdsa, TLS13, suites::TLS13_AES_128_GCM_SHA256, X25519MlKem768),
+        ("tls12-ecdhe-ecdsa", &ecdsa, TLS12, suites::ECDHE_ECDSA_AES_128_GCM_SHA256, X25519),
     ];
     let mut group = c.benchmark_group("handshake");
     group.sample_size(20);
-    for (name, version, suite, named_group) in cases {
-        let (client, server) = configs(&pki, version, suite, named_group);
+    for (name, pki, version, suite, named_group) in cases {
+        let (client, server) = configs(pki, version, suite, named_group);
         let mut seed = 0;
         group.bench_function(format!("{name}/padlock"), |b| {
             b.iter(|| {
@@ -113,15 +137,18 @@ fn bench_handshakes(c: &mut Criterion<ThreadCpuTime>) {
             })
         });
         if let Some(peer) = rustls_suite(suite) {
-            let (client, server) = rustls_configs(&pki, peer);
-            group.bench_function(format!("{name}/rustls"), |b| b.iter(|| rustls_handshake(&client, &server)));
+            let (client, server) = rustls_configs(pki, peer, named_group);
+            let provider = if named_group == X25519MlKem768 { "rustls-aws-lc-rs" } else { "rustls" };
+            group.bench_function(format!("{name}/{provider}"), |b| {
+                b.iter(|| rustls_handshake(&client, &server))
+            });
         }
     }
     group.finish();
 }
 
 fn bench_records(c: &mut Criterion<ThreadCpuTime>) {
-    let pki = pki();
+    let pki = pki(false);
     let payload = vec![0x42u8; 16 * 1024];
     let mut group = c.benchmark_group("records");
     group.throughput(Throughput::Bytes(payload.len() as u64));
@@ -160,20 +187,33 @@ fn rustls_suite(suite: CipherSuite) -> Option<rustls::SupportedCipherSuite> {
         s if s == suites::ECDHE_RSA_CHACHA20_POLY1305_SHA256 => {
             peer::TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256
         }
+        s if s == suites::ECDHE_ECDSA_AES_128_GCM_SHA256 => peer::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
         _ => return None,
     })
 }
 
-/// rustls client and server configs for one suite, x25519 only.
+/// rustls client and server configs for one suite and group: its *ring*
+/// provider, or for X25519MLKEM768 (which *ring* lacks) its aws-lc-rs one,
+/// with the same suite.
 fn rustls_configs(
     pki: &Pki,
     suite: rustls::SupportedCipherSuite,
+    group: NamedGroup,
 ) -> (Arc<rustls::ClientConfig>, Arc<rustls::ServerConfig>) {
     use rustls::crypto::ring::{default_provider, kx_group};
     use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
     let mut provider = default_provider();
     provider.cipher_suites = vec![suite];
-    provider.kx_groups = vec![kx_group::X25519];
+    provider.kx_groups = match group {
+        NamedGroup::Secp256r1 => vec![kx_group::SECP256R1],
+        NamedGroup::X25519MlKem768 => {
+            provider = rustls::crypto::aws_lc_rs::default_provider();
+            let same = provider.cipher_suites.iter().find(|s| s.suite() == suite.suite()).copied();
+            provider.cipher_suites = vec![same.expect("aws-lc-rs has the suite")];
+            vec![rustls::crypto::aws_lc_rs::kx_group::X25519MLKEM768]
+        }
+        _ => vec![kx_group::X25519],
+    };
     let provider = Arc::new(provider);
     let versions: &[&rustls::SupportedProtocolVersion] = &[suite.version()];
     let mut roots = rustls::RootCertStore::empty();
@@ -185,7 +225,7 @@ fn rustls_configs(
         .with_no_client_auth();
     // Every handshake a full one, as padlock-tls does (it never resumes).
     client.resumption = rustls::client::Resumption::disabled();
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pki.key.to_pkcs8_der().to_vec()));
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(pki.pkcs8.clone()));
     let mut server = rustls::ServerConfig::builder_with_provider(provider)
         .with_protocol_versions(versions)
         .expect("versions")
@@ -247,7 +287,7 @@ fn bench_rustls_records<M: Measurement>(
     payload: &[u8],
 ) {
     use std::io::{Read, Write};
-    let (client, server) = rustls_configs(pki, suite);
+    let (client, server) = rustls_configs(pki, suite, NamedGroup::X25519);
     let (mut c, mut s) = rustls_handshake(&client, &server);
     let mut received = vec![0u8; payload.len()];
     group.bench_function(name, |b| {

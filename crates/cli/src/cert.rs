@@ -197,7 +197,11 @@ fn new(args: &NewArgs) -> Result<(), Failed> {
 /// The public key a certificate is made for.
 fn subject_key(key: &AnyKey) -> SubjectKey<'_> {
     match key {
-        AnyKey::Rsa(key) => SubjectKey::Rsa(key.public_key()),
+        // An id-RSASSA-PSS key keeps its algorithm and parameters in the certificate.
+        AnyKey::Rsa(key) => match key.pss_public_key() {
+            Some(pss) => SubjectKey::RsaPss(pss),
+            None => SubjectKey::Rsa(key.public_key()),
+        },
         AnyKey::Ec(key) => SubjectKey::Ec(key.public_key()),
     }
 }
@@ -205,7 +209,9 @@ fn subject_key(key: &AnyKey) -> SubjectKey<'_> {
 /// The private key that signs, or an error saying `why` one is needed.
 fn issuer_key<'a>(key: &'a AnyKey, path: &Path, why: &str) -> Result<IssuerKey<'a>, Failed> {
     match key {
-        AnyKey::Rsa(key) => key.private_key().map(IssuerKey::Rsa),
+        AnyKey::Rsa(key) => {
+            key.private_key().map(IssuerKey::Rsa).or_else(|| key.pss_private_key().map(IssuerKey::RsaPss))
+        }
         AnyKey::Ec(EcKey::Private(key)) => Some(IssuerKey::Ec(key)),
         AnyKey::Ec(EcKey::Public(_)) => None,
     }
@@ -213,10 +219,12 @@ fn issuer_key<'a>(key: &'a AnyKey, path: &Path, why: &str) -> Result<IssuerKey<'
 }
 
 /// RSASSA-PSS if `--pss` (RSA keys only), else the key's usual scheme:
-/// PKCS#1 v1.5 with SHA-256 for RSA, ECDSA with SHA-256 or SHA-384 for EC.
+/// PKCS#1 v1.5 with SHA-256 for RSA, ECDSA with SHA-256 or SHA-384 for EC,
+/// and for an RSA-PSS key always PSS, with the hash its parameters name.
 fn signing_scheme(pss: bool, issuer: IssuerKey<'_>, path: &Path) -> Result<SigningScheme, Failed> {
     match (pss, issuer) {
         (true, IssuerKey::Rsa(_)) => Ok(SigningScheme::RsaPssSha256),
+        (true, IssuerKey::RsaPss(_)) => Ok(SigningScheme::default_for(issuer)),
         (true, IssuerKey::Ec(_)) => {
             Err(Failed::about(path, "an EC key signs with ECDSA; --pss is for RSA keys"))
         }
@@ -323,9 +331,21 @@ fn describe(cert: &Certificate) -> String {
     line(12, &format!("Not After : {}", cert.not_after));
     line(8, &format!("Subject: {}", cert.subject));
     line(8, "Subject Public Key Info:");
-    let bits = match (cert.public_key.rsa_key(), cert.public_key.ec_key()) {
-        (Ok(key), _) => format!(" ({} bit, e = {})", key.bits(), key.e()),
-        (_, Ok(key)) => format!(" ({}, {} bit)", key.curve(), 8 * key.curve().field_len()),
+    let bits = match (cert.public_key.rsa_key(), cert.public_key.ec_key(), cert.public_key.rsa_pss_key()) {
+        (Ok(key), _, _) => format!(" ({} bit, e = {})", key.bits(), key.e()),
+        (_, Ok(key), _) => format!(" ({}, {} bit)", key.curve(), 8 * key.curve().field_len()),
+        // RFC 4055 §3.1: the parameters, if any, bind the key to one hash
+        // and a minimum salt length.
+        (_, _, Ok(key)) => {
+            let numbers = key.numbers();
+            let params = match key.params() {
+                Some(p) => {
+                    format!(" with {}, MGF1 with {}, salt of {}+ bytes", p.hash, p.mgf1_hash, p.salt_len)
+                }
+                None => ", any hash".to_string(),
+            };
+            format!(" ({} bit, e = {}, PSS only{params})", numbers.bits(), numbers.e())
+        }
         _ => String::new(),
     };
     line(12, &format!("Public Key Algorithm: {}{bits}", cert.public_key.key_type()));

@@ -269,8 +269,8 @@ pub(crate) fn lacking(pieces: &[Piece]) -> String {
 
 /// Groups servers use that Padlock may lack: NIST curves, x448, the hybrids.
 const LACKING_GROUPS: &[u16] = &[23, 24, 25, 0x11ec, 0x11eb, 0x11ed, 30];
-/// ECDSA (an ECDSA certificate), EdDSA, RSA-PSS keys (id-RSASSA-PSS).
-const LACKING_SCHEMES: &[u16] = &[0x0403, 0x0503, 0x0603, 0x0807, 0x0808, 0x0809];
+/// ECDSA (an ECDSA certificate), EdDSA.
+const LACKING_SCHEMES: &[u16] = &[0x0403, 0x0503, 0x0603, 0x0807, 0x0808];
 /// ECDSA certificates' suites, CCM, and the CBC suites of older servers.
 const LACKING_SUITES: &[u16] = &[0xc02b, 0xc02c, 0x1304, 0xc013, 0xc014, 0x002f, 0x0035];
 

@@ -36,7 +36,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use padlock_der::{Time, pem};
 use padlock_rsa::RsaKey;
-use padlock_tls::{CertifiedKey, Connection, ServerConfig, SigningKey, Stream};
+use padlock_tls::{
+    CertifiedKey, Connection, ProtocolVersion, ServerConfig, SignatureScheme, SigningKey, Stream,
+};
 use padlock_x509::Certificate;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -76,7 +78,8 @@ pub(crate) struct Args {
     #[arg(long, value_name = "FILE", requires = "key")]
     cert: Vec<PathBuf>,
     /// The private key of the --cert at the same position: RSA (PKCS #1 or
-    /// PKCS #8) or EC on P-256 or P-384 (SEC1 or PKCS #8), PEM or DER.
+    /// PKCS #8), RSA-PSS (PKCS #8) or EC on P-256 or P-384 (SEC1 or PKCS #8),
+    /// PEM or DER.
     #[arg(long, value_name = "FILE", requires = "cert")]
     key: Vec<PathBuf>,
     /// The throw-away certificate's key without --cert: rsa (2048 bits),
@@ -266,7 +269,8 @@ fn load_identity(cert_path: &Path, key_path: &Path) -> Result<CertifiedKey, Fail
     Ok(CertifiedKey { chain, key })
 }
 
-/// A private key file, RSA or EC, and its public key as SubjectPublicKeyInfo DER.
+/// A private key file, RSA (rsaEncryption or RSA-PSS) or EC, and its public
+/// key as SubjectPublicKeyInfo DER.
 fn load_signing_key(path: &Path) -> Result<(SigningKey, Vec<u8>), Failed> {
     let contents = fs::read(path).map_err(|error| Failed::about(path, report::os_message(&error)))?;
     if let Ok(file) = padlock_ec::read_key(&contents) {
@@ -285,7 +289,28 @@ fn load_signing_key(path: &Path) -> Result<(SigningKey, Vec<u8>), Failed> {
             let spki = key.public_key().to_spki_der();
             Ok((SigningKey::Rsa(Arc::new(*key)), spki))
         }
-        RsaKey::Public(_) => Err(Failed::about(path, "a public key; the server needs the private key")),
+        // RFC 4055 §1.2: an RSA-PSS key signs with RSASSA-PSS only, so it
+        // serves the rsa_pss_pss schemes and never RSA key transport.
+        RsaKey::PssPrivate(key) => {
+            let spki = key.public_key().to_spki_der();
+            let params = key.params().map(ToString::to_string).unwrap_or_default();
+            let key = SigningKey::RsaPss(Arc::new(*key));
+            // RFC 8446 §4.2.3: the rsa_pss_pss salt is as long as the hash,
+            // which a key demanding a longer one (or SHA-1, or SHA-224) never allows.
+            if !SignatureScheme::ALL.iter().any(|s| key.can_sign(*s, ProtocolVersion::Tls13)) {
+                return Err(Failed::about(
+                    path,
+                    format_args!(
+                        "this RSA-PSS key's parameters ({params}) allow none of TLS's rsa_pss_pss schemes, \
+                         which use SHA-256, -384 or -512 with a salt as long as the hash"
+                    ),
+                ));
+            }
+            Ok((key, spki))
+        }
+        RsaKey::Public(_) | RsaKey::PssPublic(_) => {
+            Err(Failed::about(path, "a public key; the server needs the private key"))
+        }
     }
 }
 

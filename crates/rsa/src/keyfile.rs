@@ -23,6 +23,12 @@
 //!       subjectPublicKey      BIT STRING (the RSAPublicKey DER) }
 //! ```
 //!
+//! The algorithm may instead be id-RSASSA-PSS (RFC 4055 §1.2), optionally
+//! with RSASSA-PSS-params: the same numbers, restricted to PSS signatures
+//! (`pss_key`). Such a key is read as [`RsaKey::PssPrivate`] or
+//! [`RsaKey::PssPublic`]; PKCS #1 has no place for the algorithm, so it is
+//! written as PKCS #8 or SubjectPublicKeyInfo only.
+//!
 //! [`read_key`] takes any of the four, PEM or DER (told apart by the first
 //! byte), and returns the key with the format it was found in. Nothing in a
 //! file is trusted: a private key's numbers go through
@@ -39,7 +45,8 @@ use padlock_der::{BitString, Oid, Reader, Tag, Writer, oids, pem};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use crate::{Error, RsaPrivateKey, RsaPublicKey};
+use crate::pss_params::{PssParams, PssParamsError};
+use crate::{Error, RsaPrivateKey, RsaPssPrivateKey, RsaPssPublicKey, RsaPublicKey};
 
 /// The largest number a key file may hold, in bits: OpenSSL's limit on the
 /// modulus too (`OPENSSL_RSA_MAX_MODULUS_BITS`). It bounds the work a
@@ -61,7 +68,8 @@ const PKCS1_PUBLIC: &str = "PKCS#1 RSAPublicKey";
 const PKCS8: &str = "PKCS#8 PrivateKeyInfo";
 const SPKI: &str = "SubjectPublicKeyInfo";
 
-/// An RSA key as a file holds it: public or private.
+/// An RSA key as a file holds it: public or private, for any RSA scheme
+/// (rsaEncryption) or for RSASSA-PSS only (id-RSASSA-PSS).
 #[derive(Debug)]
 pub enum RsaKey {
     /// A public key (PKCS #1 `RSAPublicKey` or SubjectPublicKeyInfo).
@@ -69,23 +77,56 @@ pub enum RsaKey {
     /// A private key (PKCS #1 `RSAPrivateKey` or PKCS #8), boxed: it is
     /// five times the size of a public key.
     Private(Box<RsaPrivateKey>),
+    /// An id-RSASSA-PSS public key (SubjectPublicKeyInfo), for PSS
+    /// verification only, within its parameters.
+    PssPublic(RsaPssPublicKey),
+    /// An id-RSASSA-PSS private key (PKCS #8), for PSS signatures only,
+    /// within its parameters.
+    PssPrivate(Box<RsaPssPrivateKey>),
 }
 
 impl RsaKey {
-    /// The public key, or the public half of the private key.
+    /// The public numbers (n, e), or those of the private key. For an
+    /// id-RSASSA-PSS key they serve PSS only: see [`RsaKey::pss_public_key`].
     pub fn public_key(&self) -> &RsaPublicKey {
         match self {
             RsaKey::Public(key) => key,
             RsaKey::Private(key) => key.public_key(),
+            RsaKey::PssPublic(key) => key.numbers(),
+            RsaKey::PssPrivate(key) => key.public_key().numbers(),
         }
     }
 
-    /// The private key, if this is one.
+    /// The private key, if this is an rsaEncryption private key (an
+    /// id-RSASSA-PSS one is [`RsaKey::pss_private_key`]).
     pub fn private_key(&self) -> Option<&RsaPrivateKey> {
         match self {
-            RsaKey::Public(_) => None,
             RsaKey::Private(key) => Some(key.as_ref()),
+            _ => None,
         }
+    }
+
+    /// The PSS-only public key, if this is an id-RSASSA-PSS key (public or
+    /// private).
+    pub fn pss_public_key(&self) -> Option<&RsaPssPublicKey> {
+        match self {
+            RsaKey::PssPublic(key) => Some(key),
+            RsaKey::PssPrivate(key) => Some(key.public_key()),
+            _ => None,
+        }
+    }
+
+    /// The PSS-only private key, if this is an id-RSASSA-PSS private key.
+    pub fn pss_private_key(&self) -> Option<&RsaPssPrivateKey> {
+        match self {
+            RsaKey::PssPrivate(key) => Some(key.as_ref()),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a private key, of either algorithm.
+    pub fn is_private(&self) -> bool {
+        matches!(self, RsaKey::Private(_) | RsaKey::PssPrivate(_))
     }
 }
 
@@ -155,8 +196,11 @@ pub enum KeyFileError {
         /// What was wrong.
         error: padlock_der::Error,
     },
-    /// The algorithm is not `rsaEncryption`.
+    /// The algorithm is neither `rsaEncryption` nor `id-RSASSA-PSS`.
     NotRsa(Oid),
+    /// The RSASSA-PSS-params of an id-RSASSA-PSS key are malformed or ask
+    /// for what RFC 4055 does not define.
+    PssParams(PssParamsError),
     /// Well-formed, but not what Padlock reads (or writes); the text says why.
     Unsupported(&'static str),
     /// The public exponent does not fit in 64 bits.
@@ -185,6 +229,7 @@ impl core::fmt::Display for KeyFileError {
                 Some(name) => write!(f, "not an RSA key: the algorithm is {name}"),
                 None => write!(f, "not an RSA key: the algorithm is {oid}"),
             },
+            KeyFileError::PssParams(error) => write!(f, "{error}"),
             KeyFileError::Unsupported(why) => f.write_str(why),
             KeyFileError::ExponentTooLarge => {
                 f.write_str("the public exponent does not fit in 64 bits, which Padlock requires")
@@ -237,8 +282,8 @@ pub fn read_key(input: &[u8]) -> Result<KeyFile, KeyFileError> {
         let (key, format) = match block.label.as_str() {
             LABEL_PKCS1_PRIVATE => (RsaKey::Private(Box::new(read_pkcs1_private(der)?)), KeyFormat::Pkcs1),
             LABEL_PKCS1_PUBLIC => (RsaKey::Public(read_pkcs1_public(der)?), KeyFormat::Pkcs1),
-            LABEL_PKCS8 => (RsaKey::Private(Box::new(read_pkcs8(der)?)), KeyFormat::Pkcs8),
-            LABEL_SPKI => (RsaKey::Public(read_spki(der)?), KeyFormat::Spki),
+            LABEL_PKCS8 => (read_pkcs8(der)?, KeyFormat::Pkcs8),
+            LABEL_SPKI => (read_spki(der)?, KeyFormat::Spki),
             _ => continue,
         };
         return Ok(KeyFile { key, format, encoding: KeyEncoding::Pem });
@@ -274,10 +319,8 @@ fn read_der(der: &[u8]) -> Result<(RsaKey, KeyFormat), KeyFileError> {
         fields.read_tlv().within(WHAT)?;
     }
     match (first, second, fields.is_empty()) {
-        (Some(Tag::SEQUENCE), _, _) => Ok((RsaKey::Public(read_spki(der)?), KeyFormat::Spki)),
-        (Some(Tag::INTEGER), Some(Tag::SEQUENCE), _) => {
-            Ok((RsaKey::Private(Box::new(read_pkcs8(der)?)), KeyFormat::Pkcs8))
-        }
+        (Some(Tag::SEQUENCE), _, _) => Ok((read_spki(der)?, KeyFormat::Spki)),
+        (Some(Tag::INTEGER), Some(Tag::SEQUENCE), _) => Ok((read_pkcs8(der)?, KeyFormat::Pkcs8)),
         (Some(Tag::INTEGER), Some(Tag::INTEGER), true) => {
             Ok((RsaKey::Public(read_pkcs1_public(der)?), KeyFormat::Pkcs1))
         }
@@ -375,19 +418,23 @@ fn read_pkcs1_public(der: &[u8]) -> Result<RsaPublicKey, KeyFileError> {
 ///       privateKey                OCTET STRING,
 ///       attributes           [0]  IMPLICIT Attributes OPTIONAL }
 /// ```
-fn read_pkcs8(der: &[u8]) -> Result<RsaPrivateKey, KeyFileError> {
+fn read_pkcs8(der: &[u8]) -> Result<RsaKey, KeyFileError> {
     let mut info = Reader::new(der).read_all(|r| r.read_sequence()).within(PKCS8)?;
     if info.read_small_integer().within(PKCS8)? != 0 {
         return Err(KeyFileError::Unsupported(
             "PKCS#8 version must be 0 (RFC 5958 v2 keys are not supported)",
         ));
     }
-    read_rsa_algorithm(&mut info, PKCS8)?;
+    let algorithm = read_algorithm(&mut info, PKCS8)?;
     let private_key = info.read_octet_string().within(PKCS8)?;
     // Attributes describe the key (a friendly name); the key does not need them.
     info.read_optional_context(0).within(PKCS8)?;
     info.finish().within(PKCS8)?;
-    read_pkcs1_private(private_key)
+    let key = read_pkcs1_private(private_key)?;
+    Ok(match algorithm {
+        Algorithm::RsaEncryption => RsaKey::Private(Box::new(key)),
+        Algorithm::RsaPss(params) => RsaKey::PssPrivate(Box::new(RsaPssPrivateKey::new(key, params))),
+    })
 }
 
 /// RFC 5280 §4.1 and §4.1.2.7:
@@ -399,25 +446,45 @@ fn read_pkcs8(der: &[u8]) -> Result<RsaPrivateKey, KeyFileError> {
 /// ```
 ///
 /// RFC 3279 §2.3.1: for `rsaEncryption` the BIT STRING holds the DER of an
-/// `RSAPublicKey`.
-fn read_spki(der: &[u8]) -> Result<RsaPublicKey, KeyFileError> {
+/// `RSAPublicKey`; RFC 4055 §1.2: for id-RSASSA-PSS too.
+fn read_spki(der: &[u8]) -> Result<RsaKey, KeyFileError> {
     let mut spki = Reader::new(der).read_all(|r| r.read_sequence()).within(SPKI)?;
-    read_rsa_algorithm(&mut spki, SPKI)?;
+    let algorithm = read_algorithm(&mut spki, SPKI)?;
     let public_key = spki.read_bit_string().within(SPKI)?.octets().within(SPKI)?;
     spki.finish().within(SPKI)?;
-    read_pkcs1_public(public_key)
+    let key = read_pkcs1_public(public_key)?;
+    Ok(match algorithm {
+        Algorithm::RsaEncryption => RsaKey::Public(key),
+        Algorithm::RsaPss(params) => RsaKey::PssPublic(RsaPssPublicKey::new(key, params)),
+    })
+}
+
+/// The two algorithms an RSA key file may name.
+pub(crate) enum Algorithm {
+    /// `rsaEncryption` with NULL parameters (RFC 3279 §2.3.1): any scheme.
+    RsaEncryption,
+    /// `id-RSASSA-PSS` (RFC 4055 §1.2, §3.1): PSS only, within the
+    /// RSASSA-PSS-params if present.
+    RsaPss(Option<PssParams>),
 }
 
 /// RFC 5280 §4.1.1.2: `AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT
 /// IDENTIFIER, parameters ANY DEFINED BY algorithm OPTIONAL }`, which must
-/// be `rsaEncryption` with NULL parameters.
-fn read_rsa_algorithm(r: &mut Reader<'_>, structure: &'static str) -> Result<(), KeyFileError> {
+/// be `rsaEncryption` with NULL parameters or id-RSASSA-PSS with
+/// RSASSA-PSS-params or none.
+fn read_algorithm(r: &mut Reader<'_>, structure: &'static str) -> Result<Algorithm, KeyFileError> {
     let mut algorithm = r.read_sequence().within(structure)?;
     let oid = algorithm.read_oid().within(structure)?;
     if oid == oids::RSASSA_PSS {
-        return Err(KeyFileError::Unsupported(
-            "RSASSA-PSS keys (id-RSASSA-PSS, RFC 4055) are not supported, only rsaEncryption",
-        ));
+        // RFC 4055 §3.1: "The parameters may be either absent or present
+        // when used as subject public key information."
+        let params = if algorithm.is_empty() {
+            None
+        } else {
+            Some(PssParams::read(&mut algorithm).map_err(KeyFileError::PssParams)?)
+        };
+        algorithm.finish().within(structure)?;
+        return Ok(Algorithm::RsaPss(params));
     }
     if oid != oids::RSA_ENCRYPTION {
         return Err(KeyFileError::NotRsa(oid));
@@ -429,7 +496,8 @@ fn read_rsa_algorithm(r: &mut Reader<'_>, structure: &'static str) -> Result<(),
             "the parameters of rsaEncryption must be NULL (RFC 3279 §2.3.1)",
         ));
     }
-    algorithm.finish().within(structure)
+    algorithm.finish().within(structure)?;
+    Ok(Algorithm::RsaEncryption)
 }
 
 /// Reads a non-negative INTEGER of at most [`MAX_MODULUS_BITS`] bits: its
@@ -474,11 +542,24 @@ pub fn write_key(
     let (der, label) = match (key, format) {
         (RsaKey::Private(private), KeyFormat::Pkcs1) => (private.to_pkcs1_der(), LABEL_PKCS1_PRIVATE),
         (RsaKey::Private(private), KeyFormat::Pkcs8) => (private.to_pkcs8_der(), LABEL_PKCS8),
+        (RsaKey::PssPrivate(private), KeyFormat::Pkcs8) => (private.to_pkcs8_der(), LABEL_PKCS8),
         (RsaKey::Public(public), KeyFormat::Pkcs1) => {
             (Zeroizing::new(public.to_pkcs1_der()), LABEL_PKCS1_PUBLIC)
         }
-        (_, KeyFormat::Spki) => (Zeroizing::new(key.public_key().to_spki_der()), LABEL_SPKI),
-        (RsaKey::Public(_), KeyFormat::Pkcs8) => {
+        (RsaKey::Public(_) | RsaKey::Private(_), KeyFormat::Spki) => {
+            (Zeroizing::new(key.public_key().to_spki_der()), LABEL_SPKI)
+        }
+        (RsaKey::PssPublic(_) | RsaKey::PssPrivate(_), KeyFormat::Spki) => {
+            let public = key.pss_public_key().expect("an id-RSASSA-PSS key has a PSS public key");
+            (Zeroizing::new(public.to_spki_der()), LABEL_SPKI)
+        }
+        (RsaKey::PssPublic(_) | RsaKey::PssPrivate(_), KeyFormat::Pkcs1) => {
+            return Err(KeyFileError::Unsupported(
+                "PKCS#1 cannot say that a key is for RSASSA-PSS only; an id-RSASSA-PSS key is written \
+                 as PKCS#8 or SubjectPublicKeyInfo",
+            ));
+        }
+        (RsaKey::Public(_) | RsaKey::PssPublic(_), KeyFormat::Pkcs8) => {
             return Err(KeyFileError::Unsupported(
                 "PKCS#8 holds private keys only; a public key is written as SubjectPublicKeyInfo",
             ));
@@ -508,13 +589,7 @@ impl RsaPublicKey {
 
     /// The SubjectPublicKeyInfo DER (RFC 5280 §4.1.2.7, RFC 3279 §2.3.1).
     pub fn to_spki_der(&self) -> Vec<u8> {
-        let public_key = self.to_pkcs1_der();
-        encode(|w| {
-            w.sequence(|w| {
-                write_rsa_algorithm(w);
-                w.bit_string(BitString::from_octets(&public_key));
-            })
-        })
+        spki_der(self, &Algorithm::RsaEncryption)
     }
 
     /// The SubjectPublicKeyInfo as PEM, labelled `PUBLIC KEY` (RFC 7468 §13).
@@ -550,14 +625,7 @@ impl RsaPrivateKey {
     /// The PKCS #8 `PrivateKeyInfo` DER (RFC 5208 §5), version 0, no
     /// attributes.
     pub fn to_pkcs8_der(&self) -> Zeroizing<Vec<u8>> {
-        let private_key = self.to_pkcs1_der();
-        Zeroizing::new(encode(|w| {
-            w.sequence(|w| {
-                w.small_integer(0);
-                write_rsa_algorithm(w);
-                w.octet_string(&private_key);
-            })
-        }))
+        pkcs8_der(self, &Algorithm::RsaEncryption)
     }
 
     /// The PKCS #8 `PrivateKeyInfo` as PEM, labelled `PRIVATE KEY` (RFC
@@ -567,11 +635,45 @@ impl RsaPrivateKey {
     }
 }
 
-/// The AlgorithmIdentifier `{ rsaEncryption, NULL }` (RFC 3279 §2.3.1).
-fn write_rsa_algorithm(w: &mut Writer) {
-    w.sequence(|w| {
-        w.oid(&oids::RSA_ENCRYPTION);
-        w.null();
+/// The SubjectPublicKeyInfo DER of `key` under `algorithm`.
+pub(crate) fn spki_der(key: &RsaPublicKey, algorithm: &Algorithm) -> Vec<u8> {
+    let public_key = key.to_pkcs1_der();
+    encode(|w| {
+        w.sequence(|w| {
+            write_algorithm(w, algorithm);
+            w.bit_string(BitString::from_octets(&public_key));
+        })
+    })
+}
+
+/// The PKCS #8 `PrivateKeyInfo` DER of `key` under `algorithm`: version 0,
+/// no attributes.
+pub(crate) fn pkcs8_der(key: &RsaPrivateKey, algorithm: &Algorithm) -> Zeroizing<Vec<u8>> {
+    let private_key = key.to_pkcs1_der();
+    Zeroizing::new(encode(|w| {
+        w.sequence(|w| {
+            w.small_integer(0);
+            write_algorithm(w, algorithm);
+            w.octet_string(&private_key);
+        })
+    }))
+}
+
+/// The AlgorithmIdentifier `{ rsaEncryption, NULL }` (RFC 3279 §2.3.1), or
+/// `{ id-RSASSA-PSS, RSASSA-PSS-params }` with the parameters omitted when
+/// the key has none (RFC 4055 §3.1, as OpenSSL writes it).
+fn write_algorithm(w: &mut Writer, algorithm: &Algorithm) {
+    w.sequence(|w| match algorithm {
+        Algorithm::RsaEncryption => {
+            w.oid(&oids::RSA_ENCRYPTION);
+            w.null();
+        }
+        Algorithm::RsaPss(params) => {
+            w.oid(&oids::RSASSA_PSS);
+            if let Some(params) = params {
+                params.write(w);
+            }
+        }
     });
 }
 

@@ -19,6 +19,12 @@
 //!   (RFC 5280 §4.1.2.7), DER or PEM — with [`read_key`] for any of them.
 //! - [`lab`]: the switches the labs flip to skip the fault check and
 //!   simulate a fault (feature `lab-switches` only; off everywhere else).
+//! - `pss_params`: [`PssParams`], the RSASSA-PSS-params of RFC 4055 §3.1
+//!   (hash, MGF1 hash, salt length), read and written in DER.
+//! - `pss_key`: [`RsaPssPrivateKey`] and [`RsaPssPublicKey`], keys whose
+//!   algorithm is id-RSASSA-PSS (RFC 4055 §1.2): PSS only, within their
+//!   parameters if they have any (RFC 4055 §3.3). `read_key` returns them
+//!   as [`RsaKey::PssPrivate`] and [`RsaKey::PssPublic`].
 //!
 //! Every secret the key hands out — a decrypted message, the TLS premaster
 //! secret, the decrypted block they came from, the private numbers for key
@@ -45,12 +51,16 @@ mod key;
 mod keyfile;
 pub mod lab;
 mod padding;
+mod pss_key;
+mod pss_params;
 mod schemes;
 
 pub use key::{DEFAULT_EXPONENT, KeygenProgress, RsaPrivateKey, RsaPublicKey};
 pub use keyfile::{
     KeyEncoding, KeyFile, KeyFileError, KeyFormat, MAX_MODULUS_BITS, RsaKey, read_key, write_key,
 };
+pub use pss_key::{RsaPssPrivateKey, RsaPssPublicKey};
+pub use pss_params::{PssHash, PssParams, PssParamsError};
 
 /// What went wrong with an RSA operation (other than a decryption, whose
 /// failures are all [`DecryptError`]).
@@ -69,6 +79,16 @@ pub enum Error {
     Fault,
     /// The arithmetic failed (for instance no prime was found).
     Bigint(padlock_bigint::Error),
+    /// An id-RSASSA-PSS key's parameters do not allow a signature made
+    /// with `used` (RFC 4055 §3.3: the same hashes, at least its salt).
+    PssRestricted {
+        /// What the key allows (its salt length is the minimum).
+        key: PssParams,
+        /// What the signature would use.
+        used: PssParams,
+    },
+    /// RSASSA-PSS with parameters padlock-rsa does not do; the text says why.
+    UnsupportedPss(&'static str),
 }
 
 impl core::fmt::Display for Error {
@@ -80,6 +100,13 @@ impl core::fmt::Display for Error {
             Error::Verification => f.write_str("the signature does not verify"),
             Error::Fault => f.write_str("the RSA computation failed its self-check"),
             Error::Bigint(e) => write!(f, "big-integer arithmetic failed: {e}"),
+            Error::PssRestricted { key, used } => write!(
+                f,
+                "the RSASSA-PSS key allows only {} with MGF1 {} and a salt of at least {} bytes \
+                 (RFC 4055 §3.3), not {used}",
+                key.hash, key.mgf1_hash, key.salt_len
+            ),
+            Error::UnsupportedPss(why) => write!(f, "unsupported RSASSA-PSS parameters: {why}"),
         }
     }
 }

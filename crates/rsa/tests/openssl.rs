@@ -12,18 +12,21 @@
 //! - Malformed and foreign key files (an EC key among them) are refused with
 //!   the right error, and no corruption of a key file makes us panic.
 //!
+//! id-RSASSA-PSS keys (`genpkey -algorithm RSA-PSS`) are in `openssl_pss.rs`.
+//!
 //! OpenSSL is the reference, so a missing `openssl` fails the tests rather
 //! than skipping them.
 
-use std::fs;
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
+
 use std::sync::OnceLock;
 
 use padlock_der::{Reader, Tag, Writer, oids, pem};
 use padlock_rsa::{KeyEncoding, KeyFormat, RsaKey, RsaPrivateKey, read_key, write_key};
 use padlock_sha::{Sha1, Sha256, Sha384, Sha512};
-use padlock_testkit::{describe, run_ok};
+use padlock_testkit::describe;
+
+use self::common::{Scratch, openssl};
 
 /// A message with a few awkward bytes.
 const MESSAGE: &[u8] = b"The padlock icon\x00\xff\n";
@@ -262,11 +265,6 @@ fn foreign_keys_are_refused_by_name() {
     assert!(
         refusal(&dir.read("ec-sec1.pem")).starts_with("not an RSA key: the PEM label is \"EC PRIVATE KEY\"")
     );
-    openssl(
-        &dir,
-        &["genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:1024", "-out", "pss.pem"],
-    );
-    assert!(refusal(&dir.read("pss.pem")).starts_with("RSASSA-PSS keys"));
     let encrypt =
         ["pkey", "-in", "ec.pem", "-aes-128-cbc", "-passout", "pass:secret", "-out", "encrypted.pem"];
     openssl(&dir, &encrypt);
@@ -485,42 +483,4 @@ fn openssl_key() -> &'static OpenSslKey {
 fn our_key() -> &'static RsaPrivateKey {
     static KEY: OnceLock<RsaPrivateKey> = OnceLock::new();
     KEY.get_or_init(|| RsaPrivateKey::generate(2048, &mut rand::rng(), &mut |_| {}).expect("keygen"))
-}
-
-/// Runs `openssl` with `args` in `dir` and returns its output, failing the
-/// test if it is missing (saying how to install it) or fails.
-fn openssl(dir: &Scratch, args: &[&str]) -> Output {
-    run_ok(Command::new("openssl").args(args).current_dir(&dir.path))
-}
-
-/// A scratch directory for one test, deleted when dropped.
-struct Scratch {
-    path: PathBuf,
-}
-
-impl Scratch {
-    /// An empty directory whose name is unique to this test and process.
-    fn new(test: &str) -> Scratch {
-        let path = std::env::temp_dir().join(format!("padlock-rsa-{}-{test}", std::process::id()));
-        let _ = fs::remove_dir_all(&path);
-        fs::create_dir_all(&path).expect("creating a scratch directory");
-        Scratch { path }
-    }
-
-    /// Writes `contents` to the file `name`; returns the name, for arguments.
-    fn write(&self, name: &str, contents: &[u8]) -> String {
-        fs::write(self.path.join(name), contents).expect("writing a scratch file");
-        name.to_string()
-    }
-
-    /// The contents of the file `name`.
-    fn read(&self, name: &str) -> Vec<u8> {
-        fs::read(self.path.join(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
-    }
 }

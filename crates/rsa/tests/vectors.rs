@@ -212,3 +212,25 @@ fn cavp_siggenpss_2048() {
     assert!(vectors.len() >= 9);
     vectors.iter().for_each(|v| dispatch(v, true));
 }
+
+#[test]
+fn pss_params_rfc4055_encodings() {
+    use padlock_rsa::{PssHash, PssParams};
+    let hash = |v: &Block, name: &str| {
+        let text = v.get(name);
+        PssHash::ALL.into_iter().find(|h| h.name() == text).unwrap_or_else(|| panic!("{}: {text}", v.source))
+    };
+    let vectors = read_vectors("pss_params/rfc4055.txt");
+    for v in &vectors {
+        let der = v.hex("Params");
+        let expected = PssParams {
+            hash: hash(v, "Hash"),
+            mgf1_hash: hash(v, "Mgf1Hash"),
+            salt_len: v.number("SaltLength") as u64,
+        };
+        assert_eq!(PssParams::from_der(&der), Ok(expected), "{}", v.source);
+        let written = v.opt("Written").map_or(der, |_| v.hex("Written"));
+        assert_eq!(hex(&expected.to_der()), hex(&written), "{}", v.source);
+    }
+    assert_eq!(vectors.len(), 7);
+}

@@ -64,9 +64,10 @@ enum Content {
     Alert(Vec<u8>),
     /// Handshake bytes, appended to `handshake_in`.
     Handshake,
-    /// Application data, appended to `app_in` from `start` on (possibly
-    /// none); `record` is the record as received, kept only when tracing.
-    ApplicationData { start: usize, record: Option<Vec<u8>> },
+    /// Application data, left where it was opened at `range` of the
+    /// deframer's buffer (possibly empty) and held there for the reader;
+    /// `record` is the record as received, kept only when tracing.
+    ApplicationData { range: Range<usize>, record: Option<Vec<u8>> },
 }
 
 /// One state of a connection: what is valid while waiting for the next
@@ -136,7 +137,6 @@ pub(crate) struct Core {
     outgoing: Vec<u8>,
     pending_handshake: Vec<u8>,
     handshake_in: Vec<u8>,
-    app_in: Vec<u8>,
     pub(crate) rng: Box<dyn CryptoRng + Send>,
     trace: Option<TraceSink>,
     key_log: Option<KeyLogSink>,
@@ -191,7 +191,6 @@ impl Core {
             outgoing: Vec::new(),
             pending_handshake: Vec::new(),
             handshake_in: Vec::new(),
-            app_in: Vec::new(),
             rng,
             trace,
             key_log,
@@ -283,8 +282,8 @@ impl Core {
 
     /// The next record off the deframer, its protection removed where it
     /// lies in the deframer's buffer, and its content put where it goes:
-    /// handshake bytes onto `handshake_in`, application data onto `app_in`
-    /// (the one copy of the plaintext). `None` when no whole record is left.
+    /// handshake bytes onto `handshake_in`, application data held where it
+    /// lies until the reader copies it out. `None` when no whole record is left.
     /// `handshaking` says whether the handshake is still running.
     fn next_content(&mut self, handshaking: bool) -> Result<Option<Content>, Error> {
         let Some(record) = self.deframer.next_record_mut()? else {
@@ -311,11 +310,11 @@ impl Core {
             _ => {}
         }
         let traced_record = self.trace.as_ref().map(|_| record.to_bytes());
-        let Some((content_type, plaintext)) =
-            open_or_skip(&mut self.read, &mut self.early_data_budget, record)?
+        let Some((content_type, range)) = open_or_skip(&mut self.read, &mut self.early_data_budget, record)?
         else {
             return Ok(Some(Content::Nothing));
         };
+        let plaintext = self.deframer.bytes(range.clone());
         let content = match content_type {
             ContentType::Alert => Content::Alert(plaintext.to_vec()),
             ContentType::Handshake => {
@@ -330,9 +329,9 @@ impl Core {
                 if handshaking || !self.handshake_in.is_empty() {
                     return Err(Error::UnexpectedMessage("application data during the handshake".into()));
                 }
-                let start = self.app_in.len();
-                self.app_in.extend_from_slice(plaintext);
-                Content::ApplicationData { start, record: traced_record }
+                // No copy: the reader takes it from where it was decrypted.
+                self.deframer.hold(range.clone());
+                Content::ApplicationData { range, record: traced_record }
             }
             ContentType::ChangeCipherSpec => {
                 return Err(Error::UnexpectedMessage("an encrypted ChangeCipherSpec".into()));
@@ -508,15 +507,21 @@ impl Connection {
 
     /// Takes the application data received so far.
     pub fn take_app_data(&mut self) -> Vec<u8> {
-        core::mem::take(&mut self.core.app_in)
+        let mut data = vec![0; self.core.deframer.held()];
+        self.core.deframer.read_held(&mut data);
+        data
     }
 
-    /// Reads received application data into `buf`; returns how much.
+    /// How many bytes of received application data wait to be read.
+    pub fn app_data_len(&self) -> usize {
+        self.core.deframer.held()
+    }
+
+    /// Reads received application data into `buf`; returns how much. The
+    /// data is copied once, from the deframer's buffer where its record was
+    /// decrypted.
     pub fn read_app_data(&mut self, buf: &mut [u8]) -> usize {
-        let n = buf.len().min(self.core.app_in.len());
-        buf[..n].copy_from_slice(&self.core.app_in[..n]);
-        self.core.app_in.drain(..n);
-        n
+        self.core.deframer.read_held(buf)
     }
 
     /// Seals `data` as application-data records (at most 2^14 bytes each).
@@ -572,22 +577,22 @@ impl Connection {
                 Content::ChangeCipherSpec(fragment) => self.change_cipher_spec(&fragment)?,
                 Content::Alert(payload) => self.alert(&payload)?,
                 Content::Handshake => self.handshake_messages()?,
-                Content::ApplicationData { start, record } => self.application_data(start, record)?,
+                Content::ApplicationData { range, record } => self.application_data(range, record)?,
             }
         }
     }
 
-    /// Application data that [`Core::next_content`] appended to `app_in`,
-    /// from `start` on; `record` is the record that carried it, if tracing.
-    fn application_data(&mut self, start: usize, record: Option<Vec<u8>>) -> Result<(), Error> {
-        if self.core.app_in.len() == start {
+    /// Application data that [`Core::next_content`] left at `range` of the
+    /// deframer's buffer; `record` is the record that carried it, if tracing.
+    fn application_data(&mut self, range: Range<usize>, record: Option<Vec<u8>>) -> Result<(), Error> {
+        if range.is_empty() {
             return self.core.idle(MAX_IDLE_RECORDS, "empty records");
         }
         self.core.idle_records = 0;
         if let Some(record) = record {
             self.core.emit(|| Event::ApplicationData {
                 sent: false,
-                plaintext: self.core.app_in[start..].to_vec(),
+                plaintext: self.core.deframer.bytes(range.clone()).to_vec(),
                 record,
                 version: self.core.version,
                 aead: self.core.read.algorithm(),
@@ -710,17 +715,17 @@ impl Connection {
 /// data skips the records it cannot decrypt, up to a budget, until one
 /// opens under the handshake keys; after a HelloRetryRequest it skips
 /// application data until the second ClientHello.
-fn open_or_skip<'a>(
+fn open_or_skip(
     read: &mut HalfConn,
     early_data_budget: &mut Option<usize>,
-    record: RecordMut<'a>,
-) -> Result<Option<(ContentType, &'a [u8])>, Error> {
+    record: RecordMut<'_>,
+) -> Result<Option<(ContentType, Range<usize>)>, Error> {
     let len = record.fragment.len();
     let skippable = record.content_type == ContentType::ApplicationData && early_data_budget.is_some();
     if skippable && !read.is_protected() {
         return skip_early_data(early_data_budget, len);
     }
-    match read.open_in_place(record) {
+    match read.open_in_buffer(record) {
         Err(Error::BadRecordMac) if skippable => skip_early_data(early_data_budget, len),
         Err(error) => Err(error),
         Ok(opened) => {

@@ -164,6 +164,9 @@ pub struct RecordMut<'a> {
     pub content_type: ContentType,
     /// The header's version bytes, as sent.
     pub version: [u8; 2],
+    /// Where `fragment` begins in the buffer that holds it (the deframer's),
+    /// so that a range of it can be named after the borrow ends.
+    pub offset: usize,
     /// The bytes after the header, in the buffer that holds them.
     pub fragment: &'a mut [u8],
 }

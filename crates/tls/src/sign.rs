@@ -7,11 +7,19 @@
 //! ServerKeyExchange (TLS 1.2 (EC)DHE, RFC 5246 §7.4.3); the client verifies
 //! with the scheme the signature names, which must be one it offered. RSA key
 //! transport signs nothing.
+//!
+//! RSA keys come in two kinds, and RFC 8446 §4.2.3 gives each its own PSS
+//! schemes: an rsaEncryption key (any RSA scheme) signs with rsa_pss_rsae_*,
+//! an id-RSASSA-PSS key (RFC 4055 §1.2: PSS only, within its parameters)
+//! with rsa_pss_pss_*. The code point tells the peer which kind of key to
+//! expect in the certificate, so a signature cannot be taken from one kind
+//! of key to the other; a PSS key never decrypts, so it never serves TLS 1.2
+//! RSA key transport either.
 
 use std::sync::Arc;
 
 use padlock_ec::{Curve, EcPrivateKey, EcPublicKey};
-use padlock_rsa::{RsaPrivateKey, RsaPublicKey};
+use padlock_rsa::{PssHash, PssParams, RsaPrivateKey, RsaPssPrivateKey, RsaPssPublicKey, RsaPublicKey};
 use padlock_x509::Certificate;
 use rand_core::CryptoRng;
 
@@ -38,17 +46,28 @@ pub enum SignatureScheme {
     EcdsaSecp256r1Sha256,
     /// ecdsa_secp384r1_sha384 (0x0503).
     EcdsaSecp384r1Sha384,
+    // --- RSA-PSS keys (id-RSASSA-PSS), RFC 8446 §4.2.3 ---
+    /// rsa_pss_pss_sha256 (0x0809): RSASSA-PSS with SHA-256 (MGF1 too) and a
+    /// 32-byte salt, by a key whose certificate says id-RSASSA-PSS.
+    RsaPssPssSha256,
+    /// rsa_pss_pss_sha384 (0x080a).
+    RsaPssPssSha384,
+    /// rsa_pss_pss_sha512 (0x080b).
+    RsaPssPssSha512,
 }
 
 impl SignatureScheme {
     /// Every scheme in our order of preference: ECDSA (small and fast),
-    /// then RSA-PSS, then PKCS#1 v1.5.
-    pub const ALL: [SignatureScheme; 8] = [
+    /// then RSA-PSS (rsaEncryption keys, then RSA-PSS keys), then PKCS#1 v1.5.
+    pub const ALL: [SignatureScheme; 11] = [
         SignatureScheme::EcdsaSecp256r1Sha256,
         SignatureScheme::EcdsaSecp384r1Sha384,
         SignatureScheme::RsaPssRsaeSha256,
         SignatureScheme::RsaPssRsaeSha384,
         SignatureScheme::RsaPssRsaeSha512,
+        SignatureScheme::RsaPssPssSha256,
+        SignatureScheme::RsaPssPssSha384,
+        SignatureScheme::RsaPssPssSha512,
         SignatureScheme::RsaPkcs1Sha256,
         SignatureScheme::RsaPkcs1Sha384,
         SignatureScheme::RsaPkcs1Sha512,
@@ -65,6 +84,9 @@ impl SignatureScheme {
             SignatureScheme::RsaPssRsaeSha512 => 0x0806,
             SignatureScheme::EcdsaSecp256r1Sha256 => 0x0403,
             SignatureScheme::EcdsaSecp384r1Sha384 => 0x0503,
+            SignatureScheme::RsaPssPssSha256 => 0x0809,
+            SignatureScheme::RsaPssPssSha384 => 0x080a,
+            SignatureScheme::RsaPssPssSha512 => 0x080b,
         }
     }
 
@@ -97,7 +119,23 @@ impl SignatureScheme {
         match self {
             SignatureScheme::EcdsaSecp256r1Sha256 => curve(Curve::P256),
             SignatureScheme::EcdsaSecp384r1Sha384 => curve(Curve::P384),
+            // RSA-PSS keys: the rsa_pss_pss schemes and no others.
+            SignatureScheme::RsaPssPssSha256
+            | SignatureScheme::RsaPssPssSha384
+            | SignatureScheme::RsaPssPssSha512 => KeyType::RsaPss,
             _ => KeyType::Rsa,
+        }
+    }
+
+    /// The RSASSA-PSS parameters of an rsa_pss_pss scheme: its hash for the
+    /// message and MGF1, and (RFC 8446 §4.2.3) "the length of the Salt MUST
+    /// be equal to the length of the output of the digest algorithm".
+    fn pss_params(self) -> Option<PssParams> {
+        match self {
+            SignatureScheme::RsaPssPssSha256 => Some(PssParams::for_hash(PssHash::Sha256)),
+            SignatureScheme::RsaPssPssSha384 => Some(PssParams::for_hash(PssHash::Sha384)),
+            SignatureScheme::RsaPssPssSha512 => Some(PssParams::for_hash(PssHash::Sha512)),
+            _ => None,
         }
     }
 
@@ -140,9 +178,19 @@ impl SignatureScheme {
             (SignatureScheme::RsaPssRsaeSha512, SigningKey::Rsa(key)) => {
                 key.sign_pss::<Sha512, _>(message, rng)
             }
-            _ => return Err(Error::Internal(format!("{} does not fit the server's key", self.name()))),
+            // An RSA-PSS key, within its own parameters too (RFC 4055 §3.3).
+            (_, SigningKey::RsaPss(key)) => match self.pss_params() {
+                Some(params) => key.sign(message, &params, rng),
+                None => return Err(self.unfit()),
+            },
+            _ => return Err(self.unfit()),
         };
         signed.map_err(|e| Error::Internal(format!("signing with {}: {e}", self.name())))
+    }
+
+    /// The error for a scheme asked of a key that cannot make it.
+    fn unfit(self) -> Error {
+        Error::Internal(format!("{} does not fit the server's key", self.name()))
     }
 
     /// Whether `signature` over `message` verifies with `key` under this
@@ -175,15 +223,24 @@ impl SignatureScheme {
             (SignatureScheme::RsaPssRsaeSha512, VerifyingKey::Rsa(key)) => {
                 key.verify_pss::<Sha512>(message, signature).is_ok()
             }
+            // An RSA-PSS key, within its own parameters too (RFC 4055 §3.3).
+            (_, VerifyingKey::RsaPss(key)) => {
+                self.pss_params().is_some_and(|params| key.verify(message, signature, &params).is_ok())
+            }
             _ => false,
         }
     }
 
     /// Whether a peer's certificate key can make signatures of this scheme
-    /// in `version` (the scheme a peer used must fit its key).
+    /// in `version` (the scheme a peer used must fit its key). RFC 8446
+    /// §4.2.3: rsa_pss_rsae needs an rsaEncryption key, rsa_pss_pss an
+    /// id-RSASSA-PSS key whose parameters allow the scheme's.
     pub fn fits(self, key: &VerifyingKey, version: ProtocolVersion) -> bool {
         match (self.key_type(version), key) {
             (KeyType::Rsa, VerifyingKey::Rsa(_)) => true,
+            (KeyType::RsaPss, VerifyingKey::RsaPss(key)) => {
+                self.pss_params().is_some_and(|params| key.permits(&params).is_ok())
+            }
             (KeyType::Ec(None), VerifyingKey::Ecdsa(_)) => true,
             (KeyType::Ec(Some(curve)), VerifyingKey::Ecdsa(key)) => key.curve() == curve,
             _ => false,
@@ -198,6 +255,8 @@ enum KeyType {
     Rsa,
     /// ECDSA, on the curve given (TLS 1.3) or any (TLS 1.2).
     Ec(Option<Curve>),
+    /// RSA restricted to PSS (id-RSASSA-PSS).
+    RsaPss,
 }
 
 /// The private key a server signs its handshake with.
@@ -208,6 +267,9 @@ pub enum SigningKey {
     Rsa(Arc<RsaPrivateKey>),
     /// An ECDSA key on P-256 or P-384 (id-ecPublicKey).
     Ecdsa(Arc<EcPrivateKey>),
+    /// An RSA-PSS key (id-RSASSA-PSS): the rsa_pss_pss schemes its
+    /// parameters allow, and never RSA key transport.
+    RsaPss(Arc<RsaPssPrivateKey>),
 }
 
 impl SigningKey {
@@ -215,6 +277,9 @@ impl SigningKey {
     pub fn can_sign(&self, scheme: SignatureScheme, version: ProtocolVersion) -> bool {
         match (self, scheme.key_type(version)) {
             (SigningKey::Rsa(_), KeyType::Rsa) => true,
+            (SigningKey::RsaPss(key), KeyType::RsaPss) => {
+                scheme.pss_params().is_some_and(|params| key.public_key().permits(&params).is_ok())
+            }
             (SigningKey::Ecdsa(_), KeyType::Ec(None)) => true,
             (SigningKey::Ecdsa(key), KeyType::Ec(Some(curve))) => key.curve() == curve,
             _ => false,
@@ -225,7 +290,8 @@ impl SigningKey {
     pub fn rsa(&self) -> Option<&RsaPrivateKey> {
         match self {
             SigningKey::Rsa(key) => Some(key),
-            SigningKey::Ecdsa(_) => None,
+            // RFC 4055 §1.2: an RSA-PSS key is for RSASSA-PSS only; it never decrypts.
+            SigningKey::Ecdsa(_) | SigningKey::RsaPss(_) => None,
         }
     }
 
@@ -247,6 +313,12 @@ impl From<Arc<EcPrivateKey>> for SigningKey {
     }
 }
 
+impl From<Arc<RsaPssPrivateKey>> for SigningKey {
+    fn from(key: Arc<RsaPssPrivateKey>) -> SigningKey {
+        SigningKey::RsaPss(key)
+    }
+}
+
 /// The public key in the peer's certificate, which its handshake
 /// signatures must verify under.
 #[derive(Clone, Debug)]
@@ -255,6 +327,8 @@ pub enum VerifyingKey {
     Rsa(RsaPublicKey),
     /// An ECDSA key on P-256 or P-384.
     Ecdsa(EcPublicKey),
+    /// An RSA-PSS key (id-RSASSA-PSS), with its parameters if it has any.
+    RsaPss(RsaPssPublicKey),
 }
 
 impl VerifyingKey {
@@ -263,6 +337,9 @@ impl VerifyingKey {
         let key = &certificate.public_key;
         if let Ok(ec) = key.ec_key() {
             return Ok(VerifyingKey::Ecdsa(ec));
+        }
+        if let Ok(pss) = key.rsa_pss_key() {
+            return Ok(VerifyingKey::RsaPss(pss));
         }
         key.rsa_key().map(VerifyingKey::Rsa).map_err(|why| {
             Error::UnsupportedCertificate(format!(
@@ -275,7 +352,8 @@ impl VerifyingKey {
     pub fn rsa(&self) -> Option<&RsaPublicKey> {
         match self {
             VerifyingKey::Rsa(key) => Some(key),
-            VerifyingKey::Ecdsa(_) => None,
+            // RFC 4055 §1.2: nothing is encrypted to an RSA-PSS key.
+            VerifyingKey::Ecdsa(_) | VerifyingKey::RsaPss(_) => None,
         }
     }
 }

@@ -329,6 +329,7 @@ fn a_tls12_client_offering_no_scheme_we_sign_with() {
         expect_failure(run_with_mitm(config, server_config(), 42, &mut ecdsa_only, &mut pass));
     assert_eq!(side, Side::Server);
     assert!(matches!(error, Error::NoCommonParameters(_)), "{error:?}");
+    assert!(error.to_string().contains("no signature scheme in common"), "{error}");
     let records = split_records(&alert);
     assert_eq!(records.len(), 1, "only the alert");
     assert_eq!(records[0].payload, [2, 40], "fatal handshake_failure");

@@ -16,16 +16,19 @@
 //!         keyUsage          critical  keyCertSign, cRLSign            §4.2.1.3
 //!   leaf  basicConstraints            cA FALSE (an empty SEQUENCE)    §4.2.1.9
 //!         keyUsage          critical  digitalSignature, keyEncipherment (RSA)
-//!                                     digitalSignature (EC: RFC 5480 §3)
+//!                                     digitalSignature (EC: RFC 5480 §3;
+//!                                       RSA-PSS: RFC 4055 §1.2)
 //!         extKeyUsage                 serverAuth [, clientAuth]       §4.2.1.12
 //!         subjectAltName              dNSName..., iPAddress...        §4.2.1.6
 //!   both  subjectKeyIdentifier        SHA-1 of the subjectPublicKey   §4.2.1.2 (1)
 //!         authorityKeyIdentifier      the issuer's key identifier     §4.2.1.1
 //! ```
 //!
-//! Keys are RSA or EC (P-256, P-384), for the subject and the issuer alike,
-//! in any mix: [`SubjectKey`] and [`IssuerKey`] take either, and the
-//! issuer signs with the [`SigningScheme`] that fits its key.
+//! Keys are RSA, RSA-PSS (id-RSASSA-PSS, RFC 4055 §1.2) or EC (P-256,
+//! P-384), for the subject and the issuer alike, in any mix: [`SubjectKey`]
+//! and [`IssuerKey`] take each, and the issuer signs with the
+//! [`SigningScheme`] that fits its key — an RSA-PSS key with RSASSA-PSS
+//! only, within its parameters (RFC 4055 §3.3).
 //!
 //! The serial number is 20 random octets with the top bit cleared: positive
 //! and at most 20 octets (§4.1.2.2), unguessable as the CA/Browser Forum
@@ -36,7 +39,7 @@ use std::net::IpAddr;
 
 use padlock_der::{BitString, Tag, Time, Writer, oids};
 use padlock_ec::{EcPrivateKey, EcPublicKey};
-use padlock_rsa::{RsaPrivateKey, RsaPublicKey};
+use padlock_rsa::{PssHash, PssParams, RsaPrivateKey, RsaPssPrivateKey, RsaPssPublicKey, RsaPublicKey};
 use padlock_sha::{Hash, Sha1, Sha256, Sha384};
 use rand_core::CryptoRng;
 
@@ -88,8 +91,13 @@ pub enum SigningScheme {
     /// sha256WithRSAEncryption: RSASSA-PKCS1-v1_5 with SHA-256 (RFC 4055 §5).
     RsaPkcs1Sha256,
     /// RSASSA-PSS with SHA-256, MGF1 with SHA-256 and a 32-byte salt
-    /// (RFC 4055 §3.1).
+    /// (RFC 4055 §3.1); an RSA-PSS key whose parameters ask for a longer
+    /// minimum salt gets that.
     RsaPssSha256,
+    /// RSASSA-PSS with SHA-384, MGF1 with SHA-384, a 48-byte salt.
+    RsaPssSha384,
+    /// RSASSA-PSS with SHA-512, MGF1 with SHA-512, a 64-byte salt.
+    RsaPssSha512,
     /// ecdsa-with-SHA256 (RFC 5758 §3.2), for an EC issuer key (the usual
     /// pairing for P-256).
     EcdsaSha256,
@@ -99,11 +107,17 @@ pub enum SigningScheme {
 
 impl SigningScheme {
     /// The scheme an issuer key signs with by default: PKCS#1 v1.5 with
-    /// SHA-256 for RSA; ECDSA with the hash of the curve's size for EC
+    /// SHA-256 for RSA; RSASSA-PSS with the hash of its parameters (SHA-256
+    /// without) for RSA-PSS; ECDSA with the hash of the curve's size for EC
     /// (SHA-256 for P-256, SHA-384 for P-384, as TLS 1.3 pairs them).
     pub fn default_for(key: IssuerKey<'_>) -> SigningScheme {
         match key {
             IssuerKey::Rsa(_) => SigningScheme::RsaPkcs1Sha256,
+            IssuerKey::RsaPss(key) => match key.public_key().preferred_params().hash {
+                PssHash::Sha384 => SigningScheme::RsaPssSha384,
+                PssHash::Sha512 => SigningScheme::RsaPssSha512,
+                _ => SigningScheme::RsaPssSha256,
+            },
             IssuerKey::Ec(key) => match key.curve() {
                 padlock_ec::Curve::P256 => SigningScheme::EcdsaSha256,
                 padlock_ec::Curve::P384 => SigningScheme::EcdsaSha384,
@@ -111,17 +125,47 @@ impl SigningScheme {
         }
     }
 
-    /// Whether this is an ECDSA scheme (else RSA).
-    fn is_ecdsa(self) -> bool {
-        matches!(self, SigningScheme::EcdsaSha256 | SigningScheme::EcdsaSha384)
+    /// Whether `key` can make signatures of this scheme: PKCS#1 v1.5 needs
+    /// an rsaEncryption key, PSS an RSA or RSA-PSS key (RFC 4055 §1.2),
+    /// ECDSA an EC key.
+    fn fits(self, key: IssuerKey<'_>) -> bool {
+        match self {
+            SigningScheme::RsaPkcs1Sha256 => matches!(key, IssuerKey::Rsa(_)),
+            SigningScheme::RsaPssSha256 | SigningScheme::RsaPssSha384 | SigningScheme::RsaPssSha512 => {
+                matches!(key, IssuerKey::Rsa(_) | IssuerKey::RsaPss(_))
+            }
+            SigningScheme::EcdsaSha256 | SigningScheme::EcdsaSha384 => matches!(key, IssuerKey::Ec(_)),
+        }
+    }
+
+    /// The RSASSA-PSS parameters of a PSS scheme signed by `key`: the
+    /// scheme's hash for the message and MGF1, and a salt as long as the
+    /// digest, or the minimum an RSA-PSS key asks for if that is longer.
+    fn pss_params(self, key: IssuerKey<'_>) -> Option<PssParams> {
+        let hash = match self {
+            SigningScheme::RsaPssSha256 => PssHash::Sha256,
+            SigningScheme::RsaPssSha384 => PssHash::Sha384,
+            SigningScheme::RsaPssSha512 => PssHash::Sha512,
+            _ => return None,
+        };
+        let mut params = PssParams::for_hash(hash);
+        if let IssuerKey::RsaPss(key) = key
+            && let Some(min) = key.params()
+        {
+            params.salt_len = params.salt_len.max(min.salt_len);
+        }
+        Some(params)
     }
 }
 
-/// The public key a certificate is issued for: RSA or EC.
+/// The public key a certificate is issued for: RSA, RSA-PSS or EC.
 #[derive(Clone, Copy, Debug)]
 pub enum SubjectKey<'a> {
     /// An RSA key (rsaEncryption).
     Rsa(&'a RsaPublicKey),
+    /// An RSA key for RSASSA-PSS only (id-RSASSA-PSS, with its parameters
+    /// if it has any: RFC 4055 §1.2, §3.1).
+    RsaPss(&'a RsaPssPublicKey),
     /// An EC key (id-ecPublicKey on P-256 or P-384).
     Ec(EcPublicKey),
 }
@@ -131,15 +175,18 @@ impl SubjectKey<'_> {
     fn spki_der(&self) -> Vec<u8> {
         match self {
             SubjectKey::Rsa(key) => key.to_spki_der(),
+            SubjectKey::RsaPss(key) => key.to_spki_der(),
             SubjectKey::Ec(key) => key.to_spki_der(),
         }
     }
 
     /// The contents of the subjectPublicKey BIT STRING: the DER of
-    /// RSAPublicKey (RFC 3279 §2.3.1), or the SEC1 point (RFC 5480 §2.2).
+    /// RSAPublicKey (RFC 3279 §2.3.1, RFC 4055 §1.2), or the SEC1 point
+    /// (RFC 5480 §2.2).
     fn subject_public_key(&self) -> Vec<u8> {
         match self {
             SubjectKey::Rsa(key) => key.to_pkcs1_der(),
+            SubjectKey::RsaPss(key) => key.numbers().to_pkcs1_der(),
             SubjectKey::Ec(key) => key.to_sec1_uncompressed(),
         }
     }
@@ -148,6 +195,12 @@ impl SubjectKey<'_> {
 impl<'a> From<&'a RsaPublicKey> for SubjectKey<'a> {
     fn from(key: &'a RsaPublicKey) -> Self {
         SubjectKey::Rsa(key)
+    }
+}
+
+impl<'a> From<&'a RsaPssPublicKey> for SubjectKey<'a> {
+    fn from(key: &'a RsaPssPublicKey) -> Self {
+        SubjectKey::RsaPss(key)
     }
 }
 
@@ -163,11 +216,13 @@ impl From<&EcPublicKey> for SubjectKey<'_> {
     }
 }
 
-/// The private key that signs a certificate: RSA or EC.
+/// The private key that signs a certificate: RSA, RSA-PSS or EC.
 #[derive(Clone, Copy)]
 pub enum IssuerKey<'a> {
     /// An RSA key: signs with RSASSA-PKCS1-v1_5 or RSASSA-PSS.
     Rsa(&'a RsaPrivateKey),
+    /// An RSA-PSS key: signs with RSASSA-PSS only, within its parameters.
+    RsaPss(&'a RsaPssPrivateKey),
     /// An EC key: signs with ECDSA (RFC 6979 nonces).
     Ec(&'a EcPrivateKey),
 }
@@ -177,6 +232,7 @@ impl IssuerKey<'_> {
     fn public_key(&self) -> SubjectKey<'_> {
         match self {
             IssuerKey::Rsa(key) => SubjectKey::Rsa(key.public_key()),
+            IssuerKey::RsaPss(key) => SubjectKey::RsaPss(key.public_key()),
             IssuerKey::Ec(key) => SubjectKey::Ec(key.public_key()),
         }
     }
@@ -185,6 +241,12 @@ impl IssuerKey<'_> {
 impl<'a> From<&'a RsaPrivateKey> for IssuerKey<'a> {
     fn from(key: &'a RsaPrivateKey) -> Self {
         IssuerKey::Rsa(key)
+    }
+}
+
+impl<'a> From<&'a RsaPssPrivateKey> for IssuerKey<'a> {
+    fn from(key: &'a RsaPssPrivateKey) -> Self {
+        IssuerKey::RsaPss(key)
     }
 }
 
@@ -208,7 +270,7 @@ pub enum BuildError {
     /// The issuer's certificate holds a key Padlock cannot use.
     UnsupportedKey(String),
     /// The signing scheme does not fit the issuer's key (an RSA scheme
-    /// with an EC key, or the reverse).
+    /// with an EC key, or the reverse; PKCS#1 v1.5 with an RSA-PSS key).
     SchemeMismatch(SigningScheme),
     /// RSA signing failed.
     Signing(padlock_rsa::Error),
@@ -231,7 +293,8 @@ impl fmt::Display for BuildError {
             BuildError::SchemeMismatch(scheme) => write!(
                 f,
                 "the signing scheme {scheme:?} does not fit the issuer's key (RSA schemes need an RSA \
-                 key, ECDSA schemes an EC key; SigningScheme::default_for picks one)"
+                 key, ECDSA schemes an EC key, and an RSA-PSS key signs with PSS only; \
+                 SigningScheme::default_for picks one)"
             ),
             BuildError::Signing(error) => write!(f, "signing failed: {error}"),
             BuildError::Unreadable(error) => write!(f, "the new certificate does not read back: {error}"),
@@ -314,6 +377,12 @@ impl CertificateBuilder {
                 let ours = key.public_key();
                 theirs.n_bytes() == ours.n_bytes() && theirs.e() == ours.e()
             }
+            IssuerKey::RsaPss(key) => {
+                let theirs = issuer.public_key.rsa_pss_key().map_err(BuildError::UnsupportedKey)?;
+                let ours = key.public_key();
+                let (n, e) = (theirs.numbers(), ours.numbers());
+                n.n_bytes() == e.n_bytes() && n.e() == e.e() && theirs.params() == ours.params()
+            }
             IssuerKey::Ec(key) => {
                 issuer.public_key.ec_key().map_err(BuildError::UnsupportedKey)? == key.public_key()
             }
@@ -342,22 +411,24 @@ impl CertificateBuilder {
         if self.days > MAX_VALIDITY_DAYS {
             return Err(BuildError::ValidityTooLong(self.days));
         }
-        if self.scheme.is_ecdsa() != matches!(issuer.key, IssuerKey::Ec(_)) {
+        if !self.scheme.fits(issuer.key) {
             return Err(BuildError::SchemeMismatch(self.scheme));
         }
+        let pss = self.scheme.pss_params(issuer.key);
         let seconds = self.not_before.unix_seconds() + i64::from(self.days) * 86_400;
         let not_after = Time::from_unix_seconds(seconds).map_err(BuildError::Encoding)?;
         let serial = random_serial(rng);
         let spki = subject_key.spki_der();
         let subject_key_id = key_identifier(&subject_key.subject_public_key());
-        let is_ec = matches!(subject_key, SubjectKey::Ec(_));
-        let extensions = self.extensions_der(&subject_key_id, &issuer.key_id, is_ec)?;
+        // RFC 5480 §3: an EC key never enciphers; RFC 4055 §1.2: an RSA-PSS key only signs.
+        let signs_only = matches!(subject_key, SubjectKey::Ec(_) | SubjectKey::RsaPss(_));
+        let extensions = self.extensions_der(&subject_key_id, &issuer.key_id, signs_only)?;
         let mut w = Writer::new();
         w.sequence(|w| {
             // RFC 5280 §4.1.2.1: v3 (2), as extensions are present.
             w.explicit(0, |w| w.small_integer(2));
             w.unsigned_integer(&serial);
-            self.write_algorithm(w);
+            self.write_algorithm(w, pss.as_ref());
             w.raw(issuer.name_der);
             // §4.1.2.5: UTCTime through 2049, GeneralizedTime after.
             w.sequence(|w| {
@@ -369,11 +440,11 @@ impl CertificateBuilder {
             w.explicit(3, |w| w.raw(&extensions));
         });
         let tbs = w.finish().map_err(BuildError::Encoding)?;
-        let signature = self.sign(issuer.key, &tbs, rng)?;
+        let signature = self.sign(issuer.key, pss.as_ref(), &tbs, rng)?;
         let mut w = Writer::new();
         w.sequence(|w| {
             w.raw(&tbs);
-            self.write_algorithm(w);
+            self.write_algorithm(w, pss.as_ref());
             w.bit_string(BitString::from_octets(&signature));
         });
         let der = w.finish().map_err(BuildError::Encoding)?;
@@ -396,57 +467,50 @@ impl CertificateBuilder {
     }
 
     /// The AlgorithmIdentifier, written in tbsCertificate and again outside
-    /// it (RFC 5280 §4.1.1.2: the two MUST match).
-    fn write_algorithm(&self, w: &mut Writer) {
-        let sha256 = |w: &mut Writer| {
-            // RFC 4055 §2.1: sha256Identifier with NULL parameters.
-            w.sequence(|w| {
-                w.oid(&oids::SHA256);
-                w.null();
-            })
-        };
-        w.sequence(|w| match self.scheme {
+    /// it (RFC 5280 §4.1.1.2: the two MUST match); `pss` holds the
+    /// parameters of a PSS scheme.
+    fn write_algorithm(&self, w: &mut Writer, pss: Option<&PssParams>) {
+        w.sequence(|w| match (self.scheme, pss) {
             // RFC 4055 §5: the parameters MUST be NULL.
-            SigningScheme::RsaPkcs1Sha256 => {
+            (SigningScheme::RsaPkcs1Sha256, _) => {
                 w.oid(&oids::SHA256_WITH_RSA_ENCRYPTION);
                 w.null();
             }
-            // RFC 4055 §3.1: hashAlgorithm, maskGenAlgorithm and saltLength;
-            // trailerField keeps its DEFAULT and is omitted.
             // RFC 5758 §3.2: "the encoding MUST omit the parameters field".
-            SigningScheme::EcdsaSha256 => w.oid(&oids::ECDSA_WITH_SHA256),
-            SigningScheme::EcdsaSha384 => w.oid(&oids::ECDSA_WITH_SHA384),
-            SigningScheme::RsaPssSha256 => {
+            (SigningScheme::EcdsaSha256, _) => w.oid(&oids::ECDSA_WITH_SHA256),
+            (SigningScheme::EcdsaSha384, _) => w.oid(&oids::ECDSA_WITH_SHA384),
+            // RFC 4055 §3.1: hashAlgorithm, maskGenAlgorithm and saltLength
+            // (each omitted if it is its DEFAULT); trailerField is omitted.
+            (_, Some(params)) => {
                 w.oid(&oids::RSASSA_PSS);
-                w.sequence(|w| {
-                    w.explicit(0, sha256);
-                    w.explicit(1, |w| {
-                        w.sequence(|w| {
-                            w.oid(&oids::MGF1);
-                            sha256(w);
-                        })
-                    });
-                    w.explicit(2, |w| w.small_integer(Sha256::OUTPUT_LEN as i64));
-                });
+                params.write(w);
             }
+            (_, None) => unreachable!("a PSS scheme always has parameters (SigningScheme::pss_params)"),
         });
     }
 
     /// Signs the bytes of tbsCertificate (the scheme fits the key: `build`
-    /// checked). ECDSA signatures are the DER Ecdsa-Sig-Value (RFC 5480
-    /// §2.2 / RFC 3279 §2.2.3), with RFC 6979 nonces.
+    /// checked; `pss` holds a PSS scheme's parameters). ECDSA signatures are
+    /// the DER Ecdsa-Sig-Value (RFC 5480 §2.2 / RFC 3279 §2.2.3), with RFC
+    /// 6979 nonces.
     fn sign<R: CryptoRng + ?Sized>(
         &self,
         key: IssuerKey<'_>,
+        pss: Option<&PssParams>,
         tbs: &[u8],
         rng: &mut R,
     ) -> Result<Vec<u8>, BuildError> {
-        let signature = match (self.scheme, key) {
-            (SigningScheme::RsaPkcs1Sha256, IssuerKey::Rsa(key)) => key.sign_pkcs1v15::<Sha256, R>(tbs, rng),
-            (SigningScheme::RsaPssSha256, IssuerKey::Rsa(key)) => key.sign_pss::<Sha256, R>(tbs, rng),
-            (SigningScheme::EcdsaSha256, IssuerKey::Ec(key)) => Ok(key.sign::<Sha256>(tbs)),
-            (SigningScheme::EcdsaSha384, IssuerKey::Ec(key)) => Ok(key.sign::<Sha384>(tbs)),
-            (scheme, _) => return Err(BuildError::SchemeMismatch(scheme)),
+        let signature = match (self.scheme, key, pss) {
+            (SigningScheme::RsaPkcs1Sha256, IssuerKey::Rsa(key), _) => {
+                key.sign_pkcs1v15::<Sha256, R>(tbs, rng)
+            }
+            (SigningScheme::EcdsaSha256, IssuerKey::Ec(key), _) => Ok(key.sign::<Sha256>(tbs)),
+            (SigningScheme::EcdsaSha384, IssuerKey::Ec(key), _) => Ok(key.sign::<Sha384>(tbs)),
+            // An rsaEncryption key may make PSS signatures too; an RSA-PSS
+            // key checks the parameters against its own (RFC 4055 §3.3).
+            (_, IssuerKey::Rsa(key), Some(params)) => key.sign_pss_with_params(tbs, params, rng),
+            (_, IssuerKey::RsaPss(key), Some(params)) => key.sign(tbs, params, rng),
+            (scheme, ..) => return Err(BuildError::SchemeMismatch(scheme)),
         };
         signature.map_err(BuildError::Signing)
     }
@@ -456,7 +520,7 @@ impl CertificateBuilder {
         &self,
         subject_key_id: &[u8],
         authority_key_id: &[u8],
-        is_ec: bool,
+        signs_only: bool,
     ) -> Result<Vec<u8>, BuildError> {
         let mut list: Vec<(padlock_der::Oid, bool, Vec<u8>)> = Vec::new();
         match self.profile {
@@ -476,8 +540,9 @@ impl CertificateBuilder {
                 // X.690 §11.5: cA FALSE is the DEFAULT, so it is omitted.
                 list.push((oids::BASIC_CONSTRAINTS, false, encode(|w| w.sequence(|_| {}))?));
                 // RFC 5480 §3: an EC key signs (and may agree keys) but
-                // never enciphers; an RSA key in TLS 1.2 may do both.
-                let usage = if is_ec {
+                // never enciphers; RFC 4055 §1.2: an RSA-PSS key is used
+                // for RSASSA-PSS only; an RSA key in TLS 1.2 may do both.
+                let usage = if signs_only {
                     KeyUsage::DIGITAL_SIGNATURE
                 } else {
                     KeyUsage::DIGITAL_SIGNATURE | KeyUsage::KEY_ENCIPHERMENT

@@ -19,7 +19,7 @@ use core::fmt;
 
 use padlock_der::{Oid, Reader, Tag, Time, oids, pem};
 use padlock_ec::EcPublicKey;
-use padlock_rsa::{RsaKey, RsaPublicKey};
+use padlock_rsa::{PssParams, PssParamsError, RsaKey, RsaPssPublicKey, RsaPublicKey};
 
 use crate::error::{Error, Within};
 use crate::extensions::Extensions;
@@ -70,15 +70,9 @@ pub enum HashAlgorithm {
 pub enum SignatureAlgorithm {
     /// RSASSA-PKCS1-v1_5 (RFC 8017 §8.2) with a hash: `sha256WithRSAEncryption` ...
     RsaPkcs1(HashAlgorithm),
-    /// RSASSA-PSS (RFC 4055 §3.1) with its parameters.
-    RsaPss {
-        /// hashAlgorithm.
-        hash: HashAlgorithm,
-        /// The hash of MGF1.
-        mgf1_hash: HashAlgorithm,
-        /// saltLength.
-        salt_len: u64,
-    },
+    /// RSASSA-PSS (RFC 4055 §3.1) with its parameters: the hash, the MGF1
+    /// hash and the salt length (exact, for a signature).
+    RsaPss(PssParams),
     /// ECDSA (FIPS 186-5 §6.4, RFC 5758 §3.2) with a hash:
     /// `ecdsa-with-SHA256`, `ecdsa-with-SHA384`, `ecdsa-with-SHA512`.
     Ecdsa(HashAlgorithm),
@@ -95,7 +89,7 @@ impl SignatureAlgorithm {
     pub fn name(&self) -> String {
         match self {
             SignatureAlgorithm::RsaPkcs1(hash) => format!("{}WithRSAEncryption", hash.short_name()),
-            SignatureAlgorithm::RsaPss { hash, .. } => format!("RSASSA-PSS ({})", hash.name()),
+            SignatureAlgorithm::RsaPss(params) => format!("RSASSA-PSS ({})", params.hash.name()),
             SignatureAlgorithm::Ecdsa(hash) => format!("ecdsa-with-{}", hash.name().replace('-', "")),
             SignatureAlgorithm::Unsupported(oid) | SignatureAlgorithm::Unknown(oid) => {
                 oid.name().map_or_else(|| oid.to_string(), str::to_string)
@@ -130,17 +124,6 @@ impl HashAlgorithm {
             HashAlgorithm::Sha512 => "sha512",
         }
     }
-
-    /// The hash with this digest OID (RFC 4055 §2.1).
-    fn from_oid(oid: Oid) -> Option<HashAlgorithm> {
-        match oid {
-            oids::SHA1 => Some(HashAlgorithm::Sha1),
-            oids::SHA256 => Some(HashAlgorithm::Sha256),
-            oids::SHA384 => Some(HashAlgorithm::Sha384),
-            oids::SHA512 => Some(HashAlgorithm::Sha512),
-            _ => None,
-        }
-    }
 }
 
 /// A SubjectPublicKeyInfo (RFC 5280 §4.1.2.7), whatever the key type.
@@ -161,11 +144,12 @@ impl PublicKeyInfo {
         &self.der
     }
 
-    /// `RSA`, `EC (secp256r1)`, `Ed25519`, or the OID's name.
+    /// `RSA`, `RSA-PSS`, `EC (secp256r1)`, `Ed25519`, or the OID's name.
     pub fn key_type(&self) -> String {
         let name = |oid: &Oid| oid.name().map_or_else(|| oid.to_string(), str::to_string);
         match (self.algorithm, self.curve) {
             (oids::RSA_ENCRYPTION, _) => "RSA".to_string(),
+            (oids::RSASSA_PSS, _) => "RSA-PSS".to_string(),
             (oids::EC_PUBLIC_KEY, Some(curve)) => format!("EC ({})", name(&curve)),
             (oids::ED25519, _) => "Ed25519".to_string(),
             (oids::ED448, _) => "Ed448".to_string(),
@@ -173,16 +157,33 @@ impl PublicKeyInfo {
         }
     }
 
-    /// The RSA key, if this is one.
+    /// The RSA key, if this is an rsaEncryption one (usable for any RSA
+    /// scheme). An id-RSASSA-PSS key is [`PublicKeyInfo::rsa_pss_key`].
     pub fn rsa_key(&self) -> Result<RsaPublicKey, String> {
+        if self.algorithm == oids::RSASSA_PSS {
+            return Err("it is an RSA-PSS key (id-RSASSA-PSS), which verifies RSASSA-PSS signatures only \
+                        (RFC 4055 §1.2)"
+                .to_string());
+        }
         if self.algorithm != oids::RSA_ENCRYPTION {
             return Err(format!("it is a {} key, not RSA", self.key_type()));
         }
-        match padlock_rsa::read_key(&self.der) {
-            Ok(file) => match file.into_key() {
-                RsaKey::Public(key) => Ok(key),
-                RsaKey::Private(_) => Err("a private key in a certificate".to_string()),
-            },
+        match padlock_rsa::read_key(&self.der).map(|file| file.into_key()) {
+            Ok(RsaKey::Public(key)) => Ok(key),
+            Ok(_) => Err("not an rsaEncryption public key".to_string()),
+            Err(error) => Err(error.to_string()),
+        }
+    }
+
+    /// The RSA key restricted to RSASSA-PSS, with its parameters if it has
+    /// any, if this is an id-RSASSA-PSS key (RFC 4055 §1.2, §3.1).
+    pub fn rsa_pss_key(&self) -> Result<RsaPssPublicKey, String> {
+        if self.algorithm != oids::RSASSA_PSS {
+            return Err(format!("it is a {} key, not RSA-PSS", self.key_type()));
+        }
+        match padlock_rsa::read_key(&self.der).map(|file| file.into_key()) {
+            Ok(RsaKey::PssPublic(key)) => Ok(key),
+            Ok(_) => Err("not an id-RSASSA-PSS public key".to_string()),
             Err(error) => Err(error.to_string()),
         }
     }
@@ -377,62 +378,18 @@ fn read_signature_algorithm(mut r: Reader<'_>) -> Result<SignatureAlgorithm, Err
     }
 }
 
-/// RFC 4055 §3.1:
-///
-/// ```text
-///   RSASSA-PSS-params ::= SEQUENCE {
-///      hashAlgorithm      [0] HashAlgorithm    DEFAULT sha1,
-///      maskGenAlgorithm   [1] MaskGenAlgorithm DEFAULT mgf1SHA1,
-///      saltLength         [2] INTEGER          DEFAULT 20,
-///      trailerField       [3] TrailerField     DEFAULT trailerFieldBC }
-/// ```
-fn read_pss_params(r: Reader<'_>) -> Result<SignatureAlgorithm, Error> {
-    let (hash, mgf, salt_len, trailer) = r
-        .read_all(|r| {
-            r.read_sequence()?.read_all(|p| {
-                let hash = p.read_optional_explicit(0)?.map(|h| h.read_all(read_hash_id)).transpose()?;
-                let mgf = match p.read_optional_explicit(1)? {
-                    Some(m) => Some(m.read_all(|m| {
-                        m.read_sequence()?.read_all(|m| Ok((m.read_oid()?, read_hash_id(m)?)))
-                    })?),
-                    None => None,
-                };
-                let salt = p.read_optional_explicit(2)?.map(|s| s.read_all(|s| s.read_small_unsigned()));
-                let trailer = p.read_optional_explicit(3)?.map(|t| t.read_all(|t| t.read_small_unsigned()));
-                Ok((hash, mgf, salt.transpose()?, trailer.transpose()?))
-            })
-        })
-        .within("RSASSA-PSS parameters")?;
-    let hash_of = |oid: Option<Oid>| match oid {
-        None => Ok(HashAlgorithm::Sha1),
-        Some(oid) => HashAlgorithm::from_oid(oid).ok_or(Error::UnsupportedSignature(format!(
-            "RSASSA-PSS with hash {}",
-            oid.name().map_or_else(|| oid.to_string(), str::to_string)
-        ))),
-    };
-    if mgf.is_some_and(|(oid, _)| oid != oids::MGF1) {
-        return Err(Error::UnsupportedSignature("RSASSA-PSS with a mask generation other than MGF1".into()));
-    }
-    // RFC 4055 §3.1: trailerField MUST be 1.
-    if trailer.is_some_and(|t| t != 1) {
-        return Err(Error::Invalid("RSASSA-PSS trailerField is not 1"));
-    }
-    Ok(SignatureAlgorithm::RsaPss {
-        hash: hash_of(hash)?,
-        mgf1_hash: hash_of(mgf.map(|(_, hash)| hash))?,
-        salt_len: salt_len.unwrap_or(20),
-    })
-}
-
-/// `HashAlgorithm ::= AlgorithmIdentifier` with NULL or absent parameters.
-fn read_hash_id(r: &mut Reader<'_>) -> Result<Oid, padlock_der::Error> {
-    let mut alg = r.read_sequence()?;
-    let oid = alg.read_oid()?;
-    if !alg.is_empty() {
-        alg.read_null()?;
-    }
-    alg.finish()?;
-    Ok(oid)
+/// RFC 4055 §3.1: the RSASSA-PSS-params (read by padlock-rsa's
+/// [`PssParams`]), which "MUST be present when used in the algorithm
+/// identifier associated with a signature value".
+fn read_pss_params(mut r: Reader<'_>) -> Result<SignatureAlgorithm, Error> {
+    const PART: &str = "RSASSA-PSS parameters";
+    let params = PssParams::read(&mut r).map_err(|error| match error {
+        PssParamsError::Malformed(error) => Error::Malformed { part: PART, error },
+        PssParamsError::TrailerField(_) => Error::Invalid("RSASSA-PSS trailerField is not 1 (RFC 4055 §3.1)"),
+        unsupported => Error::UnsupportedSignature(unsupported.to_string()),
+    })?;
+    r.finish().within(PART)?;
+    Ok(SignatureAlgorithm::RsaPss(params))
 }
 
 #[cfg(test)]
@@ -552,12 +509,9 @@ mod tests {
     #[test]
     fn pss_parameters_default_to_sha1_and_salt_20() {
         let pss = algorithm(oids::RSASSA_PSS, |w| w.sequence(|_| {})).unwrap();
-        let expected = SignatureAlgorithm::RsaPss {
-            hash: HashAlgorithm::Sha1,
-            mgf1_hash: HashAlgorithm::Sha1,
-            salt_len: 20,
-        };
-        assert_eq!(pss, expected);
+        assert_eq!(pss, SignatureAlgorithm::RsaPss(PssParams::DEFAULT));
+        // RFC 4055 §3.1: the parameters "MUST be present" beside a signature.
+        assert!(algorithm(oids::RSASSA_PSS, |_| {}).is_err());
         let sha256 = |w: &mut Writer| {
             w.sequence(|w| {
                 w.oid(&oids::SHA256);
@@ -577,12 +531,7 @@ mod tests {
             })
         })
         .unwrap();
-        let expected = SignatureAlgorithm::RsaPss {
-            hash: HashAlgorithm::Sha256,
-            mgf1_hash: HashAlgorithm::Sha256,
-            salt_len: 32,
-        };
-        assert_eq!(pss, expected);
+        assert_eq!(pss, SignatureAlgorithm::RsaPss(PssParams::for_hash(padlock_rsa::PssHash::Sha256)));
         let bad_trailer =
             algorithm(oids::RSASSA_PSS, |w| w.sequence(|w| w.explicit(3, |w| w.small_integer(2))));
         assert!(bad_trailer.is_err());

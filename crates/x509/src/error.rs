@@ -35,6 +35,17 @@ pub enum Error {
         /// Why.
         why: String,
     },
+    /// An id-RSASSA-PSS issuer key does not allow the parameters the
+    /// signature names (RFC 4055 §3.3: the same hashes, a salt at least the
+    /// key's saltLength).
+    PssParametersRefused {
+        /// The certificate whose signature names them.
+        subject: String,
+        /// The certificate whose key refuses them.
+        issuer: String,
+        /// What the key allows and what the signature used.
+        why: String,
+    },
     /// The signature does not verify with the issuer's key.
     BadSignature {
         /// The certificate whose signature failed.
@@ -136,6 +147,9 @@ impl fmt::Display for Error {
                 write!(f, "signature algorithm {name} is not supported yet (only RSA PKCS#1 v1.5 and PSS)")
             }
             Error::UnsupportedKey { issuer, why } => write!(f, "the key of '{issuer}' cannot be used: {why}"),
+            Error::PssParametersRefused { subject, issuer, why } => {
+                write!(f, "the signature on '{subject}' is not one the key of '{issuer}' may make: {why}")
+            }
             Error::BadSignature { subject, issuer } => {
                 write!(f, "the signature on '{subject}' does not verify with the key of '{issuer}'")
             }

@@ -10,14 +10,16 @@
 //!   with its parameters, ECDSA with SHA-256/384/512; EdDSA recognised by
 //!   name), validity
 //!   (strict UTCTime and GeneralizedTime, via [`padlock_der::Time`]), the
-//!   [`PublicKeyInfo`] of any key type (RSA and P-256/P-384 keys usable),
+//!   [`PublicKeyInfo`] of any key type (RSA, RSA-PSS — id-RSASSA-PSS with
+//!   its parameters, RFC 4055 — and P-256/P-384 keys usable),
 //!   and the exact bytes of
 //!   tbsCertificate, which the signature covers.
 //! - `name`: [`Name`] (§4.1.2.4), printed as RFC 4514 strings.
 //! - `extensions`: [`Extensions`] (§4.2): basicConstraints, keyUsage,
 //!   extKeyUsage, subjectAltName, the key identifiers; the others kept with
 //!   their criticality.
-//! - `verify`: [`verify_chain`] builds and checks a path (§6): signatures,
+//! - `verify`: [`verify_chain`] builds and checks a path (§6): signatures
+//!   (an RSA-PSS issuer key's parameters honoured, RFC 4055 §3.3),
 //!   validity at a given time, CA flags, path lengths, keyCertSign, unknown
 //!   critical extensions, and the host name.
 //! - `usage`: [`check_server_usage`], what a TLS server's certificate
@@ -29,8 +31,9 @@
 //!   self-signed CAs, and intermediates and leaves signed by a CA, with
 //!   random serials (§4.1.2.2), SAN DNS names and IP addresses (§4.2.1.6),
 //!   basicConstraints, keyUsage, extKeyUsage and key identifiers as
-//!   browsers expect, for RSA or EC keys, signed with RSA PKCS#1 v1.5 or
-//!   PSS (SHA-256) or ECDSA (SHA-256, SHA-384).
+//!   browsers expect, for RSA, RSA-PSS or EC keys, signed with RSA PKCS#1
+//!   v1.5 or PSS (SHA-256, SHA-384, SHA-512) or ECDSA (SHA-256, SHA-384);
+//!   an RSA-PSS key signs with PSS only, within its parameters.
 //! - `error`: one [`Error`] whose messages say what failed in plain words.
 //!
 //! Malformed input is an [`Error`], never a panic.

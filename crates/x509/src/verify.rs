@@ -352,6 +352,8 @@ fn check_critical_extensions(cert: &Certificate) -> Result<(), Error> {
 /// Checks `cert`'s signature with `issuer`'s public key, over the exact
 /// bytes of its tbsCertificate: RSA (PKCS#1 v1.5 or PSS) or ECDSA, whatever
 /// the issuer's key is (an ECDSA leaf under an RSA root is checked with RSA).
+/// An id-RSASSA-PSS issuer key checks PSS signatures only, within its
+/// parameters (RFC 4055 §1.2, §3.3).
 pub fn verify_signature(cert: &Certificate, issuer: &Certificate) -> Result<(), Error> {
     let unsupported = |why| Error::UnsupportedKey { issuer: issuer.subject.to_string(), why };
     let rsa_key = || issuer.public_key.rsa_key().map_err(unsupported);
@@ -367,19 +369,34 @@ pub fn verify_signature(cert: &Certificate, issuer: &Certificate) -> Result<(), 
             }
             .is_ok()
         }
-        SignatureAlgorithm::RsaPss { hash, mgf1_hash, salt_len } => {
-            // padlock-rsa uses one hash for the message and MGF1.
-            if hash != mgf1_hash {
-                return Err(Error::UnsupportedSignature(format!(
-                    "RSASSA-PSS with {} and MGF1 with {}",
-                    hash.name(),
-                    mgf1_hash.name()
-                )));
+        SignatureAlgorithm::RsaPss(params) => {
+            // RFC 4055 §3.3: an rsaEncryption key checks no parameters (scenario 1);
+            // an id-RSASSA-PSS key checks them against its own, if it has any
+            // (scenarios 2 and 3). The salt is exactly saltLength (§3.1).
+            let verified = match issuer.public_key.algorithm {
+                padlock_der::oids::RSASSA_PSS => {
+                    issuer.public_key.rsa_pss_key().map_err(unsupported)?.verify(tbs, signature, params)
+                }
+                _ => rsa_key()?.verify_pss_with_params(tbs, signature, params),
+            };
+            match verified {
+                Ok(()) => true,
+                Err(padlock_rsa::Error::Verification) => false,
+                Err(error @ padlock_rsa::Error::PssRestricted { .. }) => {
+                    return Err(Error::PssParametersRefused {
+                        subject: cert.subject.to_string(),
+                        issuer: issuer.subject.to_string(),
+                        why: error.to_string(),
+                    });
+                }
+                // padlock-rsa's PSS uses one hash for the message and MGF1.
+                Err(_) => {
+                    return Err(Error::UnsupportedSignature(format!(
+                        "RSASSA-PSS with {} for the message and {} for MGF1",
+                        params.hash, params.mgf1_hash
+                    )));
+                }
             }
-            // RFC 4055 §3.1: the salt is as long as saltLength says (a
-            // length beyond usize cannot fit in any signature).
-            let salt_len = usize::try_from(*salt_len).unwrap_or(usize::MAX);
-            verify_pss(&rsa_key()?, *hash, salt_len, tbs, signature).is_ok()
         }
         SignatureAlgorithm::Ecdsa(hash) => {
             // RFC 5758 §3.2 / RFC 5480: the signature value is the DER
@@ -393,23 +410,6 @@ pub fn verify_signature(cert: &Certificate, issuer: &Certificate) -> Result<(), 
         Ok(())
     } else {
         Err(Error::BadSignature { subject: cert.subject.to_string(), issuer: issuer.subject.to_string() })
-    }
-}
-
-/// RSASSA-PSS-VERIFY (RFC 8017 §8.1.2) with `hash` for the message and
-/// MGF1, and a salt of exactly `salt_len` bytes.
-fn verify_pss(
-    key: &padlock_rsa::RsaPublicKey,
-    hash: HashAlgorithm,
-    salt_len: usize,
-    tbs: &[u8],
-    signature: &[u8],
-) -> Result<(), padlock_rsa::Error> {
-    match hash {
-        HashAlgorithm::Sha1 => key.verify_pss_with_salt_len::<Sha1>(tbs, signature, salt_len),
-        HashAlgorithm::Sha256 => key.verify_pss_with_salt_len::<Sha256>(tbs, signature, salt_len),
-        HashAlgorithm::Sha384 => key.verify_pss_with_salt_len::<Sha384>(tbs, signature, salt_len),
-        HashAlgorithm::Sha512 => key.verify_pss_with_salt_len::<Sha512>(tbs, signature, salt_len),
     }
 }
 

@@ -19,7 +19,7 @@ use std::net::IpAddr;
 use std::sync::OnceLock;
 
 use padlock_der::{BitString, Reader, Time, Writer};
-use padlock_rsa::RsaPrivateKey;
+use padlock_rsa::{PssHash, PssParams, RsaPrivateKey};
 use padlock_sha::{Hash, Sha1, Sha256};
 use padlock_x509::{
     BasicConstraints, BuildError, Certificate, CertificateBuilder, Error, GeneralName, HashAlgorithm,
@@ -88,11 +88,7 @@ fn fields_follow_the_profile() {
     assert_eq!(ca.extensions.authority_key_id, Some(ca.extensions.subject_key_id.clone()));
     assert_eq!(ca.extensions.subject_alt_name, None);
 
-    let pss = SignatureAlgorithm::RsaPss {
-        hash: HashAlgorithm::Sha256,
-        mgf1_hash: HashAlgorithm::Sha256,
-        salt_len: 32,
-    };
+    let pss = SignatureAlgorithm::RsaPss(PssParams::for_hash(PssHash::Sha256));
     assert_eq!(intermediate.signature_algorithm, pss);
     assert_eq!(intermediate.issuer, ca.subject);
     assert_eq!(intermediate.not_after, after(1000));
@@ -199,8 +195,8 @@ fn a_pss_signature_has_the_salt_length_its_parameters_give() {
     let ca = &chain().ca;
     for salt in [0, 20, 32] {
         let said_so = intermediate_with_pss_salt(salt as u8, salt);
-        let SignatureAlgorithm::RsaPss { salt_len, .. } = said_so.signature_algorithm else { panic!("PSS") };
-        assert_eq!(salt_len, salt as u64);
+        let SignatureAlgorithm::RsaPss(params) = said_so.signature_algorithm else { panic!("PSS") };
+        assert_eq!(params.salt_len, salt as u64);
         verify_signature(&said_so, ca).unwrap_or_else(|e| panic!("salt {salt}, saltLength {salt}: {e}"));
         // A signature with another salt length than the parameters say.
         for other in [0, 20, 32, 33].into_iter().filter(|&o| o != salt) {

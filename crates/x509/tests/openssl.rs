@@ -16,16 +16,19 @@
 //! OpenSSL is the reference, so a missing `openssl` fails the tests rather
 //! than skipping them.
 
+mod common;
+
 use std::fs;
-use std::path::Path;
-use std::process::Command;
 use std::sync::OnceLock;
 
 use padlock_der::Time;
+use padlock_rsa::{PssHash, PssParams};
 use padlock_x509::{
     Certificate, Error, GeneralName, HashAlgorithm, KeyUsage, ServerKeyUse, SignatureAlgorithm,
     check_server_usage, verify_chain,
 };
+
+use self::common::{must, read};
 
 /// The certificates OpenSSL made, parsed.
 struct Fixtures {
@@ -74,7 +77,7 @@ fn make_fixtures() -> Fixtures {
     let ca_args =
         "-days 3650 -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign";
     for (name, subject) in [("ca", "/O=Padlock/CN=Padlock~Test~CA"), ("other", "/CN=Other~CA")] {
-        openssl(
+        must(
             &dir,
             &format!(
                 "req -x509 -newkey rsa:2048 -nodes -keyout {name}.key -out {name}.pem -subj {subject} {ca_args}"
@@ -87,11 +90,11 @@ fn make_fixtures() -> Fixtures {
     fs::write(dir.join("crit.ext"), "subjectAltName=DNS:example.org\n1.2.3.4=critical,ASN1:NULL\n")
         .expect("writing crit.ext");
     let issue = |name: &str, subject: &str, issuer: &str, extra: &str| {
-        openssl(
+        must(
             &dir,
             &format!("req -new -newkey rsa:2048 -nodes -keyout {name}.key -out {name}.csr -subj {subject}"),
         );
-        openssl(
+        must(
             &dir,
             &format!(
                 "x509 -req -in {name}.csr -CA {issuer}.pem -CAkey {issuer}.key -days 30 -out {name}.pem {extra}"
@@ -144,20 +147,6 @@ fn make_fixtures() -> Fixtures {
     }
 }
 
-/// Runs `openssl` in `dir` with `args` separated by spaces; a `~` inside an
-/// argument stands for a space (`/CN=Other~CA`).
-fn openssl(dir: &Path, args: &str) {
-    let args_list = args.split(' ').filter(|arg| !arg.is_empty()).map(|arg| arg.replace('~', " "));
-    // A missing `openssl` fails the test, saying how to install it.
-    padlock_testkit::run_ok(Command::new("openssl").args(args_list).current_dir(dir));
-}
-
-/// Reads `name.pem` from `dir` as a certificate.
-fn read(dir: &Path, name: &str) -> Certificate {
-    let pem = fs::read(dir.join(format!("{name}.pem"))).unwrap_or_else(|e| panic!("reading {name}.pem: {e}"));
-    Certificate::from_pem(&pem).unwrap_or_else(|e| panic!("parsing {name}.pem: {e}"))
-}
-
 /// A time inside `cert`'s validity: a day after notBefore.
 fn during(cert: &Certificate) -> Time {
     Time::from_unix_seconds(cert.not_before.unix_seconds() + 86_400).expect("a time")
@@ -202,11 +191,8 @@ fn reads_the_fields_openssl_wrote() {
 #[test]
 fn reads_pss_parameters_and_v1() {
     let f = fixtures();
-    let expected = SignatureAlgorithm::RsaPss {
-        hash: HashAlgorithm::Sha384,
-        mgf1_hash: HashAlgorithm::Sha384,
-        salt_len: 32,
-    };
+    let expected =
+        SignatureAlgorithm::RsaPss(PssParams { salt_len: 32, ..PssParams::for_hash(PssHash::Sha384) });
     assert_eq!(f.pss_leaf.signature_algorithm, expected);
     assert_eq!(f.v1_leaf.version, 1);
     assert_eq!(f.v1_leaf.extensions, Default::default());

@@ -10,9 +10,9 @@
 //!
 //! OpenSSL is the reference, so a missing `openssl` fails the tests.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use padlock_der::Time;
 use padlock_ec::{Curve, EcPrivateKey};
@@ -22,42 +22,7 @@ use padlock_x509::{
     verify_chain,
 };
 
-/// A scratch directory, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("padlock-x509-ecdsa-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).expect("creating a scratch directory");
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Runs `openssl` in `dir`; a `~` inside an argument stands for a space.
-/// Returns (success, stdout + stderr).
-fn openssl(dir: &Path, args: &str) -> (bool, String) {
-    let args = args.split(' ').filter(|a| !a.is_empty()).map(|a| a.replace('~', " "));
-    let output = padlock_testkit::run(Command::new("openssl").args(args).current_dir(dir));
-    let text =
-        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    (output.status.success(), text)
-}
-
-fn must(dir: &Path, args: &str) {
-    let (ok, text) = openssl(dir, args);
-    assert!(ok, "openssl {args}: {text}");
-}
-
-fn pem(der: &[u8]) -> String {
-    padlock_der::pem::encode("CERTIFICATE", der)
-}
+use self::common::{Scratch, must, openssl, pem, read};
 
 fn start() -> Time {
     Time::new(2026, 1, 1, 0, 0, 0).expect("a valid time")
@@ -65,7 +30,7 @@ fn start() -> Time {
 
 #[test]
 fn openssl_verifies_our_mixed_chains() {
-    let scratch = Scratch::new("ours");
+    let scratch = Scratch::new("ecdsa-ours");
     let dir = &scratch.0;
     let mut rng = rand::rng();
     let rsa = RsaPrivateKey::generate(2048, &mut rng, &mut |_| {}).expect("keygen");
@@ -116,14 +81,9 @@ fn openssl_verifies_our_mixed_chains() {
     assert!(!ok, "OpenSSL accepted a changed ECDSA signature");
 }
 
-fn read(dir: &Path, name: &str) -> Certificate {
-    let pem = fs::read(dir.join(format!("{name}.pem"))).unwrap_or_else(|e| panic!("{name}.pem: {e}"));
-    Certificate::from_pem(&pem).unwrap_or_else(|e| panic!("{name}.pem: {e}"))
-}
-
 #[test]
 fn we_verify_chains_openssl_makes() {
-    let scratch = Scratch::new("theirs");
+    let scratch = Scratch::new("ecdsa-theirs");
     let dir = &scratch.0;
     let ca =
         "-days 3650 -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign";

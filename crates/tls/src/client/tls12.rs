@@ -309,7 +309,15 @@ fn client_key_exchange(
 /// we offered) and 46 random bytes, encrypted to the server's RSA key.
 fn rsa_key_transport(core: &mut Core, key: &VerifyingKey) -> Result<(Zeroizing<Vec<u8>>, Vec<u8>), Error> {
     let rsa = key.rsa().ok_or_else(|| {
-        Error::UnsupportedCertificate("RSA key transport needs an RSA key in the certificate".into())
+        Error::UnsupportedCertificate(match key {
+            // RFC 4055 §1.2: an id-RSASSA-PSS key is for signatures only.
+            VerifyingKey::RsaPss(_) => {
+                "RSA key transport needs an rsaEncryption key, and the certificate's is an RSA-PSS key, \
+                 for signatures only"
+                    .into()
+            }
+            _ => "RSA key transport needs an RSA key in the certificate".into(),
+        })
     })?;
     let mut premaster = Zeroizing::new(vec![0u8; 48]);
     core.rng.fill_bytes(&mut premaster);

@@ -1,6 +1,9 @@
 //! Cutting the incoming byte stream into records (RFC 5246 §6.2.1, RFC 8446
 //! §5.1), checking each header as soon as it arrives.
 
+use core::ops::Range;
+use std::collections::VecDeque;
+
 use super::{ContentType, HEADER_LEN, MAX_TLS12_CIPHERTEXT_LEN, Record, RecordMut};
 use crate::Error;
 
@@ -18,6 +21,13 @@ pub struct Deframer {
     /// records quadratic work); the buffer is compacted when at least half
     /// of it has been read.
     start: usize,
+    /// Application data opened in place and not yet read by the
+    /// application: ranges of `buffer`, oldest first. The plaintext stays
+    /// where it was decrypted (the one copy is into the reader's buffer);
+    /// compaction keeps everything from the first range on.
+    held: VecDeque<Range<usize>>,
+    /// The total length of `held`.
+    held_len: usize,
 }
 
 impl Deframer {
@@ -28,11 +38,53 @@ impl Deframer {
 
     /// Appends bytes received from the peer.
     pub fn push(&mut self, bytes: &[u8]) {
-        if self.start > 0 && self.start >= self.buffer.len() / 2 {
-            self.buffer.drain(..self.start);
-            self.start = 0;
+        // Everything before `keep` is read: records consumed, plaintext handed out.
+        let keep = self.held.front().map_or(self.start, |range| range.start);
+        if keep > 0 && keep >= self.buffer.len() / 2 {
+            self.buffer.drain(..keep);
+            self.start -= keep;
+            for range in &mut self.held {
+                *range = range.start - keep..range.end - keep;
+            }
         }
         self.buffer.extend_from_slice(bytes);
+    }
+
+    /// Keeps `range` of the buffer (application data a record was opened
+    /// into, see [`RecordMut::offset`]) for [`Deframer::read_held`].
+    pub fn hold(&mut self, range: Range<usize>) {
+        if !range.is_empty() {
+            self.held_len += range.len();
+            self.held.push_back(range);
+        }
+    }
+
+    /// The bytes at `range` of the buffer (a record opened in place).
+    pub fn bytes(&self, range: Range<usize>) -> &[u8] {
+        &self.buffer[range]
+    }
+
+    /// How many held bytes of application data wait to be read.
+    pub fn held(&self) -> usize {
+        self.held_len
+    }
+
+    /// Copies held application data into `out`, oldest first; returns how
+    /// many bytes, which are then no longer held.
+    pub fn read_held(&mut self, out: &mut [u8]) -> usize {
+        let mut written = 0;
+        while let Some(range) = self.held.front_mut() {
+            let n = range.len().min(out.len() - written);
+            out[written..written + n].copy_from_slice(&self.buffer[range.start..range.start + n]);
+            written += n;
+            range.start += n;
+            if range.start < range.end {
+                break;
+            }
+            self.held.pop_front();
+        }
+        self.held_len -= written;
+        written
     }
 
     /// The next whole record, in a vector of its own; None if more bytes are
@@ -78,7 +130,7 @@ impl Deframer {
         let fragment_start = self.start + HEADER_LEN;
         self.start = fragment_start + fragment_len;
         let fragment = &mut self.buffer[fragment_start..self.start];
-        Ok(Some(RecordMut { content_type, version: [major, minor], fragment }))
+        Ok(Some(RecordMut { content_type, version: [major, minor], offset: fragment_start, fragment }))
     }
 
     /// Bytes held that do not yet make a record. Non-zero when the peer

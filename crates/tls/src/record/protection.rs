@@ -267,6 +267,16 @@ impl HalfConn {
         Ok((content_type, &fragment[plaintext]))
     }
 
+    /// [`HalfConn::open_in_place`], naming where the plaintext lies in the
+    /// buffer that holds the record (from [`RecordMut::offset`]) instead of
+    /// borrowing it: the connection leaves application data there until it
+    /// is read.
+    pub fn open_in_buffer(&mut self, record: RecordMut<'_>) -> Result<(ContentType, Range<usize>), Error> {
+        let (content_type, plaintext) =
+            self.open_fragment(record.content_type, record.version, record.fragment)?;
+        Ok((content_type, record.offset + plaintext.start..record.offset + plaintext.end))
+    }
+
     /// [`HalfConn::open_in_place`] on the fields of a record: returns the
     /// content type and where in `fragment` the plaintext lies.
     fn open_fragment(

@@ -133,6 +133,23 @@ fn choose(config: &ServerConfig, hello: &ClientHello, offer: &Offer) -> Result<C
         Some(KeyExchangeAlgorithm::Rsa) => decrypter.is_some(),
         Some(KeyExchangeAlgorithm::Ecdhe) => curve.is_some() && signer_for(s).is_some(),
         Some(KeyExchangeAlgorithm::Dhe) => signer_for(s).is_some(),
+    })
+    .map_err(|no_suite| {
+        // A suite both sides have that lacks only a signature (an RSA-PSS
+        // key, say, and a client offering only rsa_pss_rsae): say so, with
+        // the schemes on each side, rather than list no suites at all.
+        let unsigned = |s: &CipherSuite| {
+            matches!(s.kx, Some(KeyExchangeAlgorithm::Ecdhe | KeyExchangeAlgorithm::Dhe))
+                && signer_for(s).is_none()
+        };
+        let shared = |s: &&CipherSuite| hello.cipher_suites.contains(&s.id);
+        if config.cipher_suites.iter().filter(shared).any(unsigned) {
+            choose_certificate(config, &offer.schemes, ProtocolVersion::Tls12, |_| true)
+                .err()
+                .unwrap_or(no_suite)
+        } else {
+            no_suite
+        }
     })?;
     let kx = suite.kx.ok_or_else(|| Error::Internal("a TLS 1.3 suite in TLS 1.2".into()))?;
     let (certificate, scheme) = match (kx, signer_for(&suite), decrypter) {
