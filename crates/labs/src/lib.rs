@@ -2,8 +2,10 @@
 //! vulnerable on purpose — and fail against the real code.
 //!
 //! Each lab turns one lab switch on (the switches live in padlock-tls,
-//! padlock-rsa and padlock-dh, one line each, marked `// LAB SWITCH:`; see
-//! `padlock_tls::lab` for why no normal server or client can turn one on),
+//! padlock-rsa, padlock-dh and padlock-ec, one line each, marked
+//! `// LAB SWITCH:`, and two in this crate, for code Padlock does not ship;
+//! see `padlock_tls::lab` for why no normal server or client can turn one
+//! on, and `tests/switches_off.rs` for the test that holds it),
 //! starts a server or client on 127.0.0.1, runs an attack that is our own
 //! code against it, and tells what happens as [`report::Note`]s. With
 //! [`Params::fixed`] the same attack runs against the real, unswitched code
@@ -18,7 +20,12 @@
 //! - [`report`]: the notes a lab sends as it runs;
 //! - `net`: servers, raw TLS records and men in the middle on 127.0.0.1;
 //! - [`nat`]: the attacker's big-integer arithmetic;
-//! - one module per lab, each with its attack: [`bleichenbacher`];
+//! - [`gf128`]: GF(2^128) in GCM's bit order and polynomial root finding;
+//! - [`dudect`]: timing measurements and Welch's t-test;
+//! - one module per lab, each with its attack, in the order of [`LABS`]:
+//!   [`bleichenbacher`], [`padding_oracle`], [`gcm_nonce`], [`crt_fault`],
+//!   [`hostname`], [`downgrade`], [`timing`], [`invalid_share`],
+//!   [`ecdsa_nonce`];
 //! - [`exercises`]: the vulnerable functions students rewrite, the
 //!   reference solutions (the real code), and the checks that tell one
 //!   from the other.

@@ -7,7 +7,7 @@
 //! `decrypt_error` as soon as the padding is wrong. Rewrite it so that it
 //! always goes on with 48 bytes — the premaster secret if the padding, the
 //! length and the version are right, and otherwise a random value drawn
-//! beforehand — and never fails (RFC 5246 §7.4.7.1). [`reference`] is the
+//! beforehand — and never fails (RFC 5246 §7.4.7.1). [`reference()`] is the
 //! answer, the real server's one line.
 //!
 //! `cargo test -p padlock-labs --test exercises -- --ignored bleichenbacher`
@@ -53,7 +53,7 @@ pub fn reference(
     Ok(Zeroizing::new(key.decrypt_tls_premaster(ciphertext, client_version, rng).to_vec()))
 }
 
-/// The signature of [`exercise`] and [`reference`].
+/// The signature of [`exercise`] and [`reference()`].
 pub type KeyTransport =
     fn(&RsaPrivateKey, &[u8], [u8; 2], &mut dyn CryptoRng) -> Result<Zeroizing<Vec<u8>>, AlertDescription>;
 

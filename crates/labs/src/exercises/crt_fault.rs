@@ -5,7 +5,7 @@
 //! as a glitching chip would. [`exercise`] is the switched signer: it hands
 //! out whatever the CRT gave. Rewrite it to check the result against the
 //! public key before it leaves, and to return [`Fault`] instead of a wrong
-//! signature. [`reference`] is what padlock-rsa's `raw_private` does (its
+//! signature. [`reference()`] is what padlock-rsa's `raw_private` does (its
 //! fault check, crates/rsa/src/key.rs).
 //!
 //! `cargo test -p padlock-labs --test exercises -- --ignored crt_fault`
@@ -99,7 +99,7 @@ pub fn reference(key: &CrtKey, m: &Nat) -> Result<Nat, Fault> {
     Ok(s)
 }
 
-/// The signature of [`exercise`] and [`reference`].
+/// The signature of [`exercise`] and [`reference()`].
 pub type Sign = fn(&CrtKey, &Nat) -> Result<Nat, Fault>;
 
 /// Checks `sign`: it must sign correctly, and a glitched signature must

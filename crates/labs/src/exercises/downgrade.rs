@@ -6,7 +6,7 @@
 //! happens only when someone removed TLS 1.3 from the ClientHello.
 //! [`exercise`] is the switched client: it does not look. Rewrite it to
 //! return [`Downgrade`] when the sentinel is there and the client offered
-//! TLS 1.3. [`reference`] is padlock-tls's `check_downgrade`
+//! TLS 1.3. [`reference()`] is padlock-tls's `check_downgrade`
 //! (crates/tls/src/client/mod.rs).
 //!
 //! `cargo test -p padlock-labs --test exercises -- --ignored downgrade`
@@ -38,7 +38,7 @@ pub fn reference(offered_tls13: bool, server_random: &[u8; 32]) -> Result<(), Do
     }
 }
 
-/// The signature of [`exercise`] and [`reference`].
+/// The signature of [`exercise`] and [`reference()`].
 pub type CheckServerHello = fn(bool, &[u8; 32]) -> Result<(), Downgrade>;
 
 /// Checks `check_hello` on real server randoms.

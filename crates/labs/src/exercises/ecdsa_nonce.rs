@@ -9,7 +9,7 @@
 //! reads like the RFC), or draw it from a good random source with
 //! `padlock_ec::hazmat::sign_prehashed_with_nonce` (and think about what
 //! happens if that source fails: RFC 6979 §3.6's hedged variant).
-//! [`reference`] is the real signer.
+//! [`reference()`] is the real signer.
 //!
 //! `cargo test -p padlock-labs --test exercises -- --ignored ecdsa_nonce`
 //! signs two different hashes with your function and tries to recover
@@ -35,7 +35,7 @@ pub fn reference(key: &p256::PrivateKey, digest: &[u8; 32]) -> Result<Vec<u8>, S
     Ok(key.sign_prehashed::<Sha256>(digest).to_der())
 }
 
-/// The signature of [`exercise`] and [`reference`].
+/// The signature of [`exercise`] and [`reference()`].
 pub type SignDigest = fn(&p256::PrivateKey, &[u8; 32]) -> Result<Vec<u8>, String>;
 
 /// Checks `sign`: its signatures verify, and two of them on different

@@ -5,7 +5,7 @@
 //! explicit nonce 0. Rewrite it so that no two records sealed under one key
 //! share a nonce — RFC 5288 §3 lets the sender choose the explicit nonce,
 //! and the sequence number is the safe choice (Go's, OpenSSL's, Padlock's).
-//! [`reference`] is padlock-tls's `seal_tls12` (crates/tls/src/record/protection.rs).
+//! [`reference()`] is padlock-tls's `seal_tls12` (crates/tls/src/record/protection.rs).
 //!
 //! `cargo test -p padlock-labs --test exercises -- --ignored gcm_nonce`
 //! seals three records with your function, runs the forbidden attack on
@@ -54,7 +54,7 @@ fn seal(
     fragment
 }
 
-/// The signature of [`exercise`] and [`reference`].
+/// The signature of [`exercise`] and [`reference()`].
 pub type SealRecord = fn(&AesGcm, [u8; 4], u64, u8, &[u8]) -> Vec<u8>;
 
 /// Checks `seal`: its records must open with padlock-tls's record layer,

@@ -4,7 +4,7 @@
 //! lead to a trust anchor and be within its dates, and that is all. Rewrite
 //! it so that the leaf must also be valid for `host` (RFC 6125: its
 //! subjectAltName dNSName entries; padlock-x509 has `verify_hostname`).
-//! [`reference`] is what padlock-tls's client does (crates/tls/src/certs.rs).
+//! [`reference()`] is what padlock-tls's client does (crates/tls/src/certs.rs).
 //!
 //! `cargo test -p padlock-labs --test exercises -- --ignored hostname`
 //! offers your function the attacker's certificate for another name.
@@ -39,7 +39,7 @@ pub fn reference(
     padlock_x509::verify_chain(leaf, intermediates, anchors, host, now).map(|_| ())
 }
 
-/// The signature of [`exercise`] and [`reference`].
+/// The signature of [`exercise`] and [`reference()`].
 pub type CheckCertificate = fn(&Certificate, &[Certificate], &[Certificate], &str, Time) -> Result<(), Error>;
 
 /// Checks `verify`: the bank's certificate passes for the bank; the

@@ -8,7 +8,7 @@
 //! X25519 an all-zero result (RFC 7748 §6.1, RFC 8446 §7.4.2). The checks
 //! look only at public values or at whether the result is one fixed value,
 //! so plain comparisons on the share are fine; compare the result in
-//! constant time. [`reference`] calls padlock-dh, whose `agree` and
+//! constant time. [`reference()`] calls padlock-dh, whose `agree` and
 //! `diffie_hellman` make these checks.
 //!
 //! `cargo test -p padlock-labs --test exercises -- --ignored invalid_share`
@@ -68,7 +68,7 @@ pub fn reference(private: &Private, peer: &[u8]) -> Result<Vec<u8>, InvalidShare
     }
 }
 
-/// The signature of [`exercise`] and [`reference`].
+/// The signature of [`exercise`] and [`reference()`].
 pub type Agree = fn(&Private, &[u8]) -> Result<Vec<u8>, InvalidShare>;
 
 /// Checks `agree`: honest shares give the right secret; invalid ones are refused.

@@ -6,7 +6,7 @@
 //! (a 500 where the real service says 403). Rewrite it in the
 //! encrypt-then-MAC order — check the tag over `IV || ciphertext` first (in
 //! constant time: `Hmac::verify`), and decrypt only a cookie whose tag is
-//! right — and give every bad cookie the same error. [`reference`] is the
+//! right — and give every bad cookie the same error. [`reference()`] is the
 //! real service's code.
 //!
 //! `cargo test -p padlock-labs --test exercises -- --ignored padding_oracle`
@@ -41,7 +41,7 @@ pub fn reference(keys: &CookieKeys, cookie: &[u8]) -> Result<Vec<u8>, CookieErro
     padding_oracle::open_cookie(keys, cookie, false)
 }
 
-/// The signature of [`exercise`] and [`reference`].
+/// The signature of [`exercise`] and [`reference()`].
 pub type OpenCookie = fn(&CookieKeys, &[u8]) -> Result<Vec<u8>, CookieError>;
 
 /// Checks `open`: a genuine cookie opens, a tampered one does not, and

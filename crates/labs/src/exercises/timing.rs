@@ -8,7 +8,7 @@
 //! `subtle::ConstantTimeEq`, or by hand (`acc |= x ^ y`, then
 //! `std::hint::black_box` so the compiler does not turn it back into an
 //! early exit). The length of a tag is public: a wrong length may return at
-//! once. [`reference`] is the real check.
+//! once. [`reference()`] is the real check.
 //!
 //! `cargo test -p padlock-labs --test exercises -- --ignored timing`
 //! first checks that your function still answers right, then measures it
@@ -43,7 +43,7 @@ pub fn reference(expected: &[u8; 32], received: &[u8]) -> bool {
     bool::from(expected.as_slice().ct_eq(received))
 }
 
-/// The signature of [`exercise`] and [`reference`].
+/// The signature of [`exercise`] and [`reference()`].
 pub type TagMatches = fn(&[u8; 32], &[u8]) -> bool;
 
 /// Checks `matches`: right answers, then no timing difference between the
