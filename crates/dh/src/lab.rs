@@ -9,7 +9,7 @@
 //!
 //! [`Switches::NONE`] is what [`ffdh::PrivateKey::agree`](crate::ffdh::PrivateKey::agree)
 //! and [`x25519::PrivateKey::diffie_hellman`](crate::x25519::PrivateKey::diffie_hellman)
-//! use; the only constructor of anything else, [`Switches::turn_on`], exists
+//! use; the only constructor of anything else, `Switches::turn_on`, exists
 //! only with the cargo feature `lab-switches`, which only `crates/labs`
 //! enables (through padlock-tls). padlock-tls's `lab` module says how that
 //! is guaranteed and tested. Without the feature this does not compile:
@@ -27,7 +27,7 @@ pub enum Switch {
     SkipPeerChecks,
 }
 
-/// Which switches are on: none, unless made with [`Switches::turn_on`]
+/// Which switches are on: none, unless made with `Switches::turn_on`
 /// (feature `lab-switches` only).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Switches(u8);

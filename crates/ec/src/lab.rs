@@ -9,7 +9,7 @@
 //!
 //! A key carries its switches ([`PrivateKey::lab_switches`](crate::PrivateKey::lab_switches));
 //! every key is made with [`Switches::NONE`]. The only constructor of
-//! anything else, [`Switches::turn_on`], and the setters
+//! anything else, `Switches::turn_on`, and the setters
 //! `PrivateKey::set_lab_switches` and `EcPrivateKey::set_lab_switches`
 //! exist only with the cargo feature `lab-switches`, which only
 //! `crates/labs` enables (through padlock-tls). padlock-tls's `lab` module
@@ -29,7 +29,7 @@ pub enum Switch {
     RepeatNonce,
 }
 
-/// Which switches are on: none, unless made with [`Switches::turn_on`]
+/// Which switches are on: none, unless made with `Switches::turn_on`
 /// (feature `lab-switches` only).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Switches(u8);

@@ -10,7 +10,7 @@
 //!
 //! A key carries its switches ([`RsaPrivateKey::lab_switches`](crate::RsaPrivateKey::lab_switches));
 //! every key is made with [`Switches::NONE`]. The only constructor of
-//! anything else, [`Switches::turn_on`], and the setter
+//! anything else, `Switches::turn_on`, and the setter
 //! `RsaPrivateKey::set_lab_switches` exist only with the cargo feature
 //! `lab-switches`, which only `crates/labs` enables. padlock-tls's `lab`
 //! module says how that is guaranteed and tested. Without the feature this
@@ -32,7 +32,7 @@ pub enum Switch {
     SkipFaultCheck,
 }
 
-/// Which switches are on: none, unless made with [`Switches::turn_on`]
+/// Which switches are on: none, unless made with `Switches::turn_on`
 /// (feature `lab-switches` only).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Switches(u8);

@@ -21,7 +21,7 @@
 //!   and [`ClientConfig::new`](crate::ClientConfig::new), the only
 //!   constructors, set [`Switches::NONE`]; so does `Default`.
 //! - **The constructor exists only in the lab build.** The one function that
-//!   turns a switch on, [`Switches::turn_on`], is compiled only with the
+//!   turns a switch on, `Switches::turn_on`, is compiled only with the
 //!   cargo feature `lab-switches`, which is off by default and which only
 //!   `crates/labs` enables. Built on its own (`cargo build -p padlock-tls`),
 //!   this crate cannot make a vulnerable value at all: the doc test below
@@ -95,7 +95,7 @@ impl Switch {
     }
 }
 
-/// Which switches are on: none, unless made with [`Switches::turn_on`]
+/// Which switches are on: none, unless made with `Switches::turn_on`
 /// (feature `lab-switches` only).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Switches(u8);
