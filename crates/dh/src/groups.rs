@@ -354,7 +354,7 @@ pub const MAX_CHECKED_GROUPS: usize = 16;
 /// rounds of Miller–Rabin with random bases (FIPS 186-5 §B.3's count for
 /// inputs nobody vouches for) — and that `2 <= g <= p - 2`. That check
 /// costs about a hundred exponentiations, so accepted groups are remembered
-/// (at most [`MAX_CHECKED_GROUPS`]); they are named "safe-prime-<bits>".
+/// (at most [`MAX_CHECKED_GROUPS`]); they are named `"safe-prime-<bits>"`.
 pub fn checked_safe_prime<R: rand_core::CryptoRng + ?Sized>(
     p: &[u8],
     g: u64,

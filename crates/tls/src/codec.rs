@@ -112,8 +112,8 @@ impl<'a> Reader<'a> {
 /// Builds a message: integers, bytes and length-prefixed vectors.
 ///
 /// A vector whose body outgrows its length prefix (a 300-byte `vec8`, say)
-/// cannot be written: the writer remembers it, and [`into_bytes`]
-/// (Self::into_bytes) returns an error instead of bytes that lie. Our own
+/// cannot be written: the writer remembers it, and
+/// [`into_bytes`](Writer::into_bytes) returns an error instead of bytes that lie. Our own
 /// messages always fit; the check is for values a peer influences (a
 /// HelloRetryRequest's cookie, echoed in the next ClientHello), so that no
 /// peer input can reach a panic.
