@@ -725,7 +725,7 @@ fn open_or_skip(
     if skippable && !read.is_protected() {
         return skip_early_data(early_data_budget, len);
     }
-    match read.open_in_buffer(record) {
+    match read.open_in_place(record) {
         Err(Error::BadRecordMac) if skippable => skip_early_data(early_data_budget, len),
         Err(error) => Err(error),
         Ok(opened) => {

@@ -242,7 +242,9 @@ impl HalfConn {
 
     /// Removes protection from a record where it lies (in the deframer's
     /// buffer): decrypts the fragment in place and returns the real content
-    /// type and the plaintext, a part of the fragment.
+    /// type and where the plaintext, a part of the fragment, lies in that
+    /// buffer (from [`RecordMut::offset`]) — a range rather than a borrow,
+    /// so the connection can leave application data there until it is read.
     ///
     /// - Plaintext: fragment length > `MAX_PLAINTEXT_LEN` -> `RecordOverflow`.
     /// - TLS 1.2: fragment shorter than the explicit nonce (8 for AES-GCM,
@@ -260,18 +262,7 @@ impl HalfConn {
     /// Increments the sequence number after a successful open. After a
     /// failed one the fragment holds no plaintext (it is left as it came,
     /// or zeroed by the AEAD).
-    pub fn open_in_place<'a>(&mut self, record: RecordMut<'a>) -> Result<(ContentType, &'a [u8]), Error> {
-        let fragment = record.fragment;
-        let (content_type, plaintext) = self.open_fragment(record.content_type, record.version, fragment)?;
-        let fragment: &'a [u8] = fragment;
-        Ok((content_type, &fragment[plaintext]))
-    }
-
-    /// [`HalfConn::open_in_place`], naming where the plaintext lies in the
-    /// buffer that holds the record (from [`RecordMut::offset`]) instead of
-    /// borrowing it: the connection leaves application data there until it
-    /// is read.
-    pub fn open_in_buffer(&mut self, record: RecordMut<'_>) -> Result<(ContentType, Range<usize>), Error> {
+    pub fn open_in_place(&mut self, record: RecordMut<'_>) -> Result<(ContentType, Range<usize>), Error> {
         let (content_type, plaintext) =
             self.open_fragment(record.content_type, record.version, record.fragment)?;
         Ok((content_type, record.offset + plaintext.start..record.offset + plaintext.end))
