@@ -55,21 +55,33 @@ struct Pki {
     pkcs8: Vec<u8>,
 }
 
-/// An RSA-2048 CA and leaf, or (`ecdsa`) a P-256 leaf under a P-384 CA.
-fn pki(ecdsa: bool) -> Pki {
+/// The server's certificate in a case.
+#[derive(Clone, Copy)]
+enum Key {
+    /// An RSA-2048 leaf under an RSA-2048 CA.
+    Rsa,
+    /// An ECDSA P-256 leaf under a P-384 CA.
+    Ecdsa,
+}
+
+/// A throwaway chain of `kind`, valid from an hour ago.
+fn pki(kind: Key) -> Pki {
     // Valid from an hour ago: rustls checks certificates against the system clock.
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
     let not_before = Time::from_unix_seconds(now as i64 - 3600).expect("time");
     let (names, ips) = (&["localhost"], &[IpAddr::V4(Ipv4Addr::LOCALHOST)]);
     let rng = &mut StdRng::seed_from_u64(1);
-    if ecdsa {
-        let pki = throwaway_ecdsa(Curve::P256, names, ips, not_before, rng).expect("pki");
-        let pkcs8 = pki.key.to_pkcs8_der().to_vec();
-        Pki { ca: pki.ca, leaf: pki.leaf, key: pki.key.into(), pkcs8 }
-    } else {
-        let pki = throwaway(2048, names, ips, not_before, rng).expect("pki");
-        let pkcs8 = pki.key.to_pkcs8_der().to_vec();
-        Pki { ca: pki.ca, leaf: pki.leaf, key: pki.key.into(), pkcs8 }
+    match kind {
+        Key::Ecdsa => {
+            let pki = throwaway_ecdsa(Curve::P256, names, ips, not_before, rng).expect("pki");
+            let pkcs8 = pki.key.to_pkcs8_der().to_vec();
+            Pki { ca: pki.ca, leaf: pki.leaf, key: pki.key.into(), pkcs8 }
+        }
+        Key::Rsa => {
+            let pki = throwaway(2048, names, ips, not_before, rng).expect("pki");
+            let pkcs8 = pki.key.to_pkcs8_der().to_vec();
+            Pki { ca: pki.ca, leaf: pki.leaf, key: pki.key.into(), pkcs8 }
+        }
     }
 }
 
@@ -109,7 +121,7 @@ fn handshake(client: &Arc<ClientConfig>, server: &Arc<ServerConfig>, seed: u64) 
 }
 
 fn bench_handshakes(c: &mut Criterion<ThreadCpuTime>) {
-    let (rsa, ecdsa) = (pki(false), pki(true));
+    let (rsa, ecdsa) = (pki(Key::Rsa), pki(Key::Ecdsa));
     use NamedGroup::{Ffdhe2048, Secp256r1, X25519, X25519MlKem768};
     let cases = [
         ("tls13-x25519", &rsa, TLS13, suites::TLS13_AES_128_GCM_SHA256, X25519),
@@ -148,7 +160,7 @@ fn bench_handshakes(c: &mut Criterion<ThreadCpuTime>) {
 }
 
 fn bench_records(c: &mut Criterion<ThreadCpuTime>) {
-    let pki = pki(false);
+    let pki = pki(Key::Rsa);
     let payload = vec![0x42u8; 16 * 1024];
     let mut group = c.benchmark_group("records");
     group.throughput(Throughput::Bytes(payload.len() as u64));
