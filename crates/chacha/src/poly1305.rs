@@ -50,9 +50,10 @@ const VECTOR_MIN_LEN: usize = 256;
 /// A number modulo 2^130 - 5 in 44-bit limbs (see the module doc).
 ///
 /// Bounds, checked with `debug_assert!` where they matter: a stored
-/// accumulator has `h0 < 2^44`, `h1 < 2^44 + 2^6`, `h2 < 2^42` (what
-/// [`mul`]'s carry chain leaves); after one message block is added,
-/// `h0, h1 < 2^45` and `h2 < 2^43`, which [`mul`] accepts.
+/// accumulator has `h0 < 2^44`, `h1 < 2^44 + 2^9`, `h2 < 2^42` (what
+/// [`mul`]'s carry chain leaves: `h1` can pass 2^44 by the carry out of
+/// `h0`); after one message block is added, `h0 < 2^45`,
+/// `h1 < 2^45 + 2^9` and `h2 < 2^43`, which [`mul`] accepts.
 pub(crate) type Limbs = [u64; 3];
 
 /// Poly1305 under one one-time key, fed in as many pieces as wanted.
@@ -223,17 +224,23 @@ pub(crate) fn blocks(h: &mut Limbs, r: &Limbs, data: &[u8], hibit: u64) {
 }
 
 /// `a * b mod p`, partly reduced. Both operands within the post-addition
-/// bounds (`a0, a1 < 2^45`, `a2 < 2^43`); the result within the stored
-/// bounds (`h0 < 2^44`, `h1 < 2^44 + 2^6`, `h2 < 2^42`).
+/// bounds (`a0 < 2^45`, `a1 < 2^45 + 2^9`, `a2 < 2^43`); the result within
+/// the stored bounds (`h0 < 2^44`, `h1 < 2^44 + 2^9`, `h2 < 2^42`).
+///
+/// The stored bound on `h1` is what makes a block added to it reach past
+/// 2^45: an accumulator with `h1 = 2^44 + 1` (the carry out of `h0`) plus
+/// a block of all-ones bytes gives `a1 = 2^45` exactly (a fuzzer found it).
 pub(crate) fn mul(a: &Limbs, b: &Limbs) -> Limbs {
-    debug_assert!(a[0] < 1 << 45 && a[1] < 1 << 45 && a[2] < 1 << 43, "operand a out of bounds");
-    debug_assert!(b[0] < 1 << 45 && b[1] < 1 << 45 && b[2] < 1 << 43, "operand b out of bounds");
+    const A1_BOUND: u64 = (1 << 45) + (1 << 9);
+    debug_assert!(a[0] < 1 << 45 && a[1] < A1_BOUND && a[2] < 1 << 43, "operand a out of bounds");
+    debug_assert!(b[0] < 1 << 45 && b[1] < A1_BOUND && b[2] < 1 << 43, "operand b out of bounds");
     let wide = |x: u64| u128::from(x);
     let [a0, a1, a2] = a.map(wide);
     let [b0, b1, b2] = b.map(wide);
     // Limb products at 2^132 and above fold back times 20 (2^132 = 4 * 2^130 = 20 mod p).
     let (s1, s2) = (b1 * 20, b2 * 20);
-    // Each sum is below 2^93: for d0, a0*b0 < 2^90, a1*s2 < 2^93, a2*s1 < 2^93 (loosely).
+    // Each sum is below 2^94: for d0, a0*b0 < 2^91, a1*s2 < 2^93, a2*s1 < 2^93 (loosely);
+    // d2 = a0*b2 + a1*b1 + a2*b0 < 2^92, so the carry out of it is below 2^50.
     let d0 = a0 * b0 + a1 * s2 + a2 * s1;
     let mut d1 = a0 * b1 + a1 * b0 + a2 * s2;
     let mut d2 = a0 * b2 + a1 * b1 + a2 * b0;
