@@ -44,7 +44,9 @@
 //! it there ([`HalfConn::seal_into`]). Opening decrypts a record where it
 //! lies in the deframer's buffer ([`Deframer::next_record_mut`],
 //! [`HalfConn::open_in_place`]) and hands out the plaintext as a slice of
-//! it, which the connection appends to its application-data buffer.
+//! it: the connection leaves application data there until it is read.
+//! These copies go through `record/copy.rs`, which steps around a CPU's
+//! slow path for copies a few bytes apart.
 //! [`HalfConn::seal`] and [`HalfConn::open`], on owned vectors, are the same
 //! code for callers that want a record of their own (tests, tools).
 //!
@@ -54,6 +56,7 @@
 //! records are the connection's business.
 
 mod aead;
+mod copy;
 mod deframer;
 mod protection;
 

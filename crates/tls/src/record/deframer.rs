@@ -4,6 +4,7 @@
 use core::ops::Range;
 use std::collections::VecDeque;
 
+use super::copy;
 use super::{ContentType, HEADER_LEN, MAX_TLS12_CIPHERTEXT_LEN, Record, RecordMut};
 use crate::Error;
 
@@ -47,7 +48,7 @@ impl Deframer {
                 *range = range.start - keep..range.end - keep;
             }
         }
-        self.buffer.extend_from_slice(bytes);
+        copy::extend(&mut self.buffer, bytes);
     }
 
     /// Keeps `range` of the buffer (application data a record was opened
@@ -75,7 +76,7 @@ impl Deframer {
         let mut written = 0;
         while let Some(range) = self.held.front_mut() {
             let n = range.len().min(out.len() - written);
-            out[written..written + n].copy_from_slice(&self.buffer[range.start..range.start + n]);
+            copy::copy(&mut out[written..written + n], &self.buffer[range.start..range.start + n]);
             written += n;
             range.start += n;
             if range.start < range.end {

@@ -12,6 +12,7 @@ use core::ops::Range;
 use zeroize::Zeroize;
 
 use super::aead::{EXPLICIT_NONCE_LEN, RecordAead};
+use super::copy;
 use super::{
     AeadAlgorithm, ContentType, HEADER_LEN, MAX_PLAINTEXT_LEN, MAX_TLS13_CIPHERTEXT_LEN, NONCE_LEN, Record,
     RecordMut, TLS12_VERSION, header,
@@ -206,7 +207,7 @@ impl HalfConn {
             Cipher::Plaintext => {
                 out.reserve(HEADER_LEN + payload.len());
                 out.extend_from_slice(&header(content_type.to_u8(), self.plaintext_version, payload.len()));
-                out.extend_from_slice(payload);
+                copy::extend(out, payload);
                 Ok(())
             }
             Cipher::Tls12Gcm { aead, salt } => {
@@ -388,7 +389,7 @@ fn seal_tls12(
     out.extend_from_slice(&header(content_type.to_u8(), TLS12_VERSION, fragment_len));
     out.extend_from_slice(explicit_nonce);
     let ciphertext_start = out.len();
-    out.extend_from_slice(payload);
+    copy::extend(out, payload);
     let tag = aead.seal_in_place(&nonce, &aad, &mut out[ciphertext_start..])?;
     out.extend_from_slice(tag.as_ref());
     Ok(())
@@ -455,7 +456,7 @@ fn seal_tls13(
     out.extend_from_slice(&aad);
     let inner_start = out.len();
     // RFC 8446 §5.2: TLSInnerPlaintext = content || type || zeros (we pad with none).
-    out.extend_from_slice(payload);
+    copy::extend(out, payload);
     out.push(content_type.to_u8());
     let tag = aead.seal_in_place(&xor_nonce(iv, seq), &aad, &mut out[inner_start..])?;
     out.extend_from_slice(tag.as_ref());
