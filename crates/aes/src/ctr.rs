@@ -27,10 +27,16 @@ pub fn apply_keystream(aes: &Aes, counter: &[u8; 16], data: &mut [u8]) {
 /// GCTR's keystream (SP 800-38D §6.5): like [`apply_keystream`], but only the
 /// last 32 bits of the counter block count, wrapping modulo 2^32 (`inc32`).
 pub fn apply_keystream_inc32(aes: &Aes, counter: &[u8; 16], data: &mut [u8]) {
+    xor_keystream(aes, data, inc32_counters(counter));
+}
+
+/// The counter blocks of GCTR from `counter` on: block `i` is `counter` with
+/// its last 32 bits increased by `i` modulo 2^32, as a big-endian integer.
+pub(crate) fn inc32_counters(counter: &[u8; 16]) -> impl Fn(u64) -> u128 + Copy {
     let start = u128::from_be_bytes(*counter);
     let (high, low) = (start & !0xffff_ffff, start as u32);
     // The block index is truncated to 32 bits on purpose: inc32 wraps.
-    xor_keystream(aes, data, move |i| high | u128::from(low.wrapping_add(i as u32)));
+    move |i| high | u128::from(low.wrapping_add(i as u32))
 }
 
 /// XORs `data` with the keystream `E(T_0) ‖ E(T_1) ‖ ...`, where `counter(i)`

@@ -12,12 +12,27 @@
 //! ```
 //!
 //! Opening recomputes `T` over the received ciphertext and compares it in
-//! constant time *before* decrypting anything.
+//! constant time before any plaintext is handed back: a mismatch leaves the
+//! buffer zeroed and returns an error.
+//!
+//! # One pass or two
+//!
+//! Written as the standard writes it, GCM is two passes over the message:
+//! counter mode, then GHASH over the ciphertext (opening: GHASH first, then
+//! decryption). On CPUs with VAES and VPCLMULQDQ the whole groups of eight
+//! blocks go through one kernel instead (`Clmul::ctr_and_absorb`), which runs
+//! the AES rounds of one group beside the GHASH multiplications of another,
+//! so the AES and carry-less multiply units work at the same time. Opening
+//! then decrypts while it hashes, and wipes the buffer if the tag turns out
+//! wrong. The rest of the message (under eight blocks) and every other CPU
+//! take the two passes. Tests check both ways against each other and the
+//! standard's vectors.
 
 use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
-use crate::ctr::apply_keystream_inc32;
+use crate::clmul::Direction;
+use crate::ctr::{apply_keystream_inc32, inc32_counters};
 use crate::ghash::{Ghash, GhashBackend};
 use crate::{Aead, Aes, Backend, DecryptError, KeyError, Tag};
 use padlock_aead::SealError;
@@ -90,15 +105,24 @@ impl AesGcm {
         }
     }
 
+    /// The one-pass kernel (see the module doc) over the whole groups of eight
+    /// blocks at the start of `buffer`, counter mode from `inc32(J0)` and GHASH
+    /// into `ghash`. Returns how many bytes it did: 0 where it does not run.
+    fn one_pass(&self, ghash: &mut Ghash, j0: &[u8; 16], direction: Direction, buffer: &mut [u8]) -> usize {
+        let (Some(ni), Some(clmul)) = (self.aes.ni_key(), ghash.clmul_mut()) else {
+            return 0;
+        };
+        let (round_keys, rounds) = ni.encryption_round_keys();
+        clmul.ctr_and_absorb(round_keys, rounds, direction, inc32_counters(&inc32(j0, 1)), buffer)
+    }
+
     /// §7.1 steps 5 and 6 (and §7.2 steps 5-8): `T = MSB_t(E_K(J0) ⊕ S)`,
-    /// where `S` is GHASH over the associated data and the ciphertext.
-    fn tag(&self, j0: &[u8; 16], aad: &[u8], ciphertext: &[u8]) -> [u8; 16] {
-        let mut ghash = self.ghash();
-        ghash.update_padded(aad);
-        ghash.update_padded(ciphertext);
+    /// where `S` is GHASH over the associated data and the ciphertext;
+    /// `ghash` has absorbed both, padded, and the lengths follow here.
+    fn tag(&self, mut ghash: Ghash, j0: &[u8; 16], aad_len: usize, ciphertext_len: usize) -> [u8; 16] {
         let mut lengths = [0u8; 16];
-        lengths[..8].copy_from_slice(&(aad.len() as u64 * 8).to_be_bytes());
-        lengths[8..].copy_from_slice(&(ciphertext.len() as u64 * 8).to_be_bytes());
+        lengths[..8].copy_from_slice(&(aad_len as u64 * 8).to_be_bytes());
+        lengths[8..].copy_from_slice(&(ciphertext_len as u64 * 8).to_be_bytes());
         ghash.update_block(&lengths);
         let s = ghash.finalize();
         let mut tag = *j0;
@@ -110,10 +134,12 @@ impl AesGcm {
     }
 }
 
-/// The counter block after J0: `inc32(J0)`, where the plaintext starts.
-fn first_counter(j0: &[u8; 16]) -> [u8; 16] {
-    let mut counter = *j0;
-    let low = u32::from_be_bytes([j0[12], j0[13], j0[14], j0[15]]).wrapping_add(1);
+/// The counter block `n` blocks after `block`: its last 32 bits increased
+/// by `n` modulo 2^32 (`inc32` applied `n` times). The plaintext starts at
+/// `inc32(J0, 1)`.
+fn inc32(block: &[u8; 16], n: usize) -> [u8; 16] {
+    let mut counter = *block;
+    let low = u32::from_be_bytes([block[12], block[13], block[14], block[15]]).wrapping_add(n as u32);
     counter[12..].copy_from_slice(&low.to_be_bytes());
     counter
 }
@@ -135,12 +161,17 @@ impl Aead for AesGcm {
     fn seal_in_place(&self, nonce: &[u8], aad: &[u8], buffer: &mut [u8]) -> Result<Tag, SealError> {
         check_lengths(nonce, aad, buffer)?;
         let j0 = self.pre_counter_block(nonce);
-        apply_keystream_inc32(&self.aes, &first_counter(&j0), buffer);
-        Ok(Tag::new(self.tag(&j0, aad, buffer), self.tag_len))
+        let mut ghash = self.ghash();
+        ghash.update_padded(aad);
+        let done = self.one_pass(&mut ghash, &j0, Direction::Seal, buffer);
+        let rest = &mut buffer[done..];
+        apply_keystream_inc32(&self.aes, &inc32(&j0, 1 + done / 16), rest);
+        ghash.update_padded(rest);
+        Ok(Tag::new(self.tag(ghash, &j0, aad.len(), buffer.len()), self.tag_len))
     }
 
-    /// SP 800-38D §7.2, GCM-AD: the tag is checked before anything is
-    /// decrypted, and a mismatch leaves `buffer` zeroed.
+    /// SP 800-38D §7.2, GCM-AD: the tag is checked before any plaintext is
+    /// returned, and a mismatch leaves `buffer` zeroed.
     fn open_in_place(
         &self,
         nonce: &[u8],
@@ -153,12 +184,18 @@ impl Aead for AesGcm {
             return Err(DecryptError);
         }
         let j0 = self.pre_counter_block(nonce);
-        let expected = self.tag(&j0, aad, buffer);
+        let mut ghash = self.ghash();
+        ghash.update_padded(aad);
+        // The one-pass kernel decrypts what it hashes; the rest is hashed here
+        // and decrypted only once the tag is known to be right.
+        let done = self.one_pass(&mut ghash, &j0, Direction::Open, buffer);
+        ghash.update_padded(&buffer[done..]);
+        let expected = self.tag(ghash, &j0, aad.len(), buffer.len());
         if !bool::from(expected[..self.tag_len].ct_eq(tag)) {
             buffer.fill(0);
             return Err(DecryptError);
         }
-        apply_keystream_inc32(&self.aes, &first_counter(&j0), buffer);
+        apply_keystream_inc32(&self.aes, &inc32(&j0, 1 + done / 16), &mut buffer[done..]);
         Ok(())
     }
 }
@@ -166,5 +203,52 @@ impl Aead for AesGcm {
 impl Drop for AesGcm {
     fn drop(&mut self) {
         self.h.zeroize();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one-pass kernel against counter mode then GHASH, both ways, for
+    /// every key size and group count up to six and with the 32-bit counter wrapping
+    /// inside a group (J0's last word near 2^32, as a non-96-bit IV can make).
+    #[test]
+    fn one_pass_equals_two_passes_across_the_counter_wrap() {
+        if !crate::clmul::one_pass_is_available() {
+            eprintln!("this CPU lacks VAES or VPCLMULQDQ: only the two-pass path runs here");
+            return;
+        }
+        let message: Vec<u8> = (0..6 * 128).map(|i| (i * 13 + 5) as u8).collect();
+        for (key_len, low) in [16, 24, 32]
+            .into_iter()
+            .flat_map(|k| [0u32, 0xffff_fff0, 0xffff_fffb, 0xffff_ffff].map(|l| (k, l)))
+        {
+            let gcm = AesGcm::with_backend(&[0x42; 32][..key_len], Backend::Ni).expect("AES-NI with VAES");
+            let mut j0 = [0x77u8; 16];
+            j0[12..].copy_from_slice(&low.to_be_bytes());
+            for groups in 1..=6 {
+                let plaintext = &message[..groups * 128];
+                // Two passes: counter mode, then GHASH of the ciphertext.
+                let mut expected = plaintext.to_vec();
+                apply_keystream_inc32(&gcm.aes, &inc32(&j0, 1), &mut expected);
+                let mut reference = gcm.ghash();
+                reference.update_padded(&expected);
+
+                let mut sealed = plaintext.to_vec();
+                let mut ghash = gcm.ghash();
+                assert_eq!(gcm.one_pass(&mut ghash, &j0, Direction::Seal, &mut sealed), groups * 128);
+                assert_eq!(sealed, expected, "seal, counter word {low:#x}, {groups} groups");
+                assert_eq!(ghash.finalize(), reference.finalize(), "seal hash, {low:#x}, {groups} groups");
+
+                let mut opened = sealed.clone();
+                let mut ghash = gcm.ghash();
+                let mut reference = gcm.ghash();
+                reference.update_padded(&sealed);
+                assert_eq!(gcm.one_pass(&mut ghash, &j0, Direction::Open, &mut opened), groups * 128);
+                assert_eq!(opened, plaintext, "open, counter word {low:#x}, {groups} groups");
+                assert_eq!(ghash.finalize(), reference.finalize(), "open hash, {low:#x}, {groups} groups");
+            }
+        }
     }
 }

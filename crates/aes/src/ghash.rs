@@ -161,6 +161,14 @@ impl Ghash {
         y.to_be_bytes()
     }
 
+    /// The PCLMULQDQ state, for GCM's one-pass kernel; `None` on the portable backend.
+    pub(crate) fn clmul_mut(&mut self) -> Option<&mut Clmul> {
+        match &mut self.state {
+            State::Clmul(clmul) => Some(clmul),
+            State::Portable(_) => None,
+        }
+    }
+
     /// Absorbs whole blocks: the one signature both backends share.
     fn update_blocks(&mut self, blocks: &[u8]) {
         debug_assert!(blocks.len().is_multiple_of(BLOCK));

@@ -91,6 +91,12 @@ impl Key {
         let _ = (counter, data);
     }
 
+    /// The encryption round keys 0 ..= Nr and the round count Nr, for the
+    /// GCM kernel in `clmul` that runs AES and GHASH in one pass.
+    pub(crate) fn encryption_round_keys(&self) -> (&[[u8; 16]; 15], usize) {
+        (&self.enc, self.nr)
+    }
+
     /// CBC encryption of whole blocks in place (SP 800-38A §6.2): serial by
     /// nature, so the gain is keeping the round keys in registers.
     pub(crate) fn cbc_encrypt(&self, iv: &[u8; 16], blocks: &mut [[u8; 16]]) {

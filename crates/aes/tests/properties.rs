@@ -40,7 +40,7 @@ proptest! {
         key in key_strategy(),
         nonce in proptest::collection::vec(any::<u8>(), 1..40),
         aad in proptest::collection::vec(any::<u8>(), 0..100),
-        message in proptest::collection::vec(any::<u8>(), 0..600),
+        message in proptest::collection::vec(any::<u8>(), 0..1300),
     ) {
         let mut expected: Option<(Vec<u8>, Vec<u8>)> = None;
         for backend in Backend::available() {
