@@ -1,5 +1,6 @@
 //! RSA sign, verify and decrypt at 2048, 3072 and 4096 bits, and 2048-bit key
-//! generation: Padlock beside RustCrypto's `rsa` crate in the same run.
+//! generation: Padlock beside RustCrypto's `rsa` crate in the same run, and
+//! for signing beside *ring* (what rustls signs with in the handshake bench).
 //!
 //! `cargo bench --bench rsa`; OpenSSL's figures come from
 //! `openssl speed rsa2048 rsa3072 rsa4096` (see docs/performance.md).
@@ -26,6 +27,15 @@ fn operations(c: &mut Criterion) {
         group.sample_size(20);
         group.bench_function(BenchmarkId::new("padlock", "sign-pkcs1-sha256"), |b| {
             b.iter(|| ours.sign_pkcs1v15::<Sha256, _>(black_box(MESSAGE), &mut rng).expect("signs"))
+        });
+        let ring_key = ring::rsa::KeyPair::from_pkcs8(&ours.to_pkcs8_der()).expect("ring reads our key");
+        let ring_rng = ring::rand::SystemRandom::new();
+        let mut ring_signature = vec![0u8; ring_key.public().modulus_len()];
+        group.bench_function(BenchmarkId::new("ring", "sign-pkcs1-sha256"), |b| {
+            b.iter(|| {
+                let padding = &ring::signature::RSA_PKCS1_SHA256;
+                ring_key.sign(padding, &ring_rng, black_box(MESSAGE), &mut ring_signature).expect("signs")
+            })
         });
         group.bench_function(BenchmarkId::new("rsa", "sign-pkcs1-sha256"), |b| {
             b.iter(|| {
