@@ -352,10 +352,11 @@ mod x86 {
     #[target_feature(enable = "avx2")]
     pub(super) fn poly1305_groups(lanes: &mut [[u64; 4]; 5], powers: &super::Powers, data: &[u8]) {
         let mut h = lanes.map(|limb| load_u64x4(&limb));
-        let r4 = powers.low.map(|limb| _mm256_set1_epi64x(limb[0] as i64));
-        let r8 = powers.high.map(|limb| _mm256_set1_epi64x(limb[0] as i64));
-        let low = powers.low.map(|limb| load_u64x4(&limb));
-        let high = powers.high.map(|limb| load_u64x4(&limb));
+        // Each power with its limbs times 5, made once rather than per group.
+        let r4 = Multiplier::new(powers.low.map(|limb| _mm256_set1_epi64x(limb[0] as i64)));
+        let r8 = Multiplier::new(powers.high.map(|limb| _mm256_set1_epi64x(limb[0] as i64)));
+        let low = Multiplier::new(powers.low.map(|limb| load_u64x4(&limb)));
+        let high = Multiplier::new(powers.high.map(|limb| load_u64x4(&limb)));
         let groups = data.len() / 64;
         let mut chunks = data.chunks_exact(64);
         if groups % 2 == 1
@@ -363,12 +364,18 @@ mod x86 {
         {
             h = carry(&products(&add5(&h, &message_limbs(group)), if groups == 1 { &low } else { &r4 }));
         }
+        // Every pair but the last steps by r^8 and r^4; the last multiplies
+        // its lanes by r^8 .. r^5 and r^4 .. r (the caller's `Powers`).
         let pairs = groups / 2;
         for pair in 0..pairs {
             let (Some(a), Some(b)) = (chunks.next(), chunks.next()) else { break };
-            let (pa, pb) = if pair + 1 == pairs { (&high, &low) } else { (&r8, &r4) };
-            let first = products(&add5(&h, &message_limbs(a)), pa);
-            h = carry(&add5(&first, &products(&message_limbs(b), pb)));
+            if pair + 1 < pairs {
+                let first = products(&add5(&h, &message_limbs(a)), &r8);
+                h = carry(&add5(&first, &products(&message_limbs(b), &r4)));
+            } else {
+                let first = products(&add5(&h, &message_limbs(a)), &high);
+                h = carry(&add5(&first, &products(&message_limbs(b), &low)));
+            }
         }
         for (limb, v) in lanes.iter_mut().zip(h) {
             store_u64x4(limb, v);
@@ -418,9 +425,8 @@ mod x86 {
     /// lane, which every limb fits.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn products(h: &[__m256i; 5], r: &[__m256i; 5]) -> [__m256i; 5] {
-        // 2^130 = 5 (mod p): limb products at 2^130 and above fold back times 5.
-        let s = [r[0], times5(r[1]), times5(r[2]), times5(r[3]), times5(r[4])];
+    fn products(h: &[__m256i; 5], multiplier: &Multiplier) -> [__m256i; 5] {
+        let (r, s) = (&multiplier.r, &multiplier.s);
         let m = |a, b| _mm256_mul_epu32(a, b);
         let add = |a, b| _mm256_add_epi64(a, b);
         [
@@ -430,6 +436,22 @@ mod x86 {
             add(add(add(m(h[0], r[3]), m(h[1], r[2])), add(m(h[2], r[1]), m(h[3], r[0]))), m(h[4], s[4])),
             add(add(add(m(h[0], r[4]), m(h[1], r[3])), add(m(h[2], r[2]), m(h[3], r[1]))), m(h[4], r[0])),
         ]
+    }
+
+    /// A power of `r` in 26-bit limbs, and its limbs times 5: limb products
+    /// at 2^130 and above fold back times 5 (2^130 = 5 mod p).
+    struct Multiplier {
+        r: [__m256i; 5],
+        /// `s[i] = 5 r[i]` (`s[0]` unused).
+        s: [__m256i; 5],
+    }
+
+    impl Multiplier {
+        #[inline]
+        #[target_feature(enable = "avx2")]
+        fn new(r: [__m256i; 5]) -> Multiplier {
+            Multiplier { r, s: [r[0], times5(r[1]), times5(r[2]), times5(r[3]), times5(r[4])] }
+        }
     }
 
     #[inline]
