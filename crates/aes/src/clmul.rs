@@ -82,21 +82,16 @@ fn wide_is_available() -> bool {
 }
 
 /// Whether this CPU runs [`Clmul::ctr_and_absorb`], GCM's one-pass kernel: VAES as well
-/// as VPCLMULQDQ and AVX2. Asked once per process.
+/// as VPCLMULQDQ and AVX2 (AES-NI is there: the caller holds AES-NI round keys).
 pub(crate) fn one_pass_is_available() -> bool {
-    static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *AVAILABLE.get_or_init(|| {
-        #[cfg(target_arch = "x86_64")]
-        {
-            wide_is_available()
-                && std::arch::is_x86_feature_detected!("aes")
-                && std::arch::is_x86_feature_detected!("vaes")
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        {
-            false
-        }
-    })
+    #[cfg(target_arch = "x86_64")]
+    {
+        wide_is_available() && crate::ni::x86::vaes_is_available()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
 }
 
 /// Which way [`Clmul::ctr_and_absorb`] runs GCM: sealing hashes the ciphertext it has
@@ -228,12 +223,12 @@ mod x86 {
         _mm_unpackhi_epi64, _mm_xor_si128, _mm256_aesenc_epi128, _mm256_aesenclast_epi128,
         _mm256_broadcastsi128_si256, _mm256_castsi256_si128, _mm256_clmulepi64_epi128,
         _mm256_extracti128_si256, _mm256_loadu_si256, _mm256_set_m128i, _mm256_setzero_si256,
-        _mm256_shuffle_epi8, _mm256_shuffle_epi32, _mm256_storeu_si256, _mm256_xor_si256,
-        _mm256_zextsi128_si256,
+        _mm256_shuffle_epi8, _mm256_shuffle_epi32, _mm256_xor_si256, _mm256_zextsi128_si256,
     };
 
     use super::WAYS;
     use crate::ghash::times_x_inverse;
+    use crate::ni::x86::{counter_block, load_wide, store_wide};
 
     /// A power of H ready to multiply by: `k` = `H^i·x^-1`, and `mid` = its two 64-bit
     /// halves XORed together (the Karatsuba middle operand) in the low lane.
@@ -493,41 +488,12 @@ mod x86 {
         to_u128(y)
     }
 
-    /// The counter value as a big-endian block, built in a register.
-    #[inline]
-    #[target_feature(enable = "sse2")]
-    fn counter_block(value: u128) -> __m128i {
-        // Bytes 0..8 of the block are the high half, big-endian: as a little-endian lane
-        // that is the byte-swapped high half.
-        let high = ((value >> 64) as u64).swap_bytes();
-        let low = (value as u64).swap_bytes();
-        _mm_set_epi64x(low as i64, high as i64)
-    }
-
     /// Loads a 16-byte round key.
     #[inline]
     #[target_feature(enable = "sse2")]
     fn load_block(block: &[u8; 16]) -> __m128i {
         // SAFETY: `block` is 16 readable bytes; `loadu` has no alignment requirement.
         unsafe { _mm_loadu_si128(block.as_ptr().cast()) }
-    }
-
-    /// Loads 32 bytes as they are.
-    #[inline]
-    #[target_feature(enable = "avx")]
-    fn load_wide(bytes: &[u8]) -> __m256i {
-        assert_eq!(bytes.len(), 32);
-        // SAFETY: `bytes` is 32 readable bytes; `loadu` has no alignment requirement.
-        unsafe { _mm256_loadu_si256(bytes.as_ptr().cast()) }
-    }
-
-    /// Stores 32 bytes.
-    #[inline]
-    #[target_feature(enable = "avx")]
-    fn store_wide(bytes: &mut [u8], v: __m256i) {
-        assert_eq!(bytes.len(), 32);
-        // SAFETY: `bytes` is 32 writable bytes; `storeu` has no alignment requirement.
-        unsafe { _mm256_storeu_si256(bytes.as_mut_ptr().cast(), v) }
     }
 
     /// [`partial_products`] for the two blocks in the lanes of `x`, each with its key.

@@ -129,7 +129,7 @@ impl Drop for Key {
 }
 
 #[cfg(target_arch = "x86_64")]
-mod x86 {
+pub(crate) mod x86 {
     use std::arch::x86_64::{
         __m128i, __m256i, _mm_aesdec_si128, _mm_aesdeclast_si128, _mm_aesenc_si128, _mm_aesenclast_si128,
         _mm_aesimc_si128, _mm_loadu_si128, _mm_set_epi64x, _mm_setzero_si128, _mm_storeu_si128,
@@ -275,7 +275,7 @@ mod x86 {
 
     /// Whether the CPU has VAES (with AVX2): `aesenc` on two blocks at once in
     /// a 256-bit register. Asked once.
-    fn vaes_is_available() -> bool {
+    pub(crate) fn vaes_is_available() -> bool {
         static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
         *AVAILABLE.get_or_init(|| {
             std::arch::is_x86_feature_detected!("vaes") && std::arch::is_x86_feature_detected!("avx2")
@@ -326,7 +326,7 @@ mod x86 {
     /// Loads 32 bytes.
     #[inline]
     #[target_feature(enable = "avx")]
-    fn load_wide(bytes: &[u8]) -> __m256i {
+    pub(crate) fn load_wide(bytes: &[u8]) -> __m256i {
         assert_eq!(bytes.len(), 32);
         // SAFETY: `bytes` is 32 readable bytes; `loadu` has no alignment requirement.
         unsafe { _mm256_loadu_si256(bytes.as_ptr().cast()) }
@@ -335,7 +335,7 @@ mod x86 {
     /// Stores 32 bytes.
     #[inline]
     #[target_feature(enable = "avx")]
-    fn store_wide(bytes: &mut [u8], v: __m256i) {
+    pub(crate) fn store_wide(bytes: &mut [u8], v: __m256i) {
         assert_eq!(bytes.len(), 32);
         // SAFETY: `bytes` is 32 writable bytes; `storeu` has no alignment requirement.
         unsafe { _mm256_storeu_si256(bytes.as_mut_ptr().cast(), v) }
@@ -391,7 +391,7 @@ mod x86 {
     /// The counter value as a big-endian block, built in a register.
     #[inline]
     #[target_feature(enable = "sse2")]
-    fn counter_block(value: u128) -> __m128i {
+    pub(crate) fn counter_block(value: u128) -> __m128i {
         // Bytes 0..8 of the block are the high half, big-endian: as a
         // little-endian lane that is the byte-swapped high half.
         let high = ((value >> 64) as u64).swap_bytes();
