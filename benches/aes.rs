@@ -1,5 +1,5 @@
 //! AES block encryption, CTR, CBC and GCM, Padlock on each backend beside
-//! RustCrypto's `aes`, `ctr`, `cbc` and `aes-gcm`, in the same run.
+//! RustCrypto's `aes`, `ctr`, `cbc` and `aes-gcm` (and GCM sealing beside *ring*), in the same run.
 //!
 //! `cargo bench --bench aes`. To set the bitsliced backend beside RustCrypto's
 //! software code, run with
@@ -110,6 +110,17 @@ fn gcm(c: &mut Criterion) {
                 )
             });
         }
+        // ring: the AES-GCM under rustls in benches/handshake.rs (BoringSSL's assembly).
+        let ring_key = ring::aead::LessSafeKey::new(
+            ring::aead::UnboundKey::new(&ring::aead::AES_128_GCM, &KEY).expect("16-byte key"),
+        );
+        group.bench_function(BenchmarkId::new("ring-seal", len), |b| {
+            b.iter(|| {
+                let nonce = ring::aead::Nonce::assume_unique_for_key(NONCE);
+                let aad = ring::aead::Aad::from(b"header");
+                ring_key.seal_in_place_separate_tag(nonce, aad, black_box(&mut data[..])).expect("sealable")
+            })
+        });
         let peer = Aes128Gcm::new(&KEY.into());
         group.bench_function(BenchmarkId::new("aes-gcm-seal", len), |b| {
             b.iter(|| {

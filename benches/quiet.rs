@@ -9,9 +9,11 @@
 //!
 //! `cargo bench --bench quiet` (with `PADLOCK_BACKEND=adx` for the ADX
 //! kernels where the CPU has AVX-512 IFMA, or `=portable`). Peers in the
-//! same run, from the crates of the other benches: `rsa` for the RSA
-//! signature and `x25519-dalek` for the key generation; OpenSSL with
-//! `openssl speed rsa2048` and `openssl speed -evp sha512 -bytes 16384`.
+//! same run, from the crates of the other benches: *ring* and `rsa` for the
+//! RSA signature, `x25519-dalek` for the key generation, *ring* for AES-GCM
+//! and ChaCha20-Poly1305 sealing (the AEADs under rustls in
+//! `benches/handshake.rs`); OpenSSL with `openssl speed rsa2048` and
+//! `openssl speed -evp sha512 -bytes 16384`.
 
 use padlock_benches::input;
 use padlock_dh::x25519::PrivateKey;
@@ -32,6 +34,13 @@ fn main() {
     report("rsa2048 sign, padlock", 600, || {
         black_box(key.sign_pkcs1v15::<Sha256, _>(black_box(MESSAGE), &mut rng).expect("signs"));
     });
+    let ring_key = ring::rsa::KeyPair::from_pkcs8(&key.to_pkcs8_der()).expect("ring reads our key");
+    let ring_rng = ring::rand::SystemRandom::new();
+    let mut ring_signature = vec![0u8; ring_key.public().modulus_len()];
+    report("rsa2048 sign, ring", 600, || {
+        let padding = &ring::signature::RSA_PKCS1_SHA256;
+        ring_key.sign(padding, &ring_rng, black_box(MESSAGE), &mut ring_signature).expect("signs");
+    });
     let peer = rsa::PrivateKey::new(&mut rng, 2048).expect("peer keygen");
     let digest = Sha256::digest(MESSAGE);
     report("rsa2048 sign, rsa (RustCrypto)", 100, || {
@@ -51,6 +60,34 @@ fn main() {
         black_box(Sha512::digest(black_box(&data)));
     });
     println!("{:40} {:>9.1} MB/s at the minimum", "", 16384.0 / ns * 1e3);
+
+    aeads();
+}
+
+/// 16 KiB sealed in place, Padlock beside *ring*, for each AEAD of the TLS
+/// suites.
+fn aeads() {
+    use padlock_aes::{Aead, AesGcm};
+    use padlock_chacha::ChaCha20Poly1305;
+    use ring::aead::{AES_128_GCM, Aad, CHACHA20_POLY1305, LessSafeKey, Nonce, UnboundKey};
+    let (key, nonce) = ([0x2bu8; 32], [7u8; 12]);
+    let mut data = input(16 * 1024);
+    let ours: [(&str, Box<dyn Aead>); 2] = [
+        ("aes-128-gcm", Box::new(AesGcm::new(&key[..16]).expect("key"))),
+        ("chacha20-poly1305", Box::new(ChaCha20Poly1305::new(&key).expect("key"))),
+    ];
+    for ((name, aead), algorithm) in ours.into_iter().zip([&AES_128_GCM, &CHACHA20_POLY1305]) {
+        report(&format!("{name} seal 16 KiB, padlock"), 4000, || {
+            black_box(aead.seal_in_place(&nonce, b"header", black_box(&mut data)).expect("seals"));
+        });
+        let peer = LessSafeKey::new(UnboundKey::new(algorithm, &key[..algorithm.key_len()]).expect("key"));
+        report(&format!("{name} seal 16 KiB, ring"), 4000, || {
+            let (nonce, aad) = (Nonce::assume_unique_for_key(nonce), Aad::from(b"header"));
+            let _tag = black_box(
+                peer.seal_in_place_separate_tag(nonce, aad, black_box(&mut data[..])).expect("seals"),
+            );
+        });
+    }
 }
 
 /// Times `op` alone `runs` times (after a tenth as many to warm up) and

@@ -128,6 +128,11 @@ impl Clmul {
         Clmul { keys, y: 0, wide: wide_is_available() }
     }
 
+    /// The same powers of H with Y = 0 (see `Ghash::fresh`).
+    pub(crate) fn fresh(&self) -> Clmul {
+        Clmul { keys: self.keys, y: 0, wide: self.wide }
+    }
+
     /// Absorbs whole 16-byte blocks (SP 800-38D Algorithm 2), eight per reduction.
     pub(crate) fn update_blocks(&mut self, blocks: &[u8]) {
         #[cfg(target_arch = "x86_64")]
@@ -152,7 +157,7 @@ impl Clmul {
 
     /// GCM's counter mode and GHASH in one pass over the whole groups of eight blocks at
     /// the start of `data` (see `x86::ctr_and_absorb_wide`): XORs them with the keystream
-    /// `E(counter(0)) ‖ E(counter(1)) ‖ ...` under the AES-NI round keys `round_keys`
+    /// `E(first) ‖ E(inc32(first)) ‖ E(inc32²(first)) ‖ ...` (SP 800-38D §6.5, GCTR) under the AES-NI round keys `round_keys`
     /// (`rounds` = Nr) and absorbs the ciphertext. Returns how many bytes it processed
     /// (a multiple of 128), the caller doing the rest with the two-pass code; 0 when
     /// the CPU lacks what the kernel needs ([`one_pass_is_available`]).
@@ -161,7 +166,7 @@ impl Clmul {
         round_keys: &[[u8; 16]; 15],
         rounds: usize,
         direction: Direction,
-        counter: impl Fn(u64) -> u128,
+        first: &[u8; 16],
         data: &mut [u8],
     ) -> usize {
         let len = data.len() - data.len() % (WAYS * 16);
@@ -174,16 +179,16 @@ impl Clmul {
             // The round count is public; a constant unrolls the rounds.
             let (seal, y, keys) = (direction == Direction::Seal, self.y, &self.keys);
             self.y = match (rounds, seal) {
-                (10, true) => one_pass::<10, true>(y, keys, round_keys, counter, data),
-                (10, false) => one_pass::<10, false>(y, keys, round_keys, counter, data),
-                (12, true) => one_pass::<12, true>(y, keys, round_keys, counter, data),
-                (12, false) => one_pass::<12, false>(y, keys, round_keys, counter, data),
-                (_, true) => one_pass::<14, true>(y, keys, round_keys, counter, data),
-                (_, false) => one_pass::<14, false>(y, keys, round_keys, counter, data),
+                (10, true) => one_pass::<10, true>(y, keys, round_keys, first, data),
+                (10, false) => one_pass::<10, false>(y, keys, round_keys, first, data),
+                (12, true) => one_pass::<12, true>(y, keys, round_keys, first, data),
+                (12, false) => one_pass::<12, false>(y, keys, round_keys, first, data),
+                (_, true) => one_pass::<14, true>(y, keys, round_keys, first, data),
+                (_, false) => one_pass::<14, false>(y, keys, round_keys, first, data),
             };
         }
         #[cfg(not(target_arch = "x86_64"))]
-        let _ = (round_keys, rounds, direction, counter, data); // Unreachable: not available.
+        let _ = (round_keys, rounds, direction, first, data); // Unreachable: not available.
         len
     }
 
@@ -200,12 +205,12 @@ fn one_pass<const NR: usize, const SEAL: bool>(
     y: u128,
     keys: &[u128; WAYS],
     round_keys: &[[u8; 16]; 15],
-    counter: impl Fn(u64) -> u128,
+    first: &[u8; 16],
     data: &mut [u8],
 ) -> u128 {
     assert!(one_pass_is_available(), "GCM's one-pass kernel used on a CPU without VAES");
     // SAFETY: the assertion above checked every feature the kernel is compiled for.
-    unsafe { x86::ctr_and_absorb_wide::<NR, SEAL>(y, keys, round_keys, counter, data) }
+    unsafe { x86::ctr_and_absorb_wide::<NR, SEAL>(y, keys, round_keys, first, data) }
 }
 
 impl Drop for Clmul {
@@ -218,17 +223,18 @@ impl Drop for Clmul {
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use std::arch::x86_64::{
-        __m128i, __m256i, _mm_clmulepi64_si128, _mm_cvtsi128_si64, _mm_loadu_si128, _mm_set_epi64x,
-        _mm_setzero_si128, _mm_shuffle_epi8, _mm_shuffle_epi32, _mm_slli_si128, _mm_srli_si128,
-        _mm_unpackhi_epi64, _mm_xor_si128, _mm256_aesenc_epi128, _mm256_aesenclast_epi128,
-        _mm256_broadcastsi128_si256, _mm256_castsi256_si128, _mm256_clmulepi64_epi128,
-        _mm256_extracti128_si256, _mm256_loadu_si256, _mm256_set_m128i, _mm256_setzero_si256,
-        _mm256_shuffle_epi8, _mm256_shuffle_epi32, _mm256_xor_si256, _mm256_zextsi128_si256,
+        __m128i, __m256i, _mm_add_epi32, _mm_clmulepi64_si128, _mm_cvtsi128_si64, _mm_loadu_si128,
+        _mm_set_epi32, _mm_set_epi64x, _mm_setzero_si128, _mm_shuffle_epi8, _mm_shuffle_epi32,
+        _mm_slli_si128, _mm_srli_si128, _mm_unpackhi_epi64, _mm_xor_si128, _mm256_add_epi32,
+        _mm256_aesenc_epi128, _mm256_aesenclast_epi128, _mm256_broadcastsi128_si256, _mm256_castsi256_si128,
+        _mm256_clmulepi64_epi128, _mm256_extracti128_si256, _mm256_loadu_si256, _mm256_set_epi32,
+        _mm256_set_m128i, _mm256_setzero_si256, _mm256_shuffle_epi8, _mm256_shuffle_epi32, _mm256_xor_si256,
+        _mm256_zextsi128_si256,
     };
 
     use super::WAYS;
     use crate::ghash::times_x_inverse;
-    use crate::ni::x86::{counter_block, load_wide, store_wide};
+    use crate::ni::x86::{load_wide, store_wide};
 
     /// A power of H ready to multiply by: `k` = `H^i·x^-1`, and `mid` = its two 64-bit
     /// halves XORed together (the Karatsuba middle operand) in the low lane.
@@ -430,7 +436,7 @@ mod x86 {
         y: u128,
         keys: &[u128; WAYS],
         round_keys: &[[u8; 16]; 15],
-        counter: impl Fn(u64) -> u128,
+        first: &[u8; 16],
         data: &mut [u8],
     ) -> u128 {
         debug_assert!(data.len().is_multiple_of(WAYS * 16));
@@ -444,13 +450,24 @@ mod x86 {
         let mut y = from_u128(y);
         // Sealing: the ciphertext of the previous group, backwards, waiting to be hashed.
         let mut pending: Option<[__m256i; WAYS / 2]> = None;
-        let mut index = 0u64;
+        // The counter blocks, kept backwards (byte-reversed): the block's last 32 bits,
+        // its big-endian counter, are then the first 32-bit lane of each half as a
+        // little-endian number, and `vpaddd` adds to it modulo 2^32 without touching the
+        // rest, which is inc32. Pair j of a group holds blocks 2j and 2j + 1.
+        let first = from_u128(u128::from_be_bytes(*first));
+        let second = _mm_add_epi32(first, _mm_set_epi32(0, 0, 0, 1));
+        let mut pairs = [_mm256_setzero_si256(); WAYS / 2];
+        let mut next_pair = _mm256_set_m128i(second, first);
+        for pair in pairs.iter_mut() {
+            *pair = next_pair;
+            next_pair = _mm256_add_epi32(next_pair, _mm256_set_epi32(0, 0, 0, 2, 0, 0, 0, 2));
+        }
+        let group_step = _mm256_set_epi32(0, 0, 0, 8, 0, 0, 0, 8);
         for group in data.chunks_exact_mut(WAYS * 16) {
             let mut s = [_mm256_setzero_si256(); WAYS / 2];
-            for si in s.iter_mut() {
-                let pair = _mm256_set_m128i(counter_block(counter(index + 1)), counter_block(counter(index)));
-                *si = _mm256_xor_si256(pair, rk[0]);
-                index += 2;
+            for (si, pair) in s.iter_mut().zip(pairs.iter_mut()) {
+                *si = _mm256_xor_si256(_mm256_shuffle_epi8(*pair, reverse), rk[0]);
+                *pair = _mm256_add_epi32(*pair, group_step);
             }
             let to_hash = if SEAL {
                 pending

@@ -32,7 +32,7 @@ pub fn apply_keystream_inc32(aes: &Aes, counter: &[u8; 16], data: &mut [u8]) {
 
 /// The counter blocks of GCTR from `counter` on: block `i` is `counter` with
 /// its last 32 bits increased by `i` modulo 2^32, as a big-endian integer.
-pub(crate) fn inc32_counters(counter: &[u8; 16]) -> impl Fn(u64) -> u128 + Copy {
+fn inc32_counters(counter: &[u8; 16]) -> impl Fn(u64) -> u128 + Copy {
     let start = u128::from_be_bytes(*counter);
     let (high, low) = (start & !0xffff_ffff, start as u32);
     // The block index is truncated to 32 bits on purpose: inc32 wraps.

@@ -32,7 +32,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
 use crate::clmul::Direction;
-use crate::ctr::{apply_keystream_inc32, inc32_counters};
+use crate::ctr::apply_keystream_inc32;
 use crate::ghash::{Ghash, GhashBackend};
 use crate::{Aead, Aes, Backend, DecryptError, KeyError, Tag};
 use padlock_aead::SealError;
@@ -44,8 +44,10 @@ const MAX_PLAINTEXT_LEN: u64 = (1 << 36) - 32;
 /// AES-GCM under one key.
 pub struct AesGcm {
     aes: Aes,
-    /// The hash subkey H = E_K(0^128) (§7.1 step 1). Secret.
-    h: [u8; 16],
+    /// GHASH under the hash subkey H = E_K(0^128) (§7.1 step 1), its
+    /// precomputation done once per key; each message starts from a fresh
+    /// copy. Secret.
+    ghash: Ghash,
     /// Tag length in bytes: 16 unless asked otherwise.
     tag_len: usize,
 }
@@ -63,7 +65,16 @@ impl AesGcm {
         let aes = Aes::with_backend(key, backend)?;
         let mut h = [0u8; 16];
         aes.encrypt_block(&mut h);
-        Ok(AesGcm { aes, h, tag_len: 16 })
+        // GHASH runs on PCLMULQDQ alongside AES-NI when the CPU has it, else
+        // on the portable constant-time code.
+        let clmul = backend == Backend::Ni;
+        let ghash = Some(GhashBackend::Clmul)
+            .filter(|_| clmul)
+            .and_then(|b| Ghash::with_backend(&h, b))
+            .or_else(|| Ghash::with_backend(&h, GhashBackend::Portable))
+            .expect("the portable GHASH always runs");
+        h.zeroize();
+        Ok(AesGcm { aes, ghash, tag_len: 16 })
     }
 
     /// Truncated tags of 12 to 16 bytes (SP 800-38D §5.2.1.2 allows 96 to 128
@@ -79,12 +90,9 @@ impl AesGcm {
         self.aes.backend()
     }
 
+    /// GHASH for one message: Y = 0 under this key.
     fn ghash(&self) -> Ghash {
-        let clmul = self.aes.backend() == Backend::Ni;
-        let backend = if clmul { GhashBackend::Clmul } else { GhashBackend::Portable };
-        Ghash::with_backend(&self.h, backend)
-            .or_else(|| Ghash::with_backend(&self.h, GhashBackend::Portable))
-            .expect("the portable GHASH always runs")
+        self.ghash.fresh()
     }
 
     /// §7.1 step 2: the pre-counter block J0.
@@ -113,7 +121,7 @@ impl AesGcm {
             return 0;
         };
         let (round_keys, rounds) = ni.encryption_round_keys();
-        clmul.ctr_and_absorb(round_keys, rounds, direction, inc32_counters(&inc32(j0, 1)), buffer)
+        clmul.ctr_and_absorb(round_keys, rounds, direction, &inc32(j0, 1), buffer)
     }
 
     /// §7.1 steps 5 and 6 (and §7.2 steps 5-8): `T = MSB_t(E_K(J0) ⊕ S)`,
@@ -197,12 +205,6 @@ impl Aead for AesGcm {
         }
         apply_keystream_inc32(&self.aes, &inc32(&j0, 1 + done / 16), &mut buffer[done..]);
         Ok(())
-    }
-}
-
-impl Drop for AesGcm {
-    fn drop(&mut self) {
-        self.h.zeroize();
     }
 }
 

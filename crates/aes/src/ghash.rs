@@ -124,6 +124,19 @@ impl Ghash {
         Some(Ghash { state })
     }
 
+    /// A new hash under the same key (Y = 0) that copies this one's
+    /// precomputation (the split key, or the powers of H) instead of redoing
+    /// it: GCM keeps one per key and starts every message from it.
+    pub(crate) fn fresh(&self) -> Ghash {
+        let state = match &self.state {
+            State::Portable(portable) => {
+                State::Portable(Portable { key: portable.key.each_ref().map(SplitWord::copy), y: 0 })
+            }
+            State::Clmul(clmul) => State::Clmul(clmul.fresh()),
+        };
+        Ghash { state }
+    }
+
     /// Which backend this hash runs on.
     #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn backend(&self) -> GhashBackend {
@@ -259,6 +272,13 @@ impl Drop for Portable {
     fn drop(&mut self) {
         // The key wipes itself.
         self.y.zeroize();
+    }
+}
+
+impl SplitWord {
+    /// The same word, for [`Ghash::fresh`] (the copy wipes itself too).
+    fn copy(&self) -> SplitWord {
+        SplitWord { classes: self.classes, low_bits: self.low_bits }
     }
 }
 
