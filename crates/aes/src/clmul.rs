@@ -516,12 +516,22 @@ mod x86 {
                 *si = _mm256_xor_si256(_mm256_shuffle_epi8(*pair, reverse), rk[0]);
                 *pair = _mm256_add_epi32(*pair, step_by);
             }
+            // Opening: the step's ciphertext, loaded once, hashed (backwards) and
+            // XORed with the keystream below. Sealing loads the plaintext only at the
+            // end: held across the AES rounds, eight more live registers (tried: 2.47
+            // against 2.22 µs for 16 KiB, on a noisy machine).
+            let mut input = [zero; WAYS];
+            if !SEAL {
+                for (x, pair) in input.iter_mut().zip(step.chunks_exact(32)) {
+                    *x = load_wide(pair);
+                }
+            }
             let to_hash = if SEAL {
                 pending
             } else {
                 let mut pairs = [zero; WAYS];
-                for (x, pair) in pairs.iter_mut().zip(step.chunks_exact(32)) {
-                    *x = load_backwards_wide(pair);
+                for (x, &raw) in pairs.iter_mut().zip(&input) {
+                    *x = _mm256_shuffle_epi8(raw, reverse);
                 }
                 Some(pairs)
             };
@@ -533,11 +543,16 @@ mod x86 {
                 }
             }
             let mut made = [zero; WAYS];
-            for ((si, bytes), out) in s.iter().zip(step.chunks_exact_mut(32)).zip(made.iter_mut()) {
-                let keystream = _mm256_aesenclast_epi128(*si, rk[NR]);
-                let result = _mm256_xor_si256(keystream, load_wide(bytes));
+            for (((si, &raw), bytes), out) in
+                s.iter().zip(&input).zip(step.chunks_exact_mut(32)).zip(made.iter_mut())
+            {
+                let raw = if SEAL { load_wide(bytes) } else { raw };
+                let result = _mm256_xor_si256(_mm256_aesenclast_epi128(*si, rk[NR]), raw);
                 store_wide(bytes, result);
-                *out = _mm256_shuffle_epi8(result, reverse);
+                if SEAL {
+                    // The ciphertext just made, backwards, for the next step's GHASH.
+                    *out = _mm256_shuffle_epi8(result, reverse);
+                }
             }
             if SEAL {
                 pending = Some(made);
