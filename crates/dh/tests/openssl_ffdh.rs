@@ -180,7 +180,7 @@ fn private_key_info(x: &[u8]) -> Vec<u8> {
     w.finish().expect("a valid PrivateKeyInfo")
 }
 
-/// y from OpenSSL's DER SubjectPublicKeyInfo, after checking that its
+/// y from OpenSSL's DER SubjectPublicKeyInfo on 256 bytes, after checking that its
 /// AlgorithmIdentifier is ours.
 fn read_public_key(der: &[u8]) -> Vec<u8> {
     let read = Reader::new(der).read_all(|r| {
@@ -196,7 +196,12 @@ fn read_public_key(der: &[u8]) -> Vec<u8> {
         hex(&algorithm_identifier()),
         "OpenSSL's AlgorithmIdentifier is not ffdhe2048's"
     );
-    y.to_vec()
+    // The INTEGER has no leading zero bytes (one value in 256 is a byte
+    // shorter than p); Padlock's public value has p's length.
+    assert!(y.len() <= 256, "y longer than ffdhe2048's p");
+    let mut padded = vec![0; 256 - y.len()];
+    padded.extend_from_slice(y);
+    padded
 }
 
 /// x from OpenSSL's DER PrivateKeyInfo, after checking that its
