@@ -9,7 +9,8 @@
 //! keep two carry chains in flight at once (and, where the limb count is a
 //! multiple of 4, whole loops of rows, see `montgomery.rs`). Where the CPU
 //! has AVX-512 IFMA, `ifma.rs` runs whole exponentiations in radix 2^52
-//! instead, eight digits to a vector. The fastest
+//! instead, eight digits to a vector, and where it has AVX2, `avx2.rs` in
+//! radix 2^28, four digits to a vector (both up to a size). The fastest
 //! available backend is chosen at run time; setting the environment variable
 //! `PADLOCK_BACKEND=portable` forces the portable one.
 
@@ -29,23 +30,32 @@ pub enum Backend {
     /// else (and larger moduli) on the ADX rows, or the portable ones on a
     /// CPU without ADX. Constant time: yes, see `ifma.rs`.
     Ifma,
+    /// AVX2 (`vpmuludq`) on x86-64, in radix 2^28, for exponentiation
+    /// modulo numbers of up to 1024 bits (RSA-2048's CRT halves); everything
+    /// else on the ADX rows, or the portable ones on a CPU without ADX.
+    /// Constant time: yes, see `avx2.rs`.
+    Avx2,
 }
 
 impl Backend {
     /// Every backend, available on this CPU or not.
-    pub const ALL: [Backend; 3] = [Backend::Portable, Backend::Adx, Backend::Ifma];
+    pub const ALL: [Backend; 4] = [Backend::Portable, Backend::Adx, Backend::Ifma, Backend::Avx2];
 
     /// The backend a new [`Modulus`](crate::Modulus) uses: the fastest one
     /// this CPU has, or the portable one if `PADLOCK_BACKEND=portable` is set
-    /// (`PADLOCK_BACKEND=adx`: the ADX one even where IFMA is available, to
+    /// (`PADLOCK_BACKEND=adx`: the ADX one even where a vector backend is
+    /// available, `PADLOCK_BACKEND=avx2`: AVX2 even where IFMA is, to
     /// measure one beside the other). Decided once per process.
     pub fn preferred() -> Backend {
         static PREFERRED: OnceLock<Backend> = OnceLock::new();
         *PREFERRED.get_or_init(|| {
+            let requested = padlock_cpu::requested_backend();
             if padlock_cpu::portable_forced() {
                 Backend::Portable
-            } else if Backend::Ifma.is_available() && padlock_cpu::requested_backend() != Some("adx") {
+            } else if Backend::Ifma.is_available() && requested.is_none_or(|r| r != "adx" && r != "avx2") {
                 Backend::Ifma
+            } else if Backend::Avx2.is_available() && requested != Some("adx") {
+                Backend::Avx2
             } else if Backend::Adx.is_available() {
                 Backend::Adx
             } else {
@@ -60,6 +70,7 @@ impl Backend {
             Backend::Portable => true,
             Backend::Adx => crate::adx::Adx::new().is_some(),
             Backend::Ifma => crate::ifma::Ifma::new().is_some(),
+            Backend::Avx2 => crate::avx2::Avx2::new().is_some(),
         }
     }
 
@@ -69,12 +80,13 @@ impl Backend {
     }
 
     /// A short name for reports and bench labels: `"portable"`, `"adx"`,
-    /// `"ifma"`.
+    /// `"ifma"`, `"avx2"`.
     pub fn name(self) -> &'static str {
         match self {
             Backend::Portable => "portable",
             Backend::Adx => "adx",
             Backend::Ifma => "ifma",
+            Backend::Avx2 => "avx2",
         }
     }
 }

@@ -25,8 +25,9 @@
 //!   kernel at run time: portable `u128` code, or `adx`, x86-64 assembly with
 //!   `mulx`/`adcx`/`adox`, with every row written out at 16 limbs
 //!   (`adx16.rs`), or `ifma`, whole exponentiations in radix 2^52 on
-//!   AVX-512 IFMA (`ifma.rs`). These three modules hold the crate's only
-//!   `unsafe`.
+//!   AVX-512 IFMA (`ifma.rs`), or `avx2`, whole exponentiations in radix
+//!   2^28 on AVX2 (`avx2.rs`), up to 1024 bits. These four modules hold the
+//!   crate's only `unsafe`.
 //! - `pow.rs`: [`Modulus::pow`], constant time with a 5-bit window whose
 //!   table is read in full with masks, for secret exponents;
 //!   [`Modulus::pow_vartime`] for public exponents such as e = 65537.
@@ -70,6 +71,7 @@
 
 mod adx;
 mod adx16;
+mod avx2;
 mod backend;
 mod ifma;
 mod inverse;

@@ -13,6 +13,7 @@
 //! results are only meaningful for reduced inputs (use [`Modulus::reduce`]).
 
 use crate::Error;
+use crate::avx2;
 use crate::backend::Backend;
 use crate::ifma;
 use crate::limbs;
@@ -33,10 +34,11 @@ pub struct Modulus {
     bits: usize,
     /// The Montgomery multiplication kernel.
     backend: Backend,
-    /// For the IFMA backend, where it handles this length: `2^(52 d) R mod
-    /// m`, which takes a number into its radix-2^52 Montgomery form with
-    /// one Montgomery multiplication (`ifma.rs`).
-    ifma_r: Option<Uint>,
+    /// For the vector backends (IFMA, AVX2), where they handle this
+    /// length: `R' R mod m` for their radix `R'` (`2^(52 d)` in `ifma.rs`,
+    /// `2^(28 s)` in `avx2.rs`), which takes a number into their Montgomery
+    /// form with one Montgomery multiplication.
+    radix_r: Option<Uint>,
 }
 
 impl Modulus {
@@ -59,14 +61,19 @@ impl Modulus {
         let m0inv = limbs::inv_mod_2_64(m.as_limbs()[0]).wrapping_neg();
         let bits = m.bits_vartime();
         let n = m.limb_len();
-        let mut modulus = Modulus { m: m.clone(), m0inv, rr: Uint::zero(n), bits, backend, ifma_r: None };
+        let mut modulus = Modulus { m: m.clone(), m0inv, rr: Uint::zero(n), bits, backend, radix_r: None };
         modulus.rr = modulus.compute_rr();
-        if backend == Backend::Ifma && ifma::supports(n) {
-            // 2^(52 d + 64 n) mod m, by the division-free `reduce`.
-            let bit = 52 * ifma::digits_for(n) + 64 * n;
+        let radix_bits = match backend {
+            Backend::Ifma if ifma::supports(n) => Some(52 * ifma::digits_for(n)),
+            Backend::Avx2 if avx2::supports(n) => Some(avx2::radix_bits(n)),
+            _ => None,
+        };
+        if let Some(radix_bits) = radix_bits {
+            // 2^(radix_bits + 64 n) mod m, by the division-free `reduce`.
+            let bit = radix_bits + 64 * n;
             let mut power = Uint::zero(bit / 64 + 1);
             power.as_limbs_mut()[bit / 64] = 1 << (bit % 64);
-            modulus.ifma_r = Some(modulus.reduce(&power));
+            modulus.radix_r = Some(modulus.reduce(&power));
         }
         Ok(modulus)
     }
@@ -193,10 +200,10 @@ impl Modulus {
         self.m0inv
     }
 
-    /// The radix-2^52 constant of the IFMA backend, if it runs this
-    /// modulus's exponentiations.
-    pub(crate) fn ifma_r(&self) -> Option<&Uint> {
-        self.ifma_r.as_ref()
+    /// `R' R mod m` for the vector backend (IFMA or AVX2), if one runs
+    /// this modulus's exponentiations.
+    pub(crate) fn radix_r(&self) -> Option<&Uint> {
+        self.radix_r.as_ref()
     }
 
     /// One Montgomery multiplication, `a b R^-1 mod m`, for `a` on `n` limbs

@@ -71,9 +71,9 @@ impl<'a> Mont<'a> {
         let kernel = match backend {
             Backend::Portable => Kernel::Portable,
             Backend::Adx => Kernel::Adx(Adx::new().expect("the ADX backend is available")),
-            // The IFMA backend does exponentiation only (`ifma.rs`); the rest
-            // runs on the ADX rows where the CPU has them.
-            Backend::Ifma => Adx::new().map_or(Kernel::Portable, Kernel::Adx),
+            // The vector backends do exponentiation only (`ifma.rs`,
+            // `avx2.rs`); the rest runs on the ADX rows where the CPU has them.
+            Backend::Ifma | Backend::Avx2 => Adx::new().map_or(Kernel::Portable, Kernel::Adx),
         };
         Mont { m, m0inv, kernel, t: vec![0; 2 * m.len() + 2] }
     }

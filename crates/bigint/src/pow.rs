@@ -11,6 +11,8 @@
 //! and multiplies only on set bits, so its time reveals the exponent; it is
 //! for public exponents (RSA's e = 65537, primality witnesses' checks).
 
+use crate::avx2::{self, Avx2};
+use crate::backend::Backend;
 use crate::ifma::{self, Ifma};
 use crate::limbs;
 use crate::modulus::Modulus;
@@ -42,8 +44,16 @@ impl Modulus {
     /// table entry, which is read by scanning all 32 entries with masks.
     pub fn pow(&self, base: &Uint, exp: &Uint) -> Uint {
         self.check(base);
-        if let (Some(r_prime_r), Some(token)) = (self.ifma_r(), Ifma::new()) {
-            return ifma::pow(token, self, r_prime_r, base, exp);
+        if let Some(r_prime_r) = self.radix_r() {
+            match self.backend() {
+                Backend::Ifma => {
+                    return ifma::pow(Ifma::new().expect("checked by Modulus"), self, r_prime_r, base, exp);
+                }
+                Backend::Avx2 => {
+                    return avx2::pow(Avx2::new().expect("checked by Modulus"), self, r_prime_r, base, exp);
+                }
+                Backend::Portable | Backend::Adx => {}
+            }
         }
         let n = self.limbs();
         let mut mont = self.mont();
@@ -98,8 +108,28 @@ impl Modulus {
     /// is not.
     pub fn pow_vartime(&self, base: &Uint, exp: &[u8]) -> Uint {
         self.check(base);
-        if let (Some(r_prime_r), Some(token)) = (self.ifma_r(), Ifma::new()) {
-            return ifma::pow_vartime(token, self, r_prime_r, base, exp);
+        if let Some(r_prime_r) = self.radix_r() {
+            match self.backend() {
+                Backend::Ifma => {
+                    return ifma::pow_vartime(
+                        Ifma::new().expect("checked by Modulus"),
+                        self,
+                        r_prime_r,
+                        base,
+                        exp,
+                    );
+                }
+                Backend::Avx2 => {
+                    return avx2::pow_vartime(
+                        Avx2::new().expect("checked by Modulus"),
+                        self,
+                        r_prime_r,
+                        base,
+                        exp,
+                    );
+                }
+                Backend::Portable | Backend::Adx => {}
+            }
         }
         let n = self.limbs();
         let mut mont = self.mont();
