@@ -12,8 +12,12 @@
 //! same run, from the crates of the other benches: *ring* and `rsa` for the
 //! RSA signature, `x25519-dalek` for the key generation, *ring* for AES-GCM
 //! and ChaCha20-Poly1305 sealing (the AEADs under rustls in
-//! `benches/handshake.rs`); OpenSSL with `openssl speed rsa2048` and
-//! `openssl speed -evp sha512 -bytes 16384`.
+//! `benches/handshake.rs`), and rustls itself for whole handshakes in
+//! memory; OpenSSL with `openssl speed rsa2048` and `openssl speed -evp
+//! sha512 -bytes 16384`.
+
+#[path = "tls_harness.rs"]
+mod tls_harness;
 
 use padlock_benches::input;
 use padlock_dh::x25519::PrivateKey;
@@ -41,6 +45,19 @@ fn main() {
         let padding = &ring::signature::RSA_PKCS1_SHA256;
         ring_key.sign(padding, &ring_rng, black_box(MESSAGE), &mut ring_signature).expect("signs");
     });
+    // Verification as a TLS client does it: the key taken from its bytes
+    // (Montgomery constants computed) and one signature checked.
+    let signature = key.sign_pkcs1v15::<Sha256, _>(MESSAGE, &mut rng).expect("signs");
+    let n = key.public_key().n_bytes();
+    report("rsa2048 key + verify, padlock", 2000, || {
+        let public = padlock_rsa::RsaPublicKey::new(black_box(&n), 65537).expect("key");
+        public.verify_pkcs1v15::<Sha256>(black_box(MESSAGE), &signature).expect("verifies");
+    });
+    let pkcs1 = key.public_key().to_pkcs1_der();
+    report("rsa2048 key + verify, ring", 2000, || {
+        let public = ring::signature::UnparsedPublicKey::new(&ring::signature::RSA_PKCS1_2048_8192_SHA256, &pkcs1);
+        public.verify(black_box(MESSAGE), &signature).expect("verifies");
+    });
     let peer = rsa::PrivateKey::new(&mut rng, 2048).expect("peer keygen");
     let digest = Sha256::digest(MESSAGE);
     report("rsa2048 sign, rsa (RustCrypto)", 100, || {
@@ -54,6 +71,20 @@ fn main() {
     report("x25519 keygen, x25519-dalek", 4000, || {
         black_box(x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::from(black_box(secret))));
     });
+    // A TLS side's whole X25519 work: a key pair, then the shared secret.
+    let peer_public = PrivateKey::from_bytes([9u8; 32]).public_key();
+    report("x25519 keygen + agreement, padlock", 4000, || {
+        let key = PrivateKey::from_bytes(black_box(secret));
+        black_box(key.public_key());
+        black_box(key.diffie_hellman(&peer_public).expect("not all zero"));
+    });
+    let ring_rng = ring::rand::SystemRandom::new();
+    let ring_peer = ring::agreement::UnparsedPublicKey::new(&ring::agreement::X25519, *peer_public.as_bytes());
+    report("x25519 keygen + agreement, ring", 4000, || {
+        let key = ring::agreement::EphemeralPrivateKey::generate(&ring::agreement::X25519, &ring_rng).expect("key");
+        black_box(key.compute_public_key().expect("public"));
+        black_box(ring::agreement::agree_ephemeral(key, &ring_peer, |s| s[0]).expect("agrees"));
+    });
 
     let data = input(16 * 1024);
     let ns = report("sha512 16 KiB, padlock", 2000, || {
@@ -62,6 +93,36 @@ fn main() {
     println!("{:40} {:>9.1} MB/s at the minimum", "", 16384.0 / ns * 1e3);
 
     aeads();
+    handshakes();
+}
+
+/// Full handshakes in memory (client and server on this thread, as in
+/// `benches/handshake.rs`), Padlock beside rustls (*ring*), each case's
+/// two right after each other.
+fn handshakes() {
+    use padlock_tls::NamedGroup::X25519;
+    use padlock_tls::ProtocolVersion::{Tls12, Tls13};
+    use padlock_tls::suites;
+    use tls_harness::{Key, configs, handshake, pki, rustls_configs, rustls_handshake, rustls_suite};
+    let (rsa, ecdsa) = (pki(Key::Rsa), pki(Key::Ecdsa));
+    for (name, pki, version, suite) in [
+        ("tls13-x25519 rsa2048", &rsa, Tls13, suites::TLS13_AES_128_GCM_SHA256),
+        ("tls12-ecdhe rsa2048", &rsa, Tls12, suites::ECDHE_RSA_AES_128_GCM_SHA256),
+        ("tls13-x25519 ecdsa-p256", &ecdsa, Tls13, suites::TLS13_AES_128_GCM_SHA256),
+        ("tls12-ecdhe ecdsa-p256", &ecdsa, Tls12, suites::ECDHE_ECDSA_AES_128_GCM_SHA256),
+    ] {
+        let (client, server) = configs(pki, version, suite, X25519);
+        let mut seed = 0;
+        report(&format!("handshake {name}, padlock"), 400, || {
+            seed += 2;
+            black_box(handshake(&client, &server, seed));
+        });
+        let peer = rustls_suite(suite).expect("rustls has the suite");
+        let (client, server) = rustls_configs(pki, peer, X25519);
+        report(&format!("handshake {name}, rustls"), 400, || {
+            black_box(rustls_handshake(&client, &server));
+        });
+    }
 }
 
 /// 16 KiB sealed in place, Padlock beside *ring*, for each AEAD of the TLS
@@ -106,6 +167,6 @@ fn report(name: &str, runs: usize, mut op: impl FnMut()) -> f64 {
         .collect();
     times.sort_by(f64::total_cmp);
     let (min, median) = (times[0], times[runs / 2]);
-    println!("{name:40} min {:>9.2} µs   median {:>9.2} µs", min / 1e3, median / 1e3);
+    println!("{name:44} min {:>9.2} µs   median {:>9.2} µs", min / 1e3, median / 1e3);
     min
 }
