@@ -38,7 +38,9 @@ use padlock_benches::ThreadCpuTime;
 use padlock_tls::NamedGroup;
 use padlock_tls::ProtocolVersion::{Tls12 as TLS12, Tls13 as TLS13};
 use padlock_tls::suites;
-use tls_harness::{Key, Pki, configs, handshake, pki, rustls_configs, rustls_handshake, rustls_pump, rustls_suite};
+use tls_harness::{
+    Key, Pki, configs, handshake, pki, rustls_configs, rustls_handshake, rustls_pump, rustls_suite,
+};
 
 fn bench_handshakes(c: &mut Criterion<ThreadCpuTime>) {
     let (rsa, ecdsa) = (pki(Key::Rsa), pki(Key::Ecdsa));

@@ -55,7 +55,8 @@ fn main() {
     });
     let pkcs1 = key.public_key().to_pkcs1_der();
     report("rsa2048 key + verify, ring", 2000, || {
-        let public = ring::signature::UnparsedPublicKey::new(&ring::signature::RSA_PKCS1_2048_8192_SHA256, &pkcs1);
+        let public =
+            ring::signature::UnparsedPublicKey::new(&ring::signature::RSA_PKCS1_2048_8192_SHA256, &pkcs1);
         public.verify(black_box(MESSAGE), &signature).expect("verifies");
     });
     let peer = rsa::PrivateKey::new(&mut rng, 2048).expect("peer keygen");
@@ -79,9 +80,11 @@ fn main() {
         black_box(key.diffie_hellman(&peer_public).expect("not all zero"));
     });
     let ring_rng = ring::rand::SystemRandom::new();
-    let ring_peer = ring::agreement::UnparsedPublicKey::new(&ring::agreement::X25519, *peer_public.as_bytes());
+    let ring_peer =
+        ring::agreement::UnparsedPublicKey::new(&ring::agreement::X25519, *peer_public.as_bytes());
     report("x25519 keygen + agreement, ring", 4000, || {
-        let key = ring::agreement::EphemeralPrivateKey::generate(&ring::agreement::X25519, &ring_rng).expect("key");
+        let key =
+            ring::agreement::EphemeralPrivateKey::generate(&ring::agreement::X25519, &ring_rng).expect("key");
         black_box(key.compute_public_key().expect("public"));
         black_box(ring::agreement::agree_ephemeral(key, &ring_peer, |s| s[0]).expect("agrees"));
     });

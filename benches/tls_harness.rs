@@ -78,7 +78,11 @@ pub(crate) fn configs(
 }
 
 /// Runs a handshake to the end; returns the two connections.
-pub(crate) fn handshake(client: &Arc<ClientConfig>, server: &Arc<ServerConfig>, seed: u64) -> (Connection, Connection) {
+pub(crate) fn handshake(
+    client: &Arc<ClientConfig>,
+    server: &Arc<ServerConfig>,
+    seed: u64,
+) -> (Connection, Connection) {
     let mut c = Connection::client(client.clone(), Box::new(StdRng::seed_from_u64(seed))).expect("client");
     let mut s = Connection::server(server.clone(), Box::new(StdRng::seed_from_u64(seed ^ 1)));
     loop {
@@ -193,4 +197,3 @@ pub(crate) fn rustls_handshake(
     assert!(!c.is_handshaking() && !s.is_handshaking());
     (c, s)
 }
-

@@ -33,7 +33,7 @@
 //! (With 29-bit digits, 36 of them, the bound would be 2^64.2: too much.)
 //!
 //! Almost Montgomery multiplication ([`amm`]) with `R' = 2^(28 s)`, `s`
-//! steps (`s` the digit count rounded up to a multiple of 4, `4m < R'`):
+//! steps (`s` the digit count, `4m < R'`):
 //! results below `2m` when the inputs are, so no final subtraction until the
 //! end. Step `i` adds `a b_i` and `y m` with `y` chosen so that digit `i`
 //! becomes a multiple of 2^28; digit `i` is then done and its carry moves
@@ -119,10 +119,10 @@ fn digits_for(n: usize) -> usize {
     (64 * n + 2).div_ceil(DIGIT_BITS as usize)
 }
 
-/// The steps of [`amm`], one per digit of `b`, in whole groups of four:
-/// `R' = 2^(28 s)`. At least [`digits_for`], so `4m < R'`.
+/// The steps of [`amm`], one per digit of `b`: `R' = 2^(28 s)`. As many as
+/// [`digits_for`], so `4m < R'`.
 pub(crate) fn steps_for(n: usize) -> usize {
-    digits_for(n).next_multiple_of(4)
+    digits_for(n)
 }
 
 /// The vectors a number takes: its digits, and room for them to move up
@@ -399,15 +399,17 @@ fn load4(from: &[u64], at: usize) -> __m256i {
 /// Almost Montgomery multiplication: `a b R'^-1 mod m` plus a multiple of
 /// `m`, below `2m` when `a` and `b` are below `2m`, with digits at most
 /// 2^28 + 2^8, for `R' = 2^(28 s)`: one step per digit of `b`, in groups of
-/// four, the accumulator moving down one vector after each group (see the
-/// module doc).
+/// four, the accumulator moving down one vector after each whole group
+/// (see the module doc).
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn amm<const V: usize>(a: &Radix28<V>, b: &Radix28<V>, c: &Consts<V>) -> Radix28<V> {
-    debug_assert!(c.steps.is_multiple_of(4) && c.steps <= 4 * V);
+    debug_assert!(c.steps <= 4 * V);
     let a_up = shifted_copies(a);
     let mut st = State { v: [_mm256_setzero_si256(); V], acc: 0, lane_next: 0, y_prev: 0 };
-    for group in b.digits()[..c.steps].chunks_exact(4) {
+    let digits = &b.digits()[..c.steps];
+    let mut groups = digits.chunks_exact(4);
+    for group in &mut groups {
         let low = products::<V, 0>(&mut st.v, &a_up, group[0]);
         reduce::<V, 0>(&mut st, c, low);
         let low = products::<V, 1>(&mut st.v, &a_up, group[1]);
@@ -418,7 +420,21 @@ fn amm<const V: usize>(a: &Radix28<V>, b: &Radix28<V>, c: &Consts<V>) -> Radix28
         reduce::<V, 3>(&mut st, c, low);
         st.drop_first_vector();
     }
-    st.finish()
+    // The last steps, fewer than four (a public number).
+    let rest = groups.remainder();
+    if let Some(&bi) = rest.first() {
+        let low = products::<V, 0>(&mut st.v, &a_up, bi);
+        reduce::<V, 0>(&mut st, c, low);
+    }
+    if let Some(&bi) = rest.get(1) {
+        let low = products::<V, 1>(&mut st.v, &a_up, bi);
+        reduce::<V, 1>(&mut st, c, low);
+    }
+    if let Some(&bi) = rest.get(2) {
+        let low = products::<V, 2>(&mut st.v, &a_up, bi);
+        reduce::<V, 2>(&mut st, c, low);
+    }
+    st.finish(rest.len())
 }
 
 /// [`amm`] for `a = b`, with about a quarter fewer products: step `i`
@@ -429,7 +445,7 @@ fn amm<const V: usize>(a: &Radix28<V>, b: &Radix28<V>, c: &Consts<V>) -> Radix28
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn amm_sqr<const V: usize>(a: &Radix28<V>, c: &Consts<V>) -> Radix28<V> {
-    debug_assert!(c.steps.is_multiple_of(4) && c.steps <= 4 * V && V <= MAX_VECTORS);
+    debug_assert!(c.steps <= 4 * V && V <= MAX_VECTORS);
     let a_up = shifted_copies(a);
     let mut st = State { v: [_mm256_setzero_si256(); V], acc: 0, lane_next: 0, y_prev: 0 };
     // The groups written out, each with its number as a constant, so that
@@ -437,23 +453,23 @@ fn amm_sqr<const V: usize>(a: &Radix28<V>, c: &Consts<V>) -> Radix28<V> {
     // cost more than the products it saved (990 against 565 cycles at 1024
     // bits), and so did a loop over the groups dispatching to them. The
     // tests are on public numbers.
-    let digits = a.digits();
-    let groups = c.steps / 4;
-    sqr_group::<V, 0>(&mut st, &a_up, c, digits, groups);
-    sqr_group::<V, 1>(&mut st, &a_up, c, digits, groups);
-    sqr_group::<V, 2>(&mut st, &a_up, c, digits, groups);
-    sqr_group::<V, 3>(&mut st, &a_up, c, digits, groups);
-    sqr_group::<V, 4>(&mut st, &a_up, c, digits, groups);
-    sqr_group::<V, 5>(&mut st, &a_up, c, digits, groups);
-    sqr_group::<V, 6>(&mut st, &a_up, c, digits, groups);
-    sqr_group::<V, 7>(&mut st, &a_up, c, digits, groups);
-    sqr_group::<V, 8>(&mut st, &a_up, c, digits, groups);
-    sqr_group::<V, 9>(&mut st, &a_up, c, digits, groups);
-    st.finish()
+    let digits = &a.digits()[..c.steps];
+    sqr_group::<V, 0>(&mut st, &a_up, c, digits);
+    sqr_group::<V, 1>(&mut st, &a_up, c, digits);
+    sqr_group::<V, 2>(&mut st, &a_up, c, digits);
+    sqr_group::<V, 3>(&mut st, &a_up, c, digits);
+    sqr_group::<V, 4>(&mut st, &a_up, c, digits);
+    sqr_group::<V, 5>(&mut st, &a_up, c, digits);
+    sqr_group::<V, 6>(&mut st, &a_up, c, digits);
+    sqr_group::<V, 7>(&mut st, &a_up, c, digits);
+    sqr_group::<V, 8>(&mut st, &a_up, c, digits);
+    sqr_group::<V, 9>(&mut st, &a_up, c, digits);
+    st.finish(c.steps % 4)
 }
 
-/// Group `G` of [`amm_sqr`], steps `4G` to `4G + 3`, if there are more
-/// than `G` groups (never more than `V`, [`MAX_VECTORS`]).
+/// Group `G` of [`amm_sqr`]: the steps from `4G` to `4G + 3` there are
+/// (`a` has one digit per step; never more than `4V`, [`MAX_VECTORS`]), and
+/// the move down a vector if the group is whole.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline]
@@ -462,20 +478,25 @@ fn sqr_group<const V: usize, const G: usize>(
     a_up: &[[__m256i; V]; 4],
     c: &Consts<V>,
     a: &[u64],
-    groups: usize,
 ) {
-    if G >= V || G >= groups {
+    if G >= V || 4 * G >= a.len() {
         return;
     }
     let low = products_sqr::<V, 0>(&mut st.v, a_up, G, a[4 * G]);
     reduce::<V, 0>(st, c, low);
-    let low = products_sqr::<V, 1>(&mut st.v, a_up, G, a[4 * G + 1]);
-    reduce::<V, 1>(st, c, low);
-    let low = products_sqr::<V, 2>(&mut st.v, a_up, G, a[4 * G + 2]);
-    reduce::<V, 2>(st, c, low);
-    let low = products_sqr::<V, 3>(&mut st.v, a_up, G, a[4 * G + 3]);
-    reduce::<V, 3>(st, c, low);
-    st.drop_first_vector();
+    if let Some(&ai) = a.get(4 * G + 1) {
+        let low = products_sqr::<V, 1>(&mut st.v, a_up, G, ai);
+        reduce::<V, 1>(st, c, low);
+    }
+    if let Some(&ai) = a.get(4 * G + 2) {
+        let low = products_sqr::<V, 2>(&mut st.v, a_up, G, ai);
+        reduce::<V, 2>(st, c, low);
+    }
+    if let Some(&ai) = a.get(4 * G + 3) {
+        let low = products_sqr::<V, 3>(&mut st.v, a_up, G, ai);
+        reduce::<V, 3>(st, c, low);
+        st.drop_first_vector();
+    }
 }
 
 /// What one step of [`amm`] hands the next.
@@ -502,12 +523,34 @@ impl<const V: usize> State<V> {
         self.v = core::array::from_fn(|k| if k + 1 < V { v[k + 1] } else { _mm256_setzero_si256() });
     }
 
-    /// The result: the exact digit 0 in lane 0, then normalized.
+    /// The result, after a last group of `rest` steps (0 if the last
+    /// group was whole): digit 0 is in lane `rest` of the first vector,
+    /// where the exact value goes; the vectors move down `rest` lanes, and
+    /// are normalized.
     #[target_feature(enable = "avx2")]
     #[inline]
-    fn finish(self) -> Radix28<V> {
+    fn finish(self, rest: usize) -> Radix28<V> {
         let mut v = self.v;
-        v[0] = _mm256_blend_epi32::<0b0000_0011>(v[0], _mm256_set1_epi64x(self.acc as i64));
+        let acc = _mm256_set1_epi64x(self.acc as i64);
+        let v = match rest {
+            0 => {
+                v[0] = _mm256_blend_epi32::<0b0000_0011>(v[0], acc);
+                v
+            }
+            1 => {
+                v[0] = _mm256_blend_epi32::<0b0000_1100>(v[0], acc);
+                shifted_down::<V, 1, 0b00_11_10_01, 0b1100_0000>(&v)
+            }
+            2 => {
+                v[0] = _mm256_blend_epi32::<0b0011_0000>(v[0], acc);
+                shifted_down::<V, 2, 0b01_00_11_10, 0b1111_0000>(&v)
+            }
+            _ => {
+                v[0] = _mm256_blend_epi32::<0b1100_0000>(v[0], acc);
+                shifted_down::<V, 3, 0b10_01_00_11, 0b1111_1100>(&v)
+            }
+        };
+        let mut v = v;
         normalize(&mut v);
         Radix28(v)
     }
@@ -606,6 +649,22 @@ fn reduce<const V: usize, const R: usize>(st: &mut State<V>, c: &Consts<V>, low:
     for (vk, &mk) in v.iter_mut().zip(&c.m_up[R]) {
         *vk = _mm256_add_epi64(*vk, _mm256_mul_epu32(mk, yv));
     }
+}
+
+/// `x` shifted down `S` lanes (`ROTATE` and `ABOVE` are the `vpermq` and
+/// `vpblendd` immediates for it), zeros coming in at the top: each
+/// vector's lanes rotated down `S`, the top `S` taken from the vector above.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn shifted_down<const V: usize, const S: usize, const ROTATE: i32, const ABOVE: i32>(
+    x: &[__m256i; V],
+) -> [__m256i; V] {
+    let rotated: [__m256i; V] = core::array::from_fn(|k| _mm256_permute4x64_epi64::<ROTATE>(x[k]));
+    core::array::from_fn(|k| {
+        let above = if k + 1 < V { rotated[k + 1] } else { _mm256_setzero_si256() };
+        _mm256_blend_epi32::<ABOVE>(rotated[k], above)
+    })
 }
 
 /// `x` shifted up 0, 1, 2 and 3 lanes, zeros coming in at the bottom
@@ -804,7 +863,7 @@ mod tests {
             return;
         }
         assert!(supports(16) && !supports(17));
-        assert_eq!(steps_for(16), 40);
+        assert_eq!(steps_for(16), 37);
         let m = Uint::from_be_bytes(&[0xffu8; 128]);
         let modulus = Modulus::with_backend(&m, crate::Backend::Avx2).unwrap();
         assert!(modulus.radix_r().is_some());
