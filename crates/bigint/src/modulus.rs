@@ -82,28 +82,38 @@ impl Modulus {
     ///
     /// First `R mod m`: `2^(bits - 1)` is below `m`, then `64 n - bits + 1`
     /// modular doublings reach `2^(64 n) mod m`, which is 1 in Montgomery
-    /// form. Then a square-and-double chain on Montgomery forms: if `x` is
-    /// `2^k R`, a Montgomery square gives `2^(2k) R` and a doubling
-    /// `2^(k+1) R`; following the bits of `64 n` from the top takes `k`
-    /// from 0 to `64 n`, so `x` ends as `2^(64 n) R = R^2`.
+    /// form. Then `n` more doublings give `2^n R`, the Montgomery form of
+    /// `2^n`, and six Montgomery squarings square that six times: `2^(64 n)
+    /// R = R^2`. Doublings are cheap and squarings are not: six squarings
+    /// and `n` doublings, rather than the `log2(64 n)` squarings of a
+    /// square-and-double chain from `R` (11 at 2048 bits).
     fn compute_rr(&self) -> Uint {
         let n = self.limbs();
-        let log_r = 64 * n;
         let mut x = Uint::zero(n);
         x.as_limbs_mut()[(self.bits - 1) / 64] = 1 << ((self.bits - 1) % 64);
-        for _ in self.bits - 1..log_r {
-            x = self.add(&x, &x);
+        let mut scratch = vec![0u64; n];
+        for _ in self.bits - 1..64 * n + n {
+            self.double_in_place(x.as_limbs_mut(), &mut scratch);
         }
         let mut mont = self.mont();
         let mut tmp = Uint::zero(n);
-        for i in (0..usize::BITS - log_r.leading_zeros()).rev() {
+        for _ in 0..6 {
             mont.sqr(tmp.as_limbs_mut(), x.as_limbs());
             core::mem::swap(&mut x, &mut tmp);
-            if (log_r >> i) & 1 == 1 {
-                x = self.add(&x, &x);
-            }
         }
         x
+    }
+
+    /// `x = 2x mod m` for `x < m`, in place (`scratch` has `n` limbs): the
+    /// doubling, and `2x - m` kept unless it borrows without the doubling's
+    /// carry to cancel the borrow.
+    fn double_in_place(&self, x: &mut [u64], scratch: &mut [u64]) {
+        let carry = limbs::shl1(x);
+        scratch.copy_from_slice(x);
+        let borrow = limbs::sub_assign(scratch, self.m.as_limbs());
+        let keep_double = (carry ^ 1) & borrow;
+        limbs::select_assign(scratch, x, limbs::mask(limbs::choice(keep_double)));
+        x.copy_from_slice(scratch);
     }
 
     /// The modulus as a number.

@@ -134,23 +134,32 @@ impl Modulus {
         let n = self.limbs();
         let mut mont = self.mont();
         let b = self.montgomery_form(&mut mont, base);
-        let mut acc = self.montgomery_form(&mut mont, &Uint::from_u64(1).resize_widen(n));
+        // The power so far, from the first set bit on (before it, 1: no
+        // multiplication by 1 and no Montgomery form of 1 to make).
+        let mut acc: Option<Uint> = None;
         let mut tmp = Uint::zero(n);
-        let mut started = false;
         for &byte in exp {
             for k in (0..8).rev() {
-                if started {
+                if let Some(acc) = &mut acc {
                     mont.sqr(tmp.as_limbs_mut(), acc.as_limbs());
-                    core::mem::swap(&mut acc, &mut tmp);
+                    core::mem::swap(acc, &mut tmp);
                 }
                 if (byte >> k) & 1 == 1 {
-                    mont.mul(tmp.as_limbs_mut(), acc.as_limbs(), b.as_limbs());
-                    core::mem::swap(&mut acc, &mut tmp);
-                    started = true;
+                    match &mut acc {
+                        Some(acc) => {
+                            mont.mul(tmp.as_limbs_mut(), acc.as_limbs(), b.as_limbs());
+                            core::mem::swap(acc, &mut tmp);
+                        }
+                        None => acc = Some(b.clone()),
+                    }
                 }
             }
         }
-        self.out_of_montgomery(&mut mont, &acc)
+        match acc {
+            Some(acc) => self.out_of_montgomery(&mut mont, &acc),
+            // exp = 0: 1 mod m (m > 1).
+            None => Uint::from_u64(1).resize_widen(n),
+        }
     }
 }
 
