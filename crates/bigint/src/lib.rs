@@ -60,6 +60,8 @@
 //! - functions whose name ends in `_vartime`: [`Uint::bits_vartime`] and
 //!   [`Modulus::pow_vartime`] (variable time in the exponent only);
 //! - [`Modulus::new`], which treats the modulus's bit length as public;
+//! - [`Modulus::new_public`], variable time in the whole modulus (a
+//!   division in `vartime.rs`), for public moduli such as RSA public keys;
 //! - the prime functions, which are variable time in the candidate tested
 //!   (see `prime.rs` for what that does and does not reveal);
 //! - functions that return an `Err` or panic, which reveal that they did
@@ -81,6 +83,7 @@ mod montgomery;
 mod pow;
 mod prime;
 mod uint;
+mod vartime;
 
 pub use backend::Backend;
 pub use inverse::{gcd, inv_small_odd_mod, lcm};

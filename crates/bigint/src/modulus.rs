@@ -48,9 +48,27 @@ impl Modulus {
         Modulus::with_backend(m, Backend::preferred())
     }
 
+    /// The modulus `m`, which must be **public** (an RSA public key's `n`),
+    /// on the fastest backend: as [`Modulus::new`], but `R^2 mod m` by a
+    /// division in **variable time** (`vartime.rs`), about 1 µs against
+    /// 8 µs at 2048 bits. Never for a secret modulus such as an RSA prime.
+    pub fn new_public(m: &Uint) -> Result<Modulus, Error> {
+        Modulus::build(m, Backend::preferred(), |modulus| {
+            let n = modulus.limbs();
+            let mut r_squared = vec![0u64; 2 * n + 1];
+            r_squared[2 * n] = 1;
+            Uint::from_limbs(crate::vartime::rem_vartime(&r_squared, modulus.m.as_limbs()))
+        })
+    }
+
     /// The modulus `m` on the given backend, or
     /// [`Error::BackendUnavailable`] if this CPU lacks it.
     pub fn with_backend(m: &Uint, backend: Backend) -> Result<Modulus, Error> {
+        Modulus::build(m, backend, Modulus::compute_rr)
+    }
+
+    /// The modulus with `R^2 mod m` from `rr`.
+    fn build(m: &Uint, backend: Backend, rr: impl FnOnce(&Modulus) -> Uint) -> Result<Modulus, Error> {
         if !backend.is_available() {
             return Err(Error::BackendUnavailable);
         }
@@ -62,7 +80,7 @@ impl Modulus {
         let bits = m.bits_vartime();
         let n = m.limb_len();
         let mut modulus = Modulus { m: m.clone(), m0inv, rr: Uint::zero(n), bits, backend, radix_r: None };
-        modulus.rr = modulus.compute_rr();
+        modulus.rr = rr(&modulus);
         let radix_bits = match backend {
             Backend::Ifma if ifma::supports(n) => Some(52 * ifma::digits_for(n)),
             Backend::Avx2 if avx2::supports(n) => Some(avx2::radix_bits(n)),

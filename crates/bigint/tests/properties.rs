@@ -170,6 +170,17 @@ proptest! {
     }
 
     #[test]
+    fn public_moduli_compute_the_same((m, ml) in odd_modulus(MAX_BITS), sx in any::<[u8; 32]>(), px in any::<u8>(),
+                                      exp in proptest::collection::vec(any::<u8>(), 0..40)) {
+        // `new_public` finds R^2 mod m by division, `new` without: the same
+        // constant, so the same results.
+        let x = below(&m, &sx.repeat(17), px);
+        let public = Modulus::new_public(&uint(&m, ml)).unwrap();
+        prop_assert_eq!(big(&public.mul(&uint(&x, ml), &uint(&x, ml))), (&x * &x) % &m);
+        prop_assert_eq!(big(&public.pow_vartime(&uint(&x, ml), &exp)), x.modpow(&BigUint::from_bytes_be(&exp), &m));
+    }
+
+    #[test]
     fn pow_vartime_public_exponent((m, ml) in odd_modulus(MAX_BITS), sx in any::<[u8; 32]>(), px in any::<u8>(),
                                    exp in proptest::collection::vec(any::<u8>(), 0..40), e65537 in any::<bool>()) {
         let x = below(&m, &sx.repeat(17), px);

@@ -85,7 +85,8 @@ impl RsaPublicKey {
     /// below 3 (RFC 8017 §3.1 requires `3 <= e <= n - 1`, odd).
     pub fn new(n: &[u8], e: u64) -> Result<RsaPublicKey, Error> {
         let n = Uint::from_be_bytes(strip_zeros(n));
-        let n = Modulus::new(&n).map_err(|_| Error::InvalidKey("the modulus must be odd"))?;
+        // n is public: its Montgomery constant may be computed in variable time.
+        let n = Modulus::new_public(&n).map_err(|_| Error::InvalidKey("the modulus must be odd"))?;
         if n.bits() < 1024 {
             return Err(Error::InvalidKey("the modulus must have at least 1024 bits"));
         }
