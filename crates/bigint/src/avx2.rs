@@ -17,7 +17,7 @@
 //! unit beside it does four 32-bit products per `vpmuludq` and issues more
 //! than one per cycle. Here a 1024-bit almost Montgomery product takes
 //! about 720 cycles and a square about 565, and an RSA-2048 signature
-//! about 640 µs against 730 µs on the ADX rows (docs/performance.md).
+//! about 590 µs against 730 µs on the ADX rows (docs/performance.md).
 //!
 //! # The method
 //!
