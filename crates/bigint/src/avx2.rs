@@ -84,7 +84,8 @@ const MASK28: u64 = (1 << DIGIT_BITS) - 1;
 /// The most 256-bit vectors a number may take: 37 digits and three spare
 /// lanes, for moduli up to 16 limbs (1024 bits, RSA-2048's CRT halves).
 /// Larger moduli use the ADX kernels: at 2048 bits the accumulator alone
-/// would take 19 of the 16 vector registers.
+/// would take 20 of the 16 vector registers, and a lane would receive 148
+/// products of 56 bits, more than 64 bits hold.
 const MAX_VECTORS: usize = 10;
 /// The most lanes [`shifted_copies`] moves a number up.
 const PAD: usize = 3;
@@ -301,10 +302,12 @@ fn pow_v<const V: usize>(modulus: &Modulus, r_prime_r: &Uint, base: &Uint, exp: 
 
 /// A number in radix 2^28, digit `j` in lane `j % 4` of vector `j / 4`,
 /// every digit at most 2^28 + 2^8 (not necessarily below 2^28: see
-/// [`normalize`]), digits above the number's length zero. It lives in
-/// registers and is not wiped on drop (a `Drop` would pin it to memory);
-/// what is kept in memory, the table of powers and the copies [`amm`]
-/// makes, is wiped.
+/// [`normalize`]), digits above the number's length zero. It is meant to
+/// live in registers and is not wiped on drop (a `Drop` would pin it to
+/// memory, as in `ifma.rs`); the compiler may still spill it, and the
+/// shifted copies [`amm`] makes, to the stack, which is not wiped. What
+/// is kept in memory on purpose, the table of powers and the digits
+/// converted on the way in and out, is.
 #[cfg(target_arch = "x86_64")]
 #[derive(Clone)]
 struct Radix28<const V: usize>([__m256i; V]);
