@@ -87,6 +87,8 @@ const MASK28: u64 = (1 << DIGIT_BITS) - 1;
 /// would take 20 of the 16 vector registers, and a lane would receive 148
 /// products of 56 bits, more than 64 bits hold.
 const MAX_VECTORS: usize = 10;
+// `amm_sqr` writes out ten groups of four steps: at most 40 digits.
+const _: () = assert!(4 * MAX_VECTORS <= 40);
 /// The most lanes [`shifted_copies`] moves a number up.
 const PAD: usize = 3;
 
