@@ -123,14 +123,11 @@ impl Modulus {
     }
 
     /// `x = 2x mod m` for `x < m`, in place (`scratch` has `n` limbs): the
-    /// doubling, and `2x - m` kept unless it borrows without the doubling's
-    /// carry to cancel the borrow.
+    /// doubling, then Montgomery's final subtraction (`2x < 2m`, with the
+    /// bit shifted out as its carry).
     fn double_in_place(&self, x: &mut [u64], scratch: &mut [u64]) {
         let carry = limbs::shl1(x);
-        scratch.copy_from_slice(x);
-        let borrow = limbs::sub_assign(scratch, self.m.as_limbs());
-        let keep_double = (carry ^ 1) & borrow;
-        limbs::select_assign(scratch, x, limbs::mask(limbs::choice(keep_double)));
+        crate::montgomery::final_sub(scratch, x, carry, self.m.as_limbs());
         x.copy_from_slice(scratch);
     }
 
