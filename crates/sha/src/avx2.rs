@@ -2,7 +2,9 @@
 //! AVX2 and BMI2.
 //!
 //! Constant time: yes. Like the portable code it only adds, shifts, rotates
-//! and combines words, and no branch or memory index depends on the data.
+//! and combines words (`add`, `rorx`, `xor`, `and`, `andn`, `mov` in the
+//! assembly rounds, each a fixed-latency instruction), and no branch or
+//! memory index depends on the data.
 //!
 //! There is no SHA-512 instruction on these CPUs, so this backend speeds up
 //! the portable algorithm in two ways:
@@ -12,12 +14,18 @@
 //!   words ahead of the first block's rounds, so the vector unit works while
 //!   the integer unit runs the rounds; the second block's rounds then find
 //!   their `K_t + W_t` ready;
-//! - the rounds (step 3) are the portable `round` function, compiled here with
-//!   BMI2, whose `rorx` rotates into a fresh register.
+//! - the rounds (step 3) are written in assembly, eight to a block
+//!   (`round!`): 24 instructions a round, BMI2's `rorx` rotating into a
+//!   fresh register and `andn` making `¬e ∧ g` in one step. The compiler's
+//!   own version of the same round kept a loop index on the stack and spilled
+//!   the working variables between groups; the two blocks' rounds are also
+//!   written out group by group (`group!`), so every ring index is a
+//!   constant and the ring stays in vector registers.
 //!
 //! This module and `ni` hold the crate's only `unsafe`: calling a function
-//! compiled with `#[target_feature]`, and vector loads and stores. Property
-//! tests check this backend against the portable one (`tests/properties.rs`).
+//! compiled with `#[target_feature]`, vector loads and stores, and the
+//! rounds' `asm!`. Property tests check this backend against the portable
+//! one (`tests/properties.rs`).
 
 #![allow(unsafe_code)]
 
@@ -66,6 +74,47 @@ mod x86 {
 
     use crate::sha512::K;
 
+    /// One round of §6.4.2 step 3 in assembly, given the registers that hold
+    /// a to h this round, `ab` (free) and `bc` (holding b ⊕ c), and the byte
+    /// offset of `K_t + W_t` from `kw`:
+    ///
+    /// - `Ch(e, f, g) = (e ∧ f) + (¬e ∧ g)` (no bit in common, so + is ⊕),
+    ///   so every addition into `T1` can run in any order, `Σ1(e)` last;
+    /// - `Maj(a, b, c) = b ⊕ ((a ⊕ b) ∧ (b ⊕ c))`, where `b ⊕ c` is the
+    ///   previous round's `a ⊕ b`: the next round gets `ab` as its `bc`.
+    ///
+    /// `d` becomes `d + T1` (the next e) and `h` becomes `T1 + T2` (the next a).
+    macro_rules! round {
+        ($a:ident $b:ident $c:ident $d:ident $e:ident $f:ident $g:ident $h:ident $ab:ident $bc:ident $off:literal) => {
+            concat!(
+                "add {", stringify!($h), "}, qword ptr [{kw} + ", stringify!($off), "]\n",
+                "rorx {t0}, {", stringify!($e), "}, 41\n",
+                "rorx {t1}, {", stringify!($e), "}, 18\n",
+                "xor {t0}, {t1}\n",
+                "andn {t1}, {", stringify!($e), "}, {", stringify!($g), "}\n",
+                "add {", stringify!($h), "}, {t1}\n",
+                "rorx {t1}, {", stringify!($e), "}, 14\n",
+                "xor {t0}, {t1}\n",
+                "mov {t1}, {", stringify!($f), "}\n",
+                "and {t1}, {", stringify!($e), "}\n",
+                "add {", stringify!($h), "}, {t1}\n",
+                "add {", stringify!($h), "}, {t0}\n",
+                "rorx {t0}, {", stringify!($a), "}, 39\n",
+                "rorx {t1}, {", stringify!($a), "}, 34\n",
+                "xor {t0}, {t1}\n",
+                "add {", stringify!($d), "}, {", stringify!($h), "}\n",
+                "rorx {t1}, {", stringify!($a), "}, 28\n",
+                "xor {t0}, {t1}\n",
+                "mov {", stringify!($ab), "}, {", stringify!($a), "}\n",
+                "xor {", stringify!($ab), "}, {", stringify!($b), "}\n",
+                "add {", stringify!($h), "}, {t0}\n",
+                "and {", stringify!($bc), "}, {", stringify!($ab), "}\n",
+                "xor {", stringify!($bc), "}, {", stringify!($b), "}\n",
+                "add {", stringify!($h), "}, {", stringify!($bc), "}\n",
+            )
+        };
+    }
+
     /// The sixteen most recent schedule words of two blocks as eight pairs:
     /// word `W_t` of the first block is in lane `t % 2` of the low 128 bits
     /// of `ring[(t / 2) % 8]`, that of the second block in the same lane of
@@ -81,23 +130,31 @@ mod x86 {
     /// code paired with itself, its second copy's rounds skipped.
     #[target_feature(enable = "avx2,bmi1,bmi2")]
     pub(super) fn sha512_compress(state: &mut [u64; 8], blocks: &[u8]) {
-        let mut second = [0u64; 80];
+        let (mut first, mut second) = ([0u64; 80], [0u64; 80]);
         for pair in blocks.chunks(256) {
             let (first_block, second_block) = pair.split_at(128);
             let second_block = if second_block.is_empty() { first_block } else { second_block };
-            rounds_with_schedule(state, first_block, second_block, &mut second);
+            rounds_with_schedule(state, first_block, second_block, &mut first, &mut second);
             if pair.len() == 256 {
                 rounds(state, &second);
             }
         }
+        first.zeroize();
         second.zeroize();
     }
 
     /// The first block's 80 rounds (FIPS 180-4 §6.4.2 steps 2 to 4), with
     /// both blocks' schedules (step 1) computed alongside; `K_t + W_t` of the
-    /// second block goes to `second`.
+    /// first block goes to `first` (one group ahead of its rounds), of the
+    /// second block to `second`.
     #[target_feature(enable = "avx2,bmi1,bmi2")]
-    fn rounds_with_schedule(state: &mut [u64; 8], block: &[u8], next: &[u8], second: &mut [u64; 80]) {
+    fn rounds_with_schedule(
+        state: &mut [u64; 8],
+        block: &[u8],
+        next: &[u8],
+        first: &mut [u64; 80],
+        second: &mut [u64; 80],
+    ) {
         // Each 64-bit word of a block is big-endian (§3.1).
         let byte_swap = _mm256_setr_epi64x(
             0x0001_0203_0405_0607,
@@ -115,29 +172,52 @@ mod x86 {
         // Step 2.
         let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = *state;
 
-        // Step 3: 80 rounds, eight at a time. Each group first takes its
-        // words out of the ring (adding K_t; the second block's sums go to
-        // `second`), then refills those slots with the words sixteen ahead,
-        // for the group after next.
-        for t in (0..80).step_by(8) {
-            let mut kw = [0u64; 8];
-            for j in 0..4 {
-                let k = _mm256_broadcastsi128_si256(load(&K[t + 2 * j..t + 2 * j + 2]));
-                let sum = _mm256_add_epi64(ring[(t / 2 + j) % 8], k);
-                store(&mut kw[2 * j..2 * j + 2], _mm256_castsi256_si128(sum));
-                store(&mut second[t + 2 * j..t + 2 * j + 2], _mm256_extracti128_si256::<1>(sum));
-            }
-            if t + 16 < 80 {
-                for j in 0..4 {
-                    schedule_pair(&mut ring, t + 16 + 2 * j);
+        // Step 3: 80 rounds, eight at a time. Before a group runs, the next
+        // group's words are taken out of the ring (adding K_t; the first
+        // block's sums go to `first`, the second's to `second`), and the
+        // slots this group's words were taken from are refilled with the
+        // words sixteen ahead, for the group after next.
+        take_group(&ring, 0, first, second);
+        macro_rules! group {
+            ($t:literal) => {
+                if $t + 8 < 80 {
+                    take_group(&ring, $t + 8, first, second);
                 }
-            }
-            eight_rounds([&mut a, &mut b, &mut c, &mut d, &mut e, &mut f, &mut g, &mut h], &kw);
+                if $t + 16 < 80 {
+                    for j in 0..4 {
+                        schedule_pair(&mut ring, $t + 16 + 2 * j);
+                    }
+                }
+                eight_rounds([&mut a, &mut b, &mut c, &mut d, &mut e, &mut f, &mut g, &mut h], &first[$t..$t + 8]);
+            };
         }
+        group!(0);
+        group!(8);
+        group!(16);
+        group!(24);
+        group!(32);
+        group!(40);
+        group!(48);
+        group!(56);
+        group!(64);
+        group!(72);
 
         // Step 4.
         for (s, v) in state.iter_mut().zip([a, b, c, d, e, f, g, h]) {
             *s = s.wrapping_add(v);
+        }
+    }
+
+    /// Takes `W_t .. W_{t+7}` of both blocks out of the ring, adds `K_t ..
+    /// K_{t+7}`, and stores the sums to `first` and `second`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn take_group(ring: &Ring, t: usize, first: &mut [u64; 80], second: &mut [u64; 80]) {
+        for j in 0..4 {
+            let k = _mm256_broadcastsi128_si256(load(&K[t + 2 * j..t + 2 * j + 2]));
+            let sum = _mm256_add_epi64(ring[(t / 2 + j) % 8], k);
+            store(&mut first[t + 2 * j..t + 2 * j + 2], _mm256_castsi256_si128(sum));
+            store(&mut second[t + 2 * j..t + 2 * j + 2], _mm256_extracti128_si256::<1>(sum));
         }
     }
 
@@ -157,41 +237,28 @@ mod x86 {
     /// the portable code, given `K_t + W_t` for each.
     #[inline(always)]
     fn eight_rounds([a, b, c, d, e, f, g, h]: [&mut u64; 8], kw: &[u64]) {
-        // b ^ c for the first round's Maj; each round hands on its a ^ b.
-        let mut b_xor_c = *b ^ *c;
-        round(*a, *b, d, *e, *f, *g, h, kw[0], &mut b_xor_c);
-        round(*h, *a, c, *d, *e, *f, g, kw[1], &mut b_xor_c);
-        round(*g, *h, b, *c, *d, *e, f, kw[2], &mut b_xor_c);
-        round(*f, *g, a, *b, *c, *d, e, kw[3], &mut b_xor_c);
-        round(*e, *f, h, *a, *b, *c, d, kw[4], &mut b_xor_c);
-        round(*d, *e, g, *h, *a, *b, c, kw[5], &mut b_xor_c);
-        round(*c, *d, f, *g, *h, *a, b, kw[6], &mut b_xor_c);
-        round(*b, *c, e, *f, *g, *h, a, kw[7], &mut b_xor_c);
-    }
-
-    /// One round of §6.4.2 step 3 (the same function as `sha512::round`),
-    /// arranged for this CPU's integer units:
-    ///
-    /// - `Maj(a, b, c) = b ⊕ ((a ⊕ b) ∧ (b ⊕ c))`, where `b ⊕ c` is the
-    ///   previous round's `a ⊕ b` (its a and b are this round's b and c): two
-    ///   operations and the one xor handed on, instead of four;
-    /// - `Ch(e, f, g) = (e ∧ f) + (¬e ∧ g)` (the two parts have no bit in
-    ///   common, so + is ⊕), which lets the additions into `T1` run in any
-    ///   order: `h + K_t + W_t` and `Ch` first, `Σ1(e)`, the longest, last.
-    ///
-    /// `c` is not needed beyond `b ⊕ c`; `d` and `h` are updated in place.
-    #[inline(always)]
-    #[allow(clippy::too_many_arguments, reason = "the working variables of the standard")]
-    fn round(a: u64, b: u64, d: &mut u64, e: u64, f: u64, g: u64, h: &mut u64, kw: u64, b_xor_c: &mut u64) {
-        let ch = (e & f).wrapping_add(!e & g);
-        let sigma1 = e.rotate_right(14) ^ e.rotate_right(18) ^ e.rotate_right(41);
-        let t1 = h.wrapping_add(kw).wrapping_add(ch).wrapping_add(sigma1);
-        let a_xor_b = a ^ b;
-        let maj = b ^ (a_xor_b & *b_xor_c);
-        *b_xor_c = a_xor_b;
-        let t2 = (a.rotate_right(28) ^ a.rotate_right(34) ^ a.rotate_right(39)).wrapping_add(maj);
-        *d = d.wrapping_add(t1);
-        *h = t1.wrapping_add(t2);
+        assert!(kw.len() >= 8);
+        // SAFETY: the block reads the eight words kw[0..8] (checked above)
+        // and only writes the registers named below.
+        unsafe {
+            core::arch::asm!(
+                "mov {y}, {b}",
+                "xor {y}, {c}",
+                round!(a b c d e f g h x y 0),
+                round!(h a b c d e f g y x 8),
+                round!(g h a b c d e f x y 16),
+                round!(f g h a b c d e y x 24),
+                round!(e f g h a b c d x y 32),
+                round!(d e f g h a b c y x 40),
+                round!(c d e f g h a b x y 48),
+                round!(b c d e f g h a y x 56),
+                a = inout(reg) *a, b = inout(reg) *b, c = inout(reg) *c, d = inout(reg) *d,
+                e = inout(reg) *e, f = inout(reg) *f, g = inout(reg) *g, h = inout(reg) *h,
+                kw = in(reg) kw.as_ptr(),
+                t0 = out(reg) _, t1 = out(reg) _, x = out(reg) _, y = out(reg) _,
+                options(nostack, readonly),
+            );
+        }
     }
 
     /// Computes `W_t` and `W_{t+1}` (t even) of both blocks into the ring
