@@ -84,6 +84,7 @@ mod x86 {
     ///   previous round's `a ⊕ b`: the next round gets `ab` as its `bc`.
     ///
     /// `d` becomes `d + T1` (the next e) and `h` becomes `T1 + T2` (the next a).
+    #[rustfmt::skip]
     macro_rules! round {
         ($a:ident $b:ident $c:ident $d:ident $e:ident $f:ident $g:ident $h:ident $ab:ident $bc:ident $off:literal) => {
             concat!(
@@ -188,7 +189,10 @@ mod x86 {
                         schedule_pair(&mut ring, $t + 16 + 2 * j);
                     }
                 }
-                eight_rounds([&mut a, &mut b, &mut c, &mut d, &mut e, &mut f, &mut g, &mut h], &first[$t..$t + 8]);
+                eight_rounds(
+                    [&mut a, &mut b, &mut c, &mut d, &mut e, &mut f, &mut g, &mut h],
+                    &first[$t..$t + 8],
+                );
             };
         }
         group!(0);
