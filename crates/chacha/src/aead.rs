@@ -12,14 +12,19 @@
 //! ```
 //!
 //! Opening computes the tag over the received ciphertext and compares it
-//! *before* decrypting anything: a forged record is never decrypted.
+//! before it hands anything back. The two-pass backends decrypt only after
+//! the tag matched; the AVX2 backend decrypts each 512-byte chunk right
+//! after MACing it (one pass over the buffer, see `avx2::stitched`), so on
+//! a mismatch it wipes the buffer it decrypted: either way a forged record
+//! never leaves `open_in_place` as plaintext.
 
 use subtle::ConstantTimeEq;
+use zeroize::Zeroize;
 
 use crate::chacha20::{self, BLOCK_LEN, Key};
 use crate::poly1305::{self, Poly1305};
 use crate::{
-    Aead, Backend, DecryptError, KEY_LEN, KeyError, NONCE_LEN, SealError, TAG_LEN, Tag, check_backend,
+    Aead, Backend, DecryptError, KEY_LEN, KeyError, NONCE_LEN, SealError, TAG_LEN, Tag, avx2, check_backend,
 };
 
 /// §2.8: P_MAX = 274,877,906,880 bytes, (2^32 - 1) blocks of 64: the
@@ -53,23 +58,74 @@ impl ChaCha20Poly1305 {
     /// §2.8 steps 1 and 3: the one-time key from block 0, then Poly1305 over
     /// the padded AAD and ciphertext and their lengths.
     fn tag(&self, nonce: &[u8; NONCE_LEN], aad: &[u8], ciphertext: &[u8]) -> [u8; TAG_LEN] {
+        let mut mac = self.mac_aad(nonce, aad);
+        mac.update(ciphertext);
+        finish_tag(mac, aad.len(), ciphertext.len())
+    }
+
+    /// Poly1305 under the one-time key from block 0 (§2.6), with the AAD and
+    /// its padding absorbed.
+    fn mac_aad(&self, nonce: &[u8; NONCE_LEN], aad: &[u8]) -> Poly1305 {
         let otk = poly1305::key_gen(&self.key, nonce);
         let mut mac = Poly1305::from_key(otk.as_bytes(), self.backend);
         mac.update(aad);
         mac.pad16();
-        mac.update(ciphertext);
-        mac.pad16();
-        mac.update(&(aad.len() as u64).to_le_bytes());
-        mac.update(&(ciphertext.len() as u64).to_le_bytes());
-        mac.finalize()
+        mac
+    }
+
+    /// Whether this key seals and opens in one pass (`avx2::stitched`).
+    fn stitches(&self) -> bool {
+        self.backend == Backend::Avx2 && avx2::stitched_available()
+    }
+
+    /// Steps 1 to 3 in one pass over the buffer where the backend allows:
+    /// ChaCha20 from block 1 and Poly1305 over the ciphertext together, 512
+    /// bytes at a time, so that the integer unit computes Poly1305 while
+    /// the vector unit computes the keystream. Sealing (`open = false`)
+    /// MACs the ciphertext it has just made, opening MACs the ciphertext
+    /// before decrypting it. Returns the tag.
+    fn crypt_and_tag(
+        &self,
+        nonce: &[u8; NONCE_LEN],
+        aad: &[u8],
+        buffer: &mut [u8],
+        open: bool,
+    ) -> [u8; TAG_LEN] {
+        let mut mac = self.mac_aad(nonce, aad);
+        let mut state = chacha20::initial_state(&self.key, 1, nonce);
+        let (mut h, mut r) = mac.limbs64();
+        let (crypted, maced) = avx2::stitched(&state, buffer, &mut h, &r, open);
+        mac.set_limbs64(h);
+        h.zeroize();
+        r.zeroize();
+        // The rest (less than 512 bytes, and for sealing the last whole
+        // chunk too), one after the other.
+        if open {
+            mac.update(&buffer[maced..]);
+        }
+        state[12] = state[12].wrapping_add((crypted / BLOCK_LEN) as u32);
+        chacha20::xor_keystream(self.backend, &state, &mut buffer[crypted..]);
+        state.zeroize();
+        if !open {
+            mac.update(&buffer[maced..]);
+        }
+        finish_tag(mac, aad.len(), buffer.len())
     }
 
     /// §2.8 step 2: ChaCha20 from block 1 (block 0 made the one-time key).
     fn apply_keystream(&self, nonce: &[u8; NONCE_LEN], buffer: &mut [u8]) {
         let mut state = chacha20::initial_state(&self.key, 1, nonce);
         chacha20::xor_keystream(self.backend, &state, buffer);
-        zeroize::Zeroize::zeroize(&mut state);
+        state.zeroize();
     }
+}
+
+/// §2.8 step 3's end: the ciphertext's padding, then both lengths.
+fn finish_tag(mut mac: Poly1305, aad_len: usize, ciphertext_len: usize) -> [u8; TAG_LEN] {
+    mac.pad16();
+    mac.update(&(aad_len as u64).to_le_bytes());
+    mac.update(&(ciphertext_len as u64).to_le_bytes());
+    mac.finalize()
 }
 
 /// The nonce as 12 bytes, and the lengths within §2.8's limits.
@@ -88,6 +144,9 @@ impl Aead for ChaCha20Poly1305 {
     /// ciphertext.
     fn seal_in_place(&self, nonce: &[u8], aad: &[u8], buffer: &mut [u8]) -> Result<Tag, SealError> {
         let nonce = check_inputs(nonce, buffer)?;
+        if self.stitches() {
+            return Ok(Tag::new(self.crypt_and_tag(nonce, aad, buffer, false), TAG_LEN));
+        }
         self.apply_keystream(nonce, buffer);
         Ok(Tag::new(self.tag(nonce, aad, buffer), TAG_LEN))
     }
@@ -107,13 +166,20 @@ impl Aead for ChaCha20Poly1305 {
             buffer.fill(0);
             return Err(DecryptError);
         };
-        let expected = self.tag(nonce, aad, buffer);
+        let stitches = self.stitches();
+        let expected = if stitches {
+            self.crypt_and_tag(nonce, aad, buffer, true)
+        } else {
+            self.tag(nonce, aad, buffer)
+        };
         // §4: "implementation MUST use a constant-time comparison function".
         if !bool::from(expected.ct_eq(tag)) {
             buffer.fill(0);
             return Err(DecryptError);
         }
-        self.apply_keystream(nonce, buffer);
+        if !stitches {
+            self.apply_keystream(nonce, buffer);
+        }
         Ok(())
     }
 }

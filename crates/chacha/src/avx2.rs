@@ -3,8 +3,10 @@
 //!
 //! Constant time: yes. Both algorithms run the same vector additions, XORs,
 //! shifts, shuffles and 32x32 -> 64-bit multiplications (`vpmuludq`, whose
-//! timing does not depend on its operands) whatever the data; no branch or
-//! memory index depends on a secret.
+//! timing does not depend on its operands) whatever the data, and the
+//! one-pass AEAD adds only `add`, `adc`, `and`, `shr`, `imul` and `mulx`
+//! (fixed latency for every operand); no branch or memory index depends on
+//! a secret.
 //!
 //! **ChaCha20.** A 256-bit register holds eight 32-bit lanes, so word `i` of
 //! eight consecutive blocks fits in one register: sixteen registers hold
@@ -28,9 +30,18 @@
 //! five limbs of 26 bits, one register per limb, one lane per accumulator.
 //! Limb bounds are stated beside the multiplication.
 //!
+//! **Both in one pass.** The AEAD (`stitched`) runs the two together, as
+//! BoringSSL's assembly does: Poly1305 in 64-bit limbs on the integer
+//! unit (`poly_block`: `mulx`, `adc`, one block in about thirty
+//! instructions), its blocks placed between ChaCha20's vector quarter
+//! rounds, four per double round, so that both units work at once. The
+//! vector Poly1305 above would compete with ChaCha20 for the vector unit.
+//! Sealing 16 KiB: 8.0 µs in two passes, 7.4 µs in one.
+//!
 //! This module and `avx512` hold the crate's only `unsafe`: calling functions compiled
-//! for AVX2 (after checking the CPU has it) and unaligned vector loads and
-//! stores. Property tests check it against the portable backend.
+//! for AVX2 (after checking the CPU has it), unaligned vector loads and
+//! stores, and the `asm!` of `poly_block`. Property tests check it against
+//! the portable backend and RustCrypto.
 
 #![allow(unsafe_code)]
 
@@ -73,6 +84,54 @@ pub(crate) fn xor_keystream(state: &[u32; 16], data: &mut [u8]) {
     };
     #[cfg(not(target_arch = "x86_64"))]
     let _ = (state, data);
+}
+
+/// Whether this CPU can run the stitched ChaCha20-Poly1305 (`stitched`):
+/// AVX2, and BMI2 for `mulx`.
+pub(crate) fn stitched_available() -> bool {
+    static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *AVAILABLE.get_or_init(|| {
+        #[cfg(target_arch = "x86_64")]
+        {
+            is_available() && std::arch::is_x86_feature_detected!("bmi2")
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    })
+}
+
+/// ChaCha20 and Poly1305 in one pass over whole 512-byte chunks of `data`
+/// (see `x86::stitched`); returns the bytes encrypted and the bytes MACed.
+/// Panics if [`stitched_available`] is false (a broken invariant).
+pub(crate) fn stitched(
+    state: &[u32; 16],
+    data: &mut [u8],
+    h: &mut [u64; 3],
+    key: &[u64; 3],
+    mac_before: bool,
+) -> (usize, usize) {
+    assert!(stitched_available(), "stitched AEAD used on a CPU without AVX2 and BMI2");
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: the assertion above checked AVX2 and BMI2, the features
+    // `x86::stitched` is compiled for.
+    unsafe {
+        x86::stitched(state, data, h, key, mac_before)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (state, data, h, key, mac_before);
+        (0, 0)
+    }
+}
+
+/// One Poly1305 block of the stitched AEAD (`x86::poly_block`), for tests.
+#[cfg(all(test, target_arch = "x86_64"))]
+fn stitched_poly_block(h: &mut [u64; 3], key: &[u64; 3], block: &[u8; 16]) {
+    assert!(stitched_available());
+    // SAFETY: checked above that the CPU has AVX2 and BMI2.
+    unsafe { x86::poly_block_for_tests(h, key, block) }
 }
 
 /// `r^1 .. r^8` in 26-bit limbs, for the four-way Poly1305. Secret: wiped
@@ -197,7 +256,7 @@ mod x86 {
         let mut counter = state[12];
         let mut chunks = data.chunks_exact_mut(STRIDE);
         for chunk in &mut chunks {
-            xor_blocks(&eight_blocks(state, counter), chunk);
+            xor_blocks(&keystream(state, counter), chunk);
             counter = counter.wrapping_add(8);
         }
         // The tail. One block or less: the portable code, which computes
@@ -214,16 +273,135 @@ mod x86 {
         } else if !tail.is_empty() {
             let mut buffer = [0u8; STRIDE];
             buffer[..tail.len()].copy_from_slice(tail);
-            xor_blocks(&eight_blocks(state, counter), &mut buffer);
+            xor_blocks(&keystream(state, counter), &mut buffer);
             tail.copy_from_slice(&buffer[..tail.len()]);
             buffer.zeroize();
         }
     }
 
+    /// ChaCha20 over `data` from the counter in `state[12]`, with Poly1305
+    /// (in 64-bit limbs, `h` and `key = [r0, r1, r1 + r1 / 4]`) run over
+    /// 512-byte chunks of the ciphertext between the vector quarter rounds.
+    /// Sealing (`mac_before = false`) MACs each chunk while the next one's
+    /// keystream is made, so the last whole chunk is left unMACed; opening
+    /// MACs each chunk before decrypting it. Only whole chunks are handled;
+    /// returns how many bytes were encrypted and how many MACed.
+    #[target_feature(enable = "avx2,bmi2")]
+    pub(super) fn stitched(
+        state: &[u32; 16],
+        data: &mut [u8],
+        h: &mut [u64; 3],
+        key: &[u64; 3],
+        mac_before: bool,
+    ) -> (usize, usize) {
+        let chunks = data.len() / STRIDE;
+        let mut counter = state[12];
+        let mut maced = 0;
+        for i in 0..chunks {
+            let mac_chunk = if mac_before { Some(i) } else { i.checked_sub(1) };
+            let keystream = match mac_chunk {
+                Some(j) => {
+                    let chunk: &[u8] = &data[j * STRIDE..(j + 1) * STRIDE];
+                    let keystream = eight_blocks(state, counter, |slot| {
+                        if slot < 32 {
+                            poly_block(h, key, &chunk[slot * 16..slot * 16 + 16]);
+                        }
+                    });
+                    maced += STRIDE;
+                    keystream
+                }
+                None => keystream(state, counter),
+            };
+            xor_blocks(&keystream, &mut data[i * STRIDE..(i + 1) * STRIDE]);
+            counter = counter.wrapping_add(8);
+        }
+        (chunks * STRIDE, maced)
+    }
+
+    #[cfg(test)]
+    #[target_feature(enable = "avx2,bmi2")]
+    pub(super) fn poly_block_for_tests(h: &mut [u64; 3], key: &[u64; 3], block: &[u8]) {
+        poly_block(h, key, block);
+    }
+
+    /// One Poly1305 block in 64-bit limbs: `h = (h + m + 2^128) * r`, partly
+    /// reduced (`h2` at most 4 on return, given at most 4). With
+    /// `r = r0 + r1 2^64` clamped, `r1` is a multiple of 4, so the product's
+    /// part at 2^128 folds back exactly: `h1 r1 2^128 = h1 (r1 / 4) 2^130
+    /// = 5 (r1 / 4) h1 = s1 h1 (mod p)`, with `s1 = r1 + r1 / 4`:
+    ///
+    /// ```text
+    /// d0 = h0 r0 + h1 s1           (below 2^126)
+    /// d1 = h0 r1 + h1 r0 + h2 s1   (below 2^126, with the carry of d0)
+    /// d2 = h2 r0                   (below 2^64, with the carry of d1)
+    /// ```
+    ///
+    /// then what is above 2^130 (`d2 >> 2`) comes back times 5, as
+    /// `(d2 & !3) + (d2 >> 2)`. `mulx` and `imul` take the same time for
+    /// every operand; no branch.
+    #[inline(always)]
+    fn poly_block(h: &mut [u64; 3], key: &[u64; 3], block: &[u8]) {
+        assert!(block.len() >= 16);
+        let [mut h0, mut h1, mut h2] = *h;
+        // SAFETY: reads 16 bytes of `block` (checked above) and the three
+        // words of `key`; writes only the registers named.
+        unsafe {
+            core::arch::asm!(
+                "add {h0}, qword ptr [{m}]",
+                "adc {h1}, qword ptr [{m} + 8]",
+                "adc {h2}, 1",
+                "mov rdx, {h0}",
+                "mulx {t1}, {t0}, qword ptr [{k}]",
+                "mulx {t3}, {t2}, qword ptr [{k} + 8]",
+                "mov rdx, {h1}",
+                "mulx {h1}, {h0}, qword ptr [{k} + 16]",
+                "add {t0}, {h0}",
+                "adc {t1}, {h1}",
+                "mulx {h1}, {h0}, qword ptr [{k}]",
+                "add {t2}, {h0}",
+                "adc {t3}, {h1}",
+                "mov {h0}, {h2}",
+                "imul {h0}, qword ptr [{k} + 16]",
+                "imul {h2}, qword ptr [{k}]",
+                "add {t2}, {h0}",
+                "adc {t3}, 0",
+                "add {t2}, {t1}",
+                "adc {t3}, 0",
+                "add {h2}, {t3}",
+                "mov {t1}, {h2}",
+                "shr {t1}, 2",
+                "mov {h0}, {h2}",
+                "and {h0}, -4",
+                "and {h2}, 3",
+                "add {h0}, {t1}",
+                "add {h0}, {t0}",
+                "adc {t2}, 0",
+                "adc {h2}, 0",
+                "mov {h1}, {t2}",
+                h0 = inout(reg) h0, h1 = inout(reg) h1, h2 = inout(reg) h2,
+                m = in(reg) block.as_ptr(), k = in(reg) key.as_ptr(),
+                t0 = out(reg) _, t1 = out(reg) _, t2 = out(reg) _, t3 = out(reg) _,
+                out("rdx") _,
+                options(nostack, readonly),
+            );
+        }
+        *h = [h0, h1, h2];
+    }
+
+    /// Eight blocks of keystream with nothing between the rounds. Kept out
+    /// of line: inlined into its callers, the compiler spilled more of the
+    /// sixteen state registers (5.57 against 5.39 µs for 16 KiB).
+    #[inline(never)]
+    #[target_feature(enable = "avx2")]
+    fn keystream(state: &[u32; 16], counter: u32) -> [__m256i; 16] {
+        eight_blocks(state, counter, |_| {})
+    }
+
     /// RFC 8439 §2.3 on eight states at once: lane `j` of register `i` is
     /// word `i` of the block with counter `counter + j`.
+    #[inline]
     #[target_feature(enable = "avx2")]
-    fn eight_blocks(state: &[u32; 16], counter: u32) -> [__m256i; 16] {
+    fn eight_blocks(state: &[u32; 16], counter: u32, mut between: impl FnMut(usize)) -> [__m256i; 16] {
         let mut initial = [_mm256_set1_epi32(0); 16];
         for (v, &word) in initial.iter_mut().zip(state) {
             *v = _mm256_set1_epi32(word as i32);
@@ -244,16 +422,20 @@ mod x86 {
         ));
         let rot = (rot16, rot8);
         let mut x = initial;
-        for _ in 0..10 {
+        for round in 0..10 {
             // §2.3: a column round, then a diagonal round.
             quarter_round(&mut x, rot, 0, 4, 8, 12);
             quarter_round(&mut x, rot, 1, 5, 9, 13);
+            between(4 * round);
             quarter_round(&mut x, rot, 2, 6, 10, 14);
             quarter_round(&mut x, rot, 3, 7, 11, 15);
+            between(4 * round + 1);
             quarter_round(&mut x, rot, 0, 5, 10, 15);
             quarter_round(&mut x, rot, 1, 6, 11, 12);
+            between(4 * round + 2);
             quarter_round(&mut x, rot, 2, 7, 8, 13);
             quarter_round(&mut x, rot, 3, 4, 9, 14);
+            between(4 * round + 3);
         }
         for (v, i) in x.iter_mut().zip(initial) {
             *v = _mm256_add_epi32(*v, i);
@@ -520,6 +702,46 @@ mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use num_bigint::BigUint;
+
+    /// The stitched AEAD's Poly1305 block (64-bit limbs, `mulx`) against
+    /// `(h + m + 2^128) r mod p` on big integers, from accumulators at the
+    /// bound it promises (`h2` up to 4, the other limbs all ones) and from
+    /// small ones, with the largest clamped `r` and others; every result
+    /// keeps `h2` at most 4.
+    #[test]
+    fn stitched_poly_block_against_big_integers() {
+        assert!(stitched_available(), "this test needs AVX2 and BMI2 (x86-64 since 2013)");
+        let p = (BigUint::from(1u8) << 130u32) - 5u8;
+        let value = |h: &[u64; 3]| {
+            BigUint::from(h[0]) + (BigUint::from(h[1]) << 64u32) + (BigUint::from(h[2]) << 128u32)
+        };
+        let clamp = |lo: u64, hi: u64| (lo & 0x0fff_fffc_0fff_ffff, hi & 0x0fff_fffc_0fff_fffc);
+        let keys =
+            [clamp(u64::MAX, u64::MAX), clamp(0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210), clamp(1, 4)];
+        let starts =
+            [[u64::MAX, u64::MAX, 4], [u64::MAX, u64::MAX, 3], [0, 0, 0], [5, u64::MAX, 0], [u64::MAX, 0, 4]];
+        let messages = [[0xffu8; 16], [0u8; 16], *b"sixteen bytes!!!"];
+        for (r0, r1) in keys {
+            let key = [r0, r1, r1 + (r1 >> 2)];
+            let r = BigUint::from(r0) + (BigUint::from(r1) << 64u32);
+            for start in starts {
+                for message in &messages {
+                    let mut h = start;
+                    // Ten blocks in a row, each checked.
+                    for _ in 0..10 {
+                        let expected =
+                            ((value(&h) + BigUint::from_bytes_le(message) + (BigUint::from(1u8) << 128u32))
+                                * &r)
+                                % &p;
+                        stitched_poly_block(&mut h, &key, message);
+                        assert!(h[2] <= 4, "h2 = {} from {start:x?}", h[2]);
+                        assert_eq!(value(&h) % &p, expected, "from {start:x?}, r = {r0:x} {r1:x}");
+                    }
+                }
+            }
+        }
+    }
 
     /// Every number of groups, odd and even (1 is only reachable here: the
     /// Poly1305 front end sends at least 256 bytes), against the portable code.

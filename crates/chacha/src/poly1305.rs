@@ -141,6 +141,30 @@ impl Poly1305 {
         self.buffered = rest.len();
     }
 
+    /// The accumulator and `r` in 64-bit limbs, for the stitched AVX2 AEAD
+    /// (`avx2::stitched`): `([h0, h1, h2], [r0, r1, r1 + r1 / 4])` with
+    /// `h = h0 + h1 2^64 + h2 2^128`, `h2` at most 3. Only between whole
+    /// blocks (nothing buffered).
+    pub(crate) fn limbs64(&self) -> ([u64; 3], [u64; 3]) {
+        debug_assert_eq!(self.buffered, 0, "between whole blocks");
+        // Two carry passes leave every limb within its width (see
+        // `reduce_fully_limbs`), so the limbs regroup without overlap.
+        let [h0, h1, h2] = carry(carry(self.h));
+        let h = [h0 | (h1 << 44), (h1 >> 20) | (h2 << 24), h2 >> 40];
+        let [r0, r1, r2] = self.r;
+        let (r_lo, r_hi) = (r0 | (r1 << 44), (r1 >> 20) | (r2 << 24));
+        (h, [r_lo, r_hi, r_hi + (r_hi >> 2)])
+    }
+
+    /// Takes back an accumulator in 64-bit limbs with `h2` at most 4, as
+    /// the stitched AEAD leaves it.
+    pub(crate) fn set_limbs64(&mut self, h: [u64; 3]) {
+        let [w0, w1, w2] = h;
+        debug_assert!(w2 <= 4);
+        // Limb 2 may reach 2^43; one carry pass brings it within 2^42.
+        self.h = carry([w0 & MASK44, ((w0 >> 44) | (w1 << 20)) & MASK44, (w1 >> 24) | (w2 << 40)]);
+    }
+
     /// Pads the message so far with zeros to a multiple of 16 bytes: the
     /// `pad16` of the AEAD construction (§2.8).
     pub(crate) fn pad16(&mut self) {

@@ -253,3 +253,42 @@ fn poly1305_middle_limb_at_its_bound() {
         }
     }
 }
+
+/// The AEAD at the lengths where the AVX2 backend's one-pass seal and open
+/// (ChaCha20 and Poly1305 over 512-byte chunks together) hand over to the
+/// two-pass code for what is left, with the largest limbs the clamp allows
+/// (keys and messages of all-ones bytes) and with zeros, against RustCrypto
+/// on every backend; a flipped bit near the end of the first chunk, in
+/// the middle, or in the tail is refused.
+#[test]
+fn aead_at_chunk_boundaries_and_extreme_limbs() {
+    let lengths = [511, 512, 513, 1023, 1024, 1025, 1536, 2047, 4096 + 17, 16384, 16385];
+    for fill in [0xffu8, 0x00, 0x5a] {
+        for &len in &lengths {
+            let key = [fill; 32];
+            let (nonce, aad) = ([fill; 12], vec![fill; 13]);
+            let message = vec![fill; len];
+            let oracle = chacha20poly1305::ChaCha20Poly1305::new(&key.into());
+            let mut expected = message.clone();
+            let expected_tag = oracle
+                .encrypt_inout_detached(&nonce.into(), &aad, expected.as_mut_slice().into())
+                .expect("RustCrypto seals");
+            for backend in Backend::available() {
+                let aead = ChaCha20Poly1305::with_backend(&key, backend).expect("available");
+                let mut buffer = message.clone();
+                let tag = aead.seal_in_place(&nonce, &aad, &mut buffer).expect("sealable");
+                assert_eq!(buffer, expected, "ciphertext, {len} bytes of {fill:#x} on {}", backend.name());
+                assert_eq!(tag.as_ref(), expected_tag.as_slice(), "tag, {len} bytes on {}", backend.name());
+                let sealed = buffer.clone();
+                aead.open_in_place(&nonce, &aad, &mut buffer, tag.as_ref()).expect("opens");
+                assert_eq!(buffer, message, "opened, {len} bytes on {}", backend.name());
+                for position in [510, len / 2, len - 1] {
+                    let mut forged = sealed.clone();
+                    forged[position] ^= 0x80;
+                    assert!(aead.open_in_place(&nonce, &aad, &mut forged, tag.as_ref()).is_err());
+                    assert!(forged.iter().all(|&b| b == 0), "wiped, {len} bytes on {}", backend.name());
+                }
+            }
+        }
+    }
+}
