@@ -50,6 +50,16 @@ fn textbook_poly1305(key: &[u8; 32], message: &[u8]) -> [u8; 16] {
     out
 }
 
+/// The oracle: RustCrypto's ciphertext and tag.
+fn rustcrypto_seal(key: &[u8; 32], nonce: &[u8; 12], aad: &[u8], message: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let oracle = chacha20poly1305::ChaCha20Poly1305::new(&(*key).into());
+    let mut ciphertext = message.to_vec();
+    let tag = oracle
+        .encrypt_inout_detached(&(*nonce).into(), aad, ciphertext.as_mut_slice().into())
+        .expect("RustCrypto seals");
+    (ciphertext, tag.to_vec())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
@@ -63,11 +73,7 @@ proptest! {
         aad in bytes(80),
         message in bytes(2000),
     ) {
-        let oracle = chacha20poly1305::ChaCha20Poly1305::new(&key.into());
-        let mut expected = message.clone();
-        let expected_tag = oracle
-            .encrypt_inout_detached(&nonce.into(), &aad, expected.as_mut_slice().into())
-            .expect("RustCrypto seals");
+        let (expected, expected_tag) = rustcrypto_seal(&key, &nonce, &aad, &message);
         for backend in Backend::available() {
             let aead = ChaCha20Poly1305::with_backend(&key, backend).expect("available");
             let mut buffer = message.clone();
@@ -268,11 +274,7 @@ fn aead_at_chunk_boundaries_and_extreme_limbs() {
             let key = [fill; 32];
             let (nonce, aad) = ([fill; 12], vec![fill; 13]);
             let message = vec![fill; len];
-            let oracle = chacha20poly1305::ChaCha20Poly1305::new(&key.into());
-            let mut expected = message.clone();
-            let expected_tag = oracle
-                .encrypt_inout_detached(&nonce.into(), &aad, expected.as_mut_slice().into())
-                .expect("RustCrypto seals");
+            let (expected, expected_tag) = rustcrypto_seal(&key, &nonce, &aad, &message);
             for backend in Backend::available() {
                 let aead = ChaCha20Poly1305::with_backend(&key, backend).expect("available");
                 let mut buffer = message.clone();
