@@ -28,7 +28,9 @@
 //! the schedule's vector instructions written into the rounds' assembly,
 //! spread one every two round instructions (27.8 µs) or in a burst (27.6);
 //! two rounds per `asm!` with a schedule pair between (25.8); the schedule
-//! after the rounds instead of before (25.1); `lea` for the additions.
+//! spread over both blocks' rounds, half during the pair before (27.8); the
+//! schedule after the rounds instead of before (25.1); `lea` for the
+//! additions.
 //!
 //! This module and `ni` hold the crate's only `unsafe`: calling a function
 //! compiled with `#[target_feature]`, vector loads and stores, and the
