@@ -75,8 +75,8 @@ pub(crate) fn sha512_compress(state: &mut [u64; 8], blocks: &[u8]) {
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use std::arch::x86_64::{
-        __m128i, __m256i, _mm_loadu_si128, _mm_storeu_si128, _mm256_add_epi64, _mm256_alignr_epi8,
-        _mm256_broadcastsi128_si256, _mm256_castsi256_si128, _mm256_extracti128_si256, _mm256_or_si256,
+        __m128i, __m256i, _mm_loadu_si128, _mm256_add_epi64, _mm256_alignr_epi8,
+        _mm256_broadcastsi128_si256, _mm256_storeu_si256, _mm256_or_si256,
         _mm256_set_m128i, _mm256_set1_epi64x, _mm256_setr_epi64x, _mm256_shuffle_epi8, _mm256_slli_epi64,
         _mm256_srli_epi64, _mm256_xor_si256,
     };
@@ -148,32 +148,36 @@ mod x86 {
     /// block's rounds run with no schedule work at all. This is how OpenSSL's
     /// AVX2 code divides the work. An odd last block goes through the same
     /// code paired with itself, its second copy's rounds skipped.
+    ///
+    /// `kw` keeps the sums as the vector registers hold them: for each even
+    /// t, `K_t + W_t` and `K_{t+1} + W_{t+1}` of the first block, then the
+    /// same two of the second (`kw[2t .. 2t + 4]`). One 256-bit store a pair,
+    /// where splitting the halves into two arrays took three instructions;
+    /// the rounds read the first block from `kw` and the second from
+    /// `kw[2..]`, with the same offsets (16 KiB: 24.6 → 24.0 µs).
     #[target_feature(enable = "avx2,bmi1,bmi2")]
     pub(super) fn sha512_compress(state: &mut [u64; 8], blocks: &[u8]) {
-        let (mut first, mut second) = ([0u64; 80], [0u64; 80]);
+        let mut kw = [0u64; 160];
         for pair in blocks.chunks(256) {
             let (first_block, second_block) = pair.split_at(128);
             let second_block = if second_block.is_empty() { first_block } else { second_block };
-            rounds_with_schedule(state, first_block, second_block, &mut first, &mut second);
+            rounds_with_schedule(state, first_block, second_block, &mut kw);
             if pair.len() == 256 {
-                rounds(state, &second);
+                rounds(state, &kw[2..]);
             }
         }
-        first.zeroize();
-        second.zeroize();
+        kw.zeroize();
     }
 
     /// The first block's 80 rounds (FIPS 180-4 §6.4.2 steps 2 to 4), with
-    /// both blocks' schedules (step 1) computed alongside; `K_t + W_t` of the
-    /// first block goes to `first` (one group ahead of its rounds), of the
-    /// second block to `second`.
+    /// both blocks' schedules (step 1) computed alongside; `K_t + W_t` of
+    /// both blocks goes to `kw`, one group ahead of the rounds that read it.
     #[target_feature(enable = "avx2,bmi1,bmi2")]
     fn rounds_with_schedule(
         state: &mut [u64; 8],
         block: &[u8],
         next: &[u8],
-        first: &mut [u64; 80],
-        second: &mut [u64; 80],
+        kw: &mut [u64; 160],
     ) {
         // Each 64-bit word of a block is big-endian (§3.1).
         let byte_swap = _mm256_setr_epi64x(
@@ -193,22 +197,22 @@ mod x86 {
         let mut working = Working::new(state);
 
         // Step 3: 80 rounds, eight at a time. Before a group runs, the next
-        // group's words are taken out of the ring (adding K_t; the first
-        // block's sums go to `first`, the second's to `second`), and the
+        // group's words are taken out of the ring (adding K_t, the sums
+        // going to `kw`), and the
         // slots this group's words were taken from are refilled with the
         // words sixteen ahead, for the group after next.
-        take_group(&ring, 0, first, second);
+        take_group(&ring, 0, kw);
         macro_rules! group {
             ($t:literal) => {
                 if $t + 8 < 80 {
-                    take_group(&ring, $t + 8, first, second);
+                    take_group(&ring, $t + 8, kw);
                 }
                 if $t + 16 < 80 {
                     for j in 0..4 {
                         schedule_pair(&mut ring, $t + 16 + 2 * j);
                     }
                 }
-                eight_rounds(&mut working, &first[$t..$t + 8]);
+                eight_rounds(&mut working, &kw[2 * $t..2 * $t + 16]);
             };
         }
         group!(0);
@@ -229,24 +233,24 @@ mod x86 {
     }
 
     /// Takes `W_t .. W_{t+7}` of both blocks out of the ring, adds `K_t ..
-    /// K_{t+7}`, and stores the sums to `first` and `second`.
+    /// K_{t+7}`, and stores the sums to `kw[2t .. 2t + 16]`.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn take_group(ring: &Ring, t: usize, first: &mut [u64; 80], second: &mut [u64; 80]) {
+    fn take_group(ring: &Ring, t: usize, kw: &mut [u64; 160]) {
         for j in 0..4 {
             let k = _mm256_broadcastsi128_si256(load(&K[t + 2 * j..t + 2 * j + 2]));
             let sum = _mm256_add_epi64(ring[(t / 2 + j) % 8], k);
-            store(&mut first[t + 2 * j..t + 2 * j + 2], _mm256_castsi256_si128(sum));
-            store(&mut second[t + 2 * j..t + 2 * j + 2], _mm256_extracti128_si256::<1>(sum));
+            store256(&mut kw[2 * t + 4 * j..2 * t + 4 * j + 4], sum);
         }
     }
 
-    /// Steps 2 to 4 for a block whose `K_t + W_t` are ready.
+    /// Steps 2 to 4 for a block whose `K_t + W_t` are ready, laid out as
+    /// [`eight_rounds`] reads them.
     #[target_feature(enable = "avx2,bmi1,bmi2")]
-    fn rounds(state: &mut [u64; 8], kw: &[u64; 80]) {
+    fn rounds(state: &mut [u64; 8], kw: &[u64]) {
         let mut working = Working::new(state);
-        for group in kw.chunks_exact(8) {
-            eight_rounds(&mut working, group);
+        for t in (0..80).step_by(8) {
+            eight_rounds(&mut working, &kw[2 * t..2 * t + 14]);
         }
         for (s, v) in state.iter_mut().zip(working.finish()) {
             *s = s.wrapping_add(v);
@@ -282,23 +286,26 @@ mod x86 {
     }
 
     /// Eight rounds of step 3, the working variables' roles rotating as in
-    /// the portable code, given `K_t + W_t` for each.
+    /// the portable code, given `K_t + W_t` for each: the eight sums are
+    /// `kw[0]`, `kw[1]`, `kw[4]`, `kw[5]`, `kw[8]`, `kw[9]`, `kw[12]`,
+    /// `kw[13]` (the layout of `sha512_compress`'s buffer, where the other
+    /// block's sums sit between).
     #[inline(always)]
     fn eight_rounds(working: &mut Working, kw: &[u64]) {
-        assert!(kw.len() >= 8);
+        assert!(kw.len() >= 14);
         let Working { vars: [a, b, c, d, e, f, g, h], sigma0, f_copy, b_xor_c } = working;
-        // SAFETY: the block reads the eight words kw[0..8] (checked above)
+        // SAFETY: the block reads eight of the words kw[0..14] (checked above)
         // and only writes the registers named below.
         unsafe {
             core::arch::asm!(
                 round!(a b c d e f g h x y 0),
                 round!(h a b c d e f g y x 8),
-                round!(g h a b c d e f x y 16),
-                round!(f g h a b c d e y x 24),
-                round!(e f g h a b c d x y 32),
-                round!(d e f g h a b c y x 40),
-                round!(c d e f g h a b x y 48),
-                round!(b c d e f g h a y x 56),
+                round!(g h a b c d e f x y 32),
+                round!(f g h a b c d e y x 40),
+                round!(e f g h a b c d x y 64),
+                round!(d e f g h a b c y x 72),
+                round!(c d e f g h a b x y 96),
+                round!(b c d e f g h a y x 104),
                 a = inout(reg) *a, b = inout(reg) *b, c = inout(reg) *c, d = inout(reg) *d,
                 e = inout(reg) *e, f = inout(reg) *f, g = inout(reg) *g, h = inout(reg) *h,
                 kw = in(reg) kw.as_ptr(),
@@ -337,7 +344,14 @@ mod x86 {
     #[target_feature(enable = "avx2")]
     fn small_sigma0(x: __m256i) -> __m256i {
         let rotr1 = _mm256_or_si256(_mm256_srli_epi64::<1>(x), _mm256_slli_epi64::<63>(x));
-        let rotr8 = _mm256_or_si256(_mm256_srli_epi64::<8>(x), _mm256_slli_epi64::<56>(x));
+        // A rotation by whole bytes is a byte shuffle: one instruction, not three.
+        let rotr8_bytes = _mm256_setr_epi64x(
+            0x0007_0605_0403_0201,
+            0x080f_0e0d_0c0b_0a09,
+            0x0007_0605_0403_0201,
+            0x080f_0e0d_0c0b_0a09,
+        );
+        let rotr8 = _mm256_shuffle_epi8(x, rotr8_bytes);
         _mm256_xor_si256(_mm256_xor_si256(rotr1, rotr8), _mm256_srli_epi64::<7>(x))
     }
 
@@ -359,12 +373,12 @@ mod x86 {
         unsafe { _mm_loadu_si128(items.as_ptr().cast()) }
     }
 
-    /// Stores two words, lane 0 first.
+    /// Stores four words, lane 0 first.
     #[inline]
     #[target_feature(enable = "avx2")]
-    fn store(words: &mut [u64], v: __m128i) {
-        assert_eq!(words.len(), 2);
-        // SAFETY: `words` is 16 writable bytes; `storeu` has no alignment requirement.
-        unsafe { _mm_storeu_si128(words.as_mut_ptr().cast(), v) }
+    fn store256(words: &mut [u64], v: __m256i) {
+        assert_eq!(words.len(), 4);
+        // SAFETY: `words` is 32 writable bytes; `storeu` has no alignment requirement.
+        unsafe { _mm256_storeu_si256(words.as_mut_ptr().cast(), v) }
     }
 }
