@@ -17,9 +17,13 @@ pub trait Aead {
     fn seal_in_place(&self, nonce: &[u8], aad: &[u8], buffer: &mut [u8]) -> Result<Tag, SealError>;
 
     /// Checks `tag` over `aad` and the ciphertext in `buffer`, in constant
-    /// time, and only if it matches decrypts `buffer` in place. On failure
-    /// nothing is decrypted, `buffer` is zeroed, and the one opaque error
-    /// says nothing about what was wrong.
+    /// time, and decrypts `buffer` in place. The plaintext is only ever
+    /// returned under a matching tag: on failure `buffer` is zeroed before
+    /// the call returns, and the one opaque error says nothing about what
+    /// was wrong. (An implementation may decrypt while it authenticates, as
+    /// the one-pass AVX2 ChaCha20-Poly1305 does, as long as it wipes the
+    /// buffer when the tag does not match; the caller never sees unverified
+    /// plaintext either way.)
     fn open_in_place(
         &self,
         nonce: &[u8],

@@ -152,8 +152,10 @@ impl Aead for ChaCha20Poly1305 {
     }
 
     /// §2.8 decryption: the tag over the received ciphertext is compared in
-    /// constant time first; on a mismatch nothing is decrypted and `buffer`
-    /// is zeroed.
+    /// constant time; on a mismatch `buffer` is zeroed. The two-pass
+    /// backends compare before decrypting; the one-pass AVX2 path decrypts
+    /// as it authenticates and wipes the whole buffer on a mismatch, so no
+    /// unverified plaintext is returned either way.
     fn open_in_place(
         &self,
         nonce: &[u8],

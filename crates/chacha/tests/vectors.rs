@@ -169,3 +169,31 @@ fn aead_section_2_8_2_and_appendix_a_5() {
     });
     assert_eq!(runs, 2 * backends_here());
 }
+
+/// The constructors without a backend use the preferred one; with
+/// `PADLOCK_BACKEND=portable` that is the portable code. Run here as is and
+/// again in a child process with the variable set.
+#[test]
+fn preferred_backend_honours_env() {
+    let key = [7u8; 32];
+    let chosen = [
+        ChaCha20Poly1305::new(&key).expect("valid key").backend(),
+        ChaCha20::new(&key, &[0; 12], 0).backend(),
+        Poly1305::new(&key).backend(),
+    ];
+    if padlock_cpu::portable_forced() {
+        assert_eq!(Backend::preferred(), Backend::Portable);
+        assert_eq!(chosen, [Backend::Portable; 3]);
+    } else {
+        let widest = Backend::available().last().expect("portable is always available");
+        assert_eq!(Backend::preferred(), widest);
+        assert_eq!(chosen, [widest; 3]);
+    }
+}
+
+/// The known answers above that go through the preferred backend, again with
+/// the portable one forced.
+#[test]
+fn preferred_backend_on_forced_portable() {
+    padlock_testkit::rerun_on_portable_backend(&["preferred_backend_honours_env"]);
+}
