@@ -397,6 +397,18 @@ fn tls13_x25519mlkem768() {
     ] {
         assert!(out.contains(needle), "missing {needle:?}");
     }
+    // What the key and the ciphertext hold, and the order of the parts: prose
+    // the narration wraps, so compared with every run of spaces made one.
+    let prose = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "three polynomials with 256 coefficients modulo 3329, 12 bits each (3 × 384 = 1152 bytes)",
+        "the 32-byte seed ρ",
+        "compressed to 10 bits a coefficient (960 bytes)",
+        "one polynomial compressed to 4 bits (128 bytes)",
+        "the ML-KEM part comes first",
+    ] {
+        assert!(prose.contains(needle), "missing {needle:?}");
+    }
 }
 
 /// An ECDSA certificate and P-256 key exchange, in both versions.

@@ -409,8 +409,26 @@ fn key_exchange13(plan: &Plan) -> String {
             "a point multiplication on the NIST curve, SEC 1 §3.3.1; a public key is an uncompressed point, \
              04 || x || y, and each side checks the other's is on the curve before using it",
         ),
-        GroupKind::Hybrid => format!(
-            "{group} is a hybrid of two key exchanges, both of which an attacker must break \
+        GroupKind::Hybrid => hybrid13(plan.group),
+    }
+}
+
+/// What the hybrid key exchange is, and what its key shares hold.
+fn hybrid13(group: NamedGroup) -> String {
+    let group_name = group.name();
+    // draft-ietf-tls-ecdhe-mlkem §4.1: X25519MLKEM768 puts the ML-KEM part
+    // first in each share and in the secret, SecP256r1MLKEM768 the ECDH part.
+    let layout = if group == NamedGroup::X25519MlKem768 {
+        "In this group the ML-KEM part comes first: the client's share is the encapsulation key then its \
+         32-byte X25519 public key (1216 bytes), the server's the ciphertext then its X25519 public key \
+         (1120 bytes), and the secret is ML-KEM's then X25519's."
+    } else {
+        "In this group the ECDH part comes first: the client's share is its 65-byte P-256 point then the \
+         encapsulation key (1249 bytes), the server's its point then the ciphertext (1153 bytes), and the \
+         secret is the ECDH one then ML-KEM's."
+    };
+    format!(
+        "{group_name} is a hybrid of two key exchanges, both of which an attacker must break \
              (draft-ietf-tls-ecdhe-mlkem). One is elliptic-curve Diffie-Hellman, as in every TLS 1.3 \
              handshake. The other is ML-KEM-768 (FIPS 203), a key encapsulation mechanism built on \
              lattices, which a quantum computer is not known to break: the client sends a 1184-byte \
@@ -418,9 +436,13 @@ fn key_exchange13(plan: &Plan) -> String {
              the 1088-byte ciphertext; only the client's decapsulation key opens it. Each key share carries \
              both halves, and the shared secret is the two 32-byte secrets side by side. Why now: traffic \
              recorded today could be decrypted by a quantum computer later (\"harvest now, decrypt later\"); \
-             the ML-KEM half keeps it secret, and the classical half keeps it safe should ML-KEM be broken."
-        ),
-    }
+             the ML-KEM half keeps it secret, and the classical half keeps it safe should ML-KEM be broken. \
+             What the ML-KEM bytes are (FIPS 203 §5–6): the encapsulation key is t̂, a vector of three \
+             polynomials with 256 coefficients modulo 3329, 12 bits each (3 × 384 = 1152 bytes), followed by \
+             the 32-byte seed ρ from which both sides expand the public matrix Â with SHAKE128; the \
+             ciphertext is u, three polynomials compressed to 10 bits a coefficient (960 bytes), then v, one \
+             polynomial compressed to 4 bits (128 bytes). {layout}"
+    )
 }
 
 /// The explanation that opens a part of a step.
