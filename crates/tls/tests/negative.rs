@@ -439,14 +439,62 @@ fn invalid_key_shares_are_illegal_parameter() {
     }
 }
 
+/// Hybrid client shares longer than draft-ietf-tls-ecdhe-mlkem allows
+/// (1184 + 32 = 1216 bytes for X25519MLKEM768): the server refuses them by
+/// length, before encapsulating, with illegal_parameter (kx.rs `split`).
+#[test]
+fn oversized_hybrid_client_shares_are_illegal_parameter() {
+    type Change = fn(&mut Vec<u8>);
+    let cases: [(&str, Change); 2] = [
+        ("one byte too long (1217)", |s| s.push(0)),
+        ("1000 bytes too long (2216)", |s| s.extend(std::iter::repeat_n(0x42, 1000))),
+    ];
+    for (what, change) in cases {
+        let mut client = client_config();
+        client.groups = vec![NamedGroup::X25519MlKem768];
+        client.key_share_groups = vec![NamedGroup::X25519MlKem768];
+        let mut edit = edit_client_share(change);
+        let (side, error, alert) =
+            expect_failure(run_with_mitm(client, server_config(), 62, &mut edit, &mut pass));
+        assert_eq!(side, Side::Server, "{what}");
+        assert_eq!(error, Error::IllegalParameter("a hybrid key share of the wrong length"), "{what}");
+        assert_eq!(error.alert(), Some(AlertDescription::IllegalParameter), "{what}");
+        // The server's ServerHello was not sent: the alert is in the clear.
+        assert_eq!(plaintext_alert(&alert), Some(47), "{what}: illegal_parameter");
+    }
+}
+
 /// The server's half of a hybrid, cut short, is illegal_parameter at the client.
 #[test]
 fn a_short_hybrid_server_share_is_illegal_parameter() {
-    use padlock_tls::messages::{ServerHello, ext};
+    let (side, error, _) = hybrid_server_share_edited(61, |share| {
+        share.pop();
+    });
+    assert_eq!(side, Side::Client);
+    assert!(matches!(error, Error::IllegalParameter(_)), "{error:?}");
+}
+
+/// The server's half of a hybrid, one byte too long (1088 + 32 + 1), is
+/// illegal_parameter at the client, refused by length before decapsulating.
+#[test]
+fn a_long_hybrid_server_share_is_illegal_parameter() {
+    let (side, error, alert) = hybrid_server_share_edited(63, |share| share.push(0));
+    assert_eq!(side, Side::Client);
+    assert_eq!(error, Error::IllegalParameter("a hybrid key share of the wrong length"));
+    assert_eq!(error.alert(), Some(AlertDescription::IllegalParameter));
+    // The client has no handshake keys yet: its alert is in the clear.
+    assert_eq!(plaintext_alert(&alert), Some(47), "illegal_parameter");
+}
+
+/// A TLS 1.3 handshake in X25519MLKEM768 only, whose ServerHello key share
+/// (ciphertext(1088) || x25519(32)) `change` edits, fixing its length.
+fn hybrid_server_share_edited(seed: u64, change: impl Fn(&mut Vec<u8>)) -> (Side, Error, Vec<u8>) {
+    use padlock_tls::codec::{Reader, Writer};
+    use padlock_tls::messages::{KeyShare, ServerHello, ext};
     let mut client = client_config();
     client.groups = vec![NamedGroup::X25519MlKem768];
     client.key_share_groups = vec![NamedGroup::X25519MlKem768];
-    let mut cut = |flight: usize, bytes: Vec<u8>| {
+    let mut edit = |flight: usize, bytes: Vec<u8>| {
         if flight > 0 {
             return bytes;
         }
@@ -454,16 +502,15 @@ fn a_short_hybrid_server_share_is_illegal_parameter() {
             let mut hello = ServerHello::decode(body).expect("ServerHello");
             for e in &mut hello.extensions.0 {
                 if e.typ == ext::KEY_SHARE {
-                    // group(2) || len(2) || ciphertext(1088) || x25519(32): drop the last byte.
-                    e.data.pop();
-                    let len = (e.data.len() - 4) as u16;
-                    e.data[2..4].copy_from_slice(&len.to_be_bytes());
+                    let mut share = KeyShare::decode(&mut Reader::new(&e.data)).expect("one share");
+                    change(&mut share.key_exchange);
+                    let mut w = Writer::new();
+                    share.encode(&mut w);
+                    e.data = w.into_bytes().expect("fits");
                 }
             }
             *body = hello.encode().expect("encodes");
         })
     };
-    let (side, error, _) = expect_failure(run_with_mitm(client, server_config(), 61, &mut pass, &mut cut));
-    assert_eq!(side, Side::Client);
-    assert!(matches!(error, Error::IllegalParameter(_)), "{error:?}");
+    expect_failure(run_with_mitm(client, server_config(), seed, &mut pass, &mut edit))
 }
