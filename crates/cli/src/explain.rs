@@ -26,10 +26,16 @@
 //! with. Whatever the server chose (a certificate's names) is escaped for
 //! the terminal (`escape.rs`).
 //!
-//! The server's side needs nothing from here: padlock-tls's own errors say
-//! what the client offered against what we accept ("no group in common:
-//! client offered [x25519], server accepts [ffdhe3072]"), and `padlock
-//! server` logs each as one escaped line.
+//! - The server answered but the handshake failed before the parameters
+//!   were settled (a ServerKeyExchange whose signature fails, a choice we
+//!   did not offer): which of these it was, and what it suggests.
+//!
+//! The server's side needs less: padlock-tls's own errors say what the
+//! client offered against what we accept ("no group in common: client
+//! offered [x25519], server accepts [ffdhe3072]"), and `padlock server` logs
+//! each as one escaped line; when the client refused us with an alert,
+//! [`client_refusal`] adds what that alert most likely means (a client that
+//! does not trust our CA sends unknown_ca).
 
 mod certificate;
 pub(crate) mod probe;
@@ -83,11 +89,85 @@ pub(crate) fn explain(
         Error::UnsupportedCertificate(why) => certificate::unsupported(why, seen),
         Error::AlertReceived(alert) if !seen.answered => refused_hello(Some(*alert), config, probe),
         Error::UnexpectedEof if !seen.answered => refused_hello(None, config, probe),
+        Error::Io(_) if !seen.answered => refused_hello(None, config, probe),
         _ => match &seen.negotiated {
             Some(negotiated) => after_hello(error, negotiated),
+            None if seen.answered => before_agreement(error),
             None => Vec::new(),
         },
     }
+}
+
+/// The server, seen from its log: what the client's alert most likely says
+/// about us, as the end of a sentence ("; ..."), if the alert says more
+/// than its name (RFC 8446 §6.2, RFC 5246 §7.2.2).
+pub(crate) fn client_refusal(error: &Error) -> &'static str {
+    use AlertDescription as A;
+    let Error::AlertReceived(alert) = error else { return "" };
+    match alert {
+        A::UnknownCa => {
+            "; the client does not trust the CA that issued our certificate: give it that CA's \
+             certificate (padlock client --ca FILE, curl --cacert FILE), or serve a certificate from \
+             a CA it trusts"
+        }
+        A::BadCertificate | A::CertificateUnknown => {
+            "; the client refused our certificate: it may not trust its issuer, or the certificate \
+             may not hold the name the client asked for"
+        }
+        A::CertificateExpired => {
+            "; the client finds our certificate outside its validity dates: renew it, or check the \
+             clocks on both sides"
+        }
+        A::UnsupportedCertificate => "; the client cannot use our certificate's key type",
+        A::DecryptError => {
+            "; the client could not verify our signature or Finished: does our key match our \
+             certificate?"
+        }
+        A::BadRecordMac => "; the client could not decrypt our records: the two sides derived different keys",
+        A::HandshakeFailure | A::InsufficientSecurity => {
+            "; the client accepts none of the parameters we chose from its offer"
+        }
+        A::ProtocolVersion => "; the client refuses the version we chose",
+        A::IllegalParameter | A::DecodeError => {
+            "; the client found a field of our messages malformed or not allowed, a bug on one side \
+             or the other"
+        }
+        A::UserCanceled => "; the client gave up on the handshake",
+        _ => "",
+    }
+}
+
+/// The server answered our ClientHello, but the handshake failed before
+/// version, suite and key exchange were all settled.
+fn before_agreement(error: &Error) -> Vec<String> {
+    let mut lines = vec![
+        "The server answered our ClientHello, but the handshake failed before the parameters were \
+         settled."
+            .to_string(),
+    ];
+    let then = match error {
+        Error::DecryptError(_) => {
+            "Its signature over the key exchange (TLS 1.2's ServerKeyExchange) did not verify with \
+             the key in its certificate: the server may hold a key that is not its certificate's, or \
+             someone on the path changed the handshake."
+        }
+        Error::NoCommonParameters(_) => {
+            "It chose something we refuse (above): a Diffie-Hellman group we do not accept, or a \
+             signature scheme we did not offer."
+        }
+        Error::IllegalParameter(_) | Error::Downgrade | Error::UnsupportedExtension(_) => {
+            "It sent something we did not offer or the protocol forbids (a suite, a group or a key \
+             share we did not ask for, a point not on its curve): a bug in the server, or someone \
+             on the path."
+        }
+        Error::AlertReceived(_) => "Then it gave up, with the alert above.",
+        Error::UnexpectedEof | Error::Io(_) => {
+            "Then it closed the connection in the middle of the handshake."
+        }
+        _ => return lines,
+    };
+    lines.push(then.to_string());
+    lines
 }
 
 /// The client's message for a failed handshake: the summary, then the

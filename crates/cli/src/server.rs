@@ -404,7 +404,7 @@ fn exchange(
     if let Err(error) = stream.handshake() {
         // The alert is on its way; let the client read it before we close.
         stream.linger_after_error(LINGER);
-        return Err(format!("handshake failed: {error}"));
+        return Err(format!("handshake failed: {error}{}", crate::explain::client_refusal(&error)));
     }
     let Some(negotiated) = stream.connection().negotiated().cloned() else {
         return Err("the handshake ended without parameters".to_string());

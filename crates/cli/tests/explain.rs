@@ -235,6 +235,8 @@ fn unknown_ca() {
     assert!(!stderr.contains("We offered"), "{stderr}");
     let line = server.guard.wait_for("handshake failed");
     assert!(line.contains("unknown_ca"), "{line}");
+    // The server's log says what the alert means for it.
+    assert!(line.contains("the client does not trust the CA that issued our certificate"), "{line}");
 }
 
 #[test]
@@ -280,6 +282,7 @@ fn expired() {
     );
     let line = server.guard.wait_for("handshake failed");
     assert!(line.contains("certificate_expired"), "{line}");
+    assert!(line.contains("outside its validity dates"), "{line}");
 }
 
 /// `padlock load` words its first handshake error as `padlock client` does.
