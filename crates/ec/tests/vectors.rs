@@ -104,14 +104,16 @@ fn cavp_siggen() {
     assert_eq!(all.len(), 30);
 }
 
-/// CAVP SigVer: P (pass) must verify; F (fail) must be refused.
+/// CAVP SigVer: P (pass) must verify; F (fail) must be refused. Every key is
+/// a point on the curve and every r and s is in [1, n-1] (CAVP changes the
+/// message, R, S or Q, not their ranges), so a mistyped Q fails here even in
+/// an F vector.
 fn check_sigver<C: CurveParams<N>, const N: usize>(v: &Block) -> bool {
     let digest = digest(v.get("Hash"), &v.hex("Msg"));
     let expected = v.get("Result").starts_with('P');
-    let verified = public_key::<C, N>(v, "Qx", "Qy").is_ok_and(|key| {
-        Signature::<C, N>::from_scalar_bytes(&v.hex("R"), &v.hex("S"))
-            .is_ok_and(|signature| key.verify_prehashed(&digest, &signature).is_ok())
-    });
+    let key = public_key::<C, N>(v, "Qx", "Qy").expect("a point on the curve");
+    let signature = Signature::<C, N>::from_scalar_bytes(&v.hex("R"), &v.hex("S")).expect("r, s in range");
+    let verified = key.verify_prehashed(&digest, &signature).is_ok();
     assert_eq!(verified, expected, "{}: {}", v.source, v.get("Result"));
     expected
 }
@@ -119,15 +121,18 @@ fn check_sigver<C: CurveParams<N>, const N: usize>(v: &Block) -> bool {
 #[test]
 fn cavp_sigver() {
     let all = vectors("ecdsa/cavp-sigver.txt");
-    let mut passes = 0;
+    // (vectors, valid ones) for P-256 and for P-384.
+    let mut counts = [(0, 0); 2];
     for v in &all {
-        let pass = match v.get("Curve") {
-            "P-256" => check_sigver::<p256::NistP256, 4>(v),
-            _ => check_sigver::<p384::NistP384, 6>(v),
+        let (curve, pass) = match v.get("Curve") {
+            "P-256" => (0, check_sigver::<p256::NistP256, 4>(v)),
+            "P-384" => (1, check_sigver::<p384::NistP384, 6>(v)),
+            other => panic!("{}: unknown curve {other}", v.source),
         };
-        passes += usize::from(pass);
+        counts[curve].0 += 1;
+        counts[curve].1 += usize::from(pass);
     }
-    assert_eq!((all.len(), passes), (15, 3));
+    assert_eq!(counts, [(15, 3), (15, 3)]);
 }
 
 /// RFC 6979: the deterministic signature, and the same signature from the
@@ -178,9 +183,12 @@ fn check_cdh<C: CurveParams<N>, const N: usize>(v: &Block) {
 fn cavp_ecc_cdh() {
     let all = vectors("ecdh/cavp-cdh.txt");
     for v in &all {
+        // Every COUNT gives QIUT, so dIUT is checked against it too.
+        v.get("QIUTx");
         on_curve(v, check_cdh::<p256::NistP256, 4>, check_cdh::<p384::NistP384, 6>);
     }
-    assert_eq!(all.len(), 10);
+    let p384 = all.iter().filter(|v| v.get("Curve") == "P-384").count();
+    assert_eq!((all.len() - p384, p384), (25, 25));
 }
 
 #[test]
