@@ -133,6 +133,49 @@ fn a_silent_close_is_a_refusal_too() {
 }
 
 #[test]
+fn a_reset_before_any_answer_is_a_refusal_too() {
+    let reset = Error::Io("connection reset by peer".to_string());
+    let text = joined(&explain(&reset, &Seen::default(), &config(), "x", None));
+    assert!(text.contains("closed the connection without answering our ClientHello"), "{text}");
+    assert!(text.contains("We offered:"), "{text}");
+}
+
+/// The server answered, but the handshake failed before anything was
+/// agreed: each kind of failure gets its own explanation.
+#[test]
+fn a_failure_before_agreement_is_explained() {
+    let answered = Seen { answered: true, ..Seen::default() };
+    let cases = [
+        (
+            Error::DecryptError("the ServerKeyExchange signature"),
+            "did not verify with the key in its certificate",
+        ),
+        (Error::NoCommonParameters("group".to_string()), "a Diffie-Hellman group we do not accept"),
+        (Error::IllegalParameter("a key share"), "something we did not offer or the protocol forbids"),
+        (Error::UnexpectedEof, "closed the connection in the middle of the handshake"),
+    ];
+    for (error, needle) in cases {
+        let text = joined(&explain(&error, &answered, &config(), "x", None));
+        assert!(text.contains("failed before the parameters were settled"), "{error}: {text}");
+        assert!(text.contains(needle), "{error}: {text}");
+        assert!(!text.contains("We offered:"), "{error}: {text}");
+    }
+}
+
+/// The server's log line: what the client's alert says about us.
+#[test]
+fn the_server_hears_what_a_client_alert_means() {
+    let meaning = |alert| client_refusal(&Error::AlertReceived(alert));
+    assert!(
+        meaning(AlertDescription::UnknownCa).contains("does not trust the CA that issued our certificate")
+    );
+    assert!(meaning(AlertDescription::CertificateExpired).contains("validity dates"));
+    assert!(meaning(AlertDescription::DecryptError).contains("does our key match our certificate"));
+    assert_eq!(meaning(AlertDescription::CloseNotify), "");
+    assert_eq!(client_refusal(&Error::UnexpectedEof), "");
+}
+
+#[test]
 fn an_unknown_issuer_names_the_certificate_and_says_use_ca() {
     let pki = pki();
     let seen = seen_with(&[&pki.leaf]);
