@@ -168,8 +168,9 @@ pub(crate) struct Core {
 /// 32 empty records; five TLS 1.2 warning alerts in a handshake are fatal).
 pub const MAX_IDLE_RECORDS: usize = 32;
 
-/// TLS 1.2 warning alerts in a row a handshake tolerates.
-const MAX_HANDSHAKE_WARNINGS: usize = 5;
+/// TLS 1.2 warning alerts in a row a handshake tolerates: four, so the
+/// fifth is a fatal unexpected_message, as in OpenSSL (MAX_WARN_ALERT_COUNT).
+const MAX_HANDSHAKE_WARNINGS: usize = 4;
 
 /// The largest ClientHello: RFC 8446 §4.1.2 bounds every field, so a hello
 /// can reach 2 + 32 + (1 + 32) + (2 + 2^16 - 2) + (1 + 2^8 - 1) + (2 + 2^16 - 1)
@@ -208,7 +209,8 @@ impl Core {
     }
 
     /// Counts a record that advanced nothing; too many in a row end the
-    /// connection. `limit` is [`MAX_IDLE_RECORDS`] or a tighter one.
+    /// connection. `limit` is [`MAX_IDLE_RECORDS`] or a tighter one: that
+    /// many in a row are tolerated, and the next one is fatal.
     pub(crate) fn idle(&mut self, limit: usize, what: &str) -> Result<(), Error> {
         self.idle_records += 1;
         if self.idle_records > limit {
@@ -310,8 +312,15 @@ impl Core {
             _ => {}
         }
         let traced_record = self.trace.as_ref().map(|_| record.to_bytes());
+        let empty = record.fragment.is_empty();
         let Some((content_type, range)) = open_or_skip(&mut self.read, &mut self.early_data_budget, record)?
         else {
+            // Skipped 0-RTT data is charged by its length; an empty record
+            // costs nothing there, so it counts as a record that advanced
+            // nothing (RFC 8446 §5.4 allows a few as padding, not endless ones).
+            if empty {
+                self.idle(MAX_IDLE_RECORDS, "empty records")?;
+            }
             return Ok(Some(Content::Nothing));
         };
         let plaintext = self.deframer.bytes(range.clone());

@@ -164,7 +164,9 @@ fn the_writer_refuses_a_field_longer_than_its_prefix() {
 // Defect 6: records that make no progress.
 
 #[test]
-fn five_warning_alerts_in_a_tls12_handshake_are_the_limit() {
+fn the_fifth_warning_alert_in_a_row_in_a_tls12_handshake_is_fatal() {
+    // As the issue asks and OpenSSL does (MAX_WARN_ALERT_COUNT): four
+    // warnings in a row are noted, the fifth is a fatal unexpected_message.
     let mut config = client_config();
     config.versions = vec![Tls12];
     let mut c = Connection::client(Arc::new(config), rng(3)).expect("client");
@@ -172,10 +174,11 @@ fn five_warning_alerts_in_a_tls12_handshake_are_the_limit() {
     s.read_tls(&c.take_outgoing()).expect("ClientHello");
     let _ = s.take_outgoing();
     let warning = record(21, &[1, 112]); // unrecognized_name, as a warning
-    for _ in 0..5 {
-        s.read_tls(&warning).expect("a warning alert is noted");
+    for i in 1..=4 {
+        s.read_tls(&warning).unwrap_or_else(|e| panic!("warning alert {i} is noted, not {e:?}"));
     }
-    assert!(matches!(s.read_tls(&warning), Err(Error::UnexpectedMessage(_))));
+    assert!(s.take_outgoing().is_empty(), "a warning is not answered");
+    assert!(matches!(s.read_tls(&warning), Err(Error::UnexpectedMessage(_))), "the fifth is fatal");
     assert_eq!(plaintext_alert(&s.take_outgoing()), Some(10), "unexpected_message");
 }
 
@@ -212,6 +215,65 @@ fn a_flood_of_empty_records_is_cut_off() {
     c.read_tls(&flood).expect("up to the limit, empty records are dropped");
     let last = half.seal(ContentType::ApplicationData, b"").expect("seal");
     assert!(matches!(c.read_tls(&last), Err(Error::UnexpectedMessage(_))));
+}
+
+/// 10,000 empty application_data records, as plaintext records.
+fn empty_record_flood() -> Vec<u8> {
+    record(23, b"").repeat(10_000)
+}
+
+/// Asserts that `conn` ended on the idle cap (unexpected_message) after a
+/// flood, queued its alert, and stays closed.
+fn assert_cut_off(conn: &mut Connection, result: Result<(), Error>) {
+    assert!(matches!(result, Err(Error::UnexpectedMessage(_))), "{result:?}");
+    assert!(!conn.take_outgoing().is_empty(), "the alert is queued");
+    assert!(!conn.is_handshaking() && conn.error().is_some(), "the connection is over");
+    assert!(conn.read_tls(&record(23, b"")).is_err(), "and stays over");
+}
+
+#[test]
+fn a_flood_of_empty_records_after_the_handshake_ends_the_connection() {
+    let (trace, events) = recorder();
+    let mut server = server_config();
+    server.trace = Some(trace);
+    let (mut c, _s, _) = connect(client_config(), server, 49);
+    let (key, iv) = installed_keys(&events, Side::Server, KeyStage::Application);
+    let mut half = HalfConn::tls13_gcm(&key, iv).expect("key");
+    let mut flood = Vec::new();
+    for _ in 0..10_000 {
+        flood.extend(half.seal(ContentType::ApplicationData, b"").expect("seal"));
+    }
+    let start = Instant::now();
+    let result = c.read_tls(&flood);
+    assert_cut_off(&mut c, result);
+    assert!(start.elapsed() < Duration::from_secs(2), "{:?}", start.elapsed());
+}
+
+#[test]
+fn empty_records_skipped_as_declined_early_data_are_counted() {
+    // RFC 8446 §4.2.10: the server skips 0-RTT records it cannot open, each
+    // charged to a byte budget; an empty one costs no bytes, so it counts
+    // as a record that advanced nothing. A few (padding, RFC 8446 §5.4)
+    // are dropped; a flood ends the handshake.
+    let mut s = server();
+    s.read_tls(&with_early_data(&c_hello())).expect("hello with early_data");
+    let _ = s.take_outgoing();
+    s.read_tls(&record(23, b"").repeat(MAX_IDLE_RECORDS)).expect("a few empty records are skipped");
+    let result = s.read_tls(&empty_record_flood());
+    assert_cut_off(&mut s, result);
+    // After a HelloRetryRequest the server reads plaintext and skips 0-RTT
+    // records until the second ClientHello: the same cap, a plaintext alert.
+    let mut server = server_config();
+    server.groups = vec![NamedGroup::Ffdhe2048];
+    let mut client = client_config();
+    client.groups = vec![NamedGroup::X25519, NamedGroup::Ffdhe2048];
+    let mut c = Connection::client(Arc::new(client), rng(12)).expect("client");
+    let mut s = Connection::server(Arc::new(server), rng(13));
+    s.read_tls(&with_early_data(&c.take_outgoing())).expect("first hello");
+    let _ = s.take_outgoing();
+    let result = s.read_tls(&empty_record_flood());
+    assert!(matches!(result, Err(Error::UnexpectedMessage(_))), "{result:?}");
+    assert_eq!(plaintext_alert(&s.take_outgoing()), Some(10), "unexpected_message");
 }
 
 // ---------------------------------------------------------------------------
@@ -509,6 +571,87 @@ fn our_hello_retry_request_has_no_cookie_and_the_second_hello_must_match() {
         assert_eq!(side, Side::Server);
         assert!(matches!(error, Error::IllegalParameter(_)), "{error:?}");
         assert_eq!(plaintext_alert(&alert), Some(47));
+    }
+}
+
+/// The server's answer to a second ClientHello after a HelloRetryRequest:
+/// our client's two hellos, edited by `first` and `second` on the way.
+fn answer_second_hello(
+    mut first: impl FnMut(&mut ClientHello),
+    mut second: impl FnMut(&mut ClientHello),
+) -> (Result<(), Error>, Vec<u8>) {
+    let mut server = server_config();
+    server.groups = vec![NamedGroup::Ffdhe2048];
+    let mut client = client_config();
+    client.groups = vec![NamedGroup::X25519, NamedGroup::Ffdhe2048];
+    let mut c = Connection::client(Arc::new(client), rng(14)).expect("client");
+    let mut s = Connection::server(Arc::new(server), rng(15));
+    s.read_tls(&edit_hello(&c.take_outgoing(), &mut first)).expect("first hello");
+    c.read_tls(&s.take_outgoing()).expect("the HelloRetryRequest");
+    let result = s.read_tls(&edit_hello(&c.take_outgoing(), &mut second));
+    (result, s.take_outgoing())
+}
+
+/// Applies `change` to the ClientHello in plaintext wire bytes.
+fn edit_hello(wire: &[u8], change: &mut dyn FnMut(&mut ClientHello)) -> Vec<u8> {
+    edit_plaintext(wire, 1, &mut |body| {
+        let mut hello = ClientHello::decode(body).expect("hello");
+        change(&mut hello);
+        *body = hello.encode().expect("encodes");
+    })
+}
+
+fn cookie(value: &[u8]) -> Extension {
+    let mut data = (value.len() as u16).to_be_bytes().to_vec();
+    data.extend_from_slice(value);
+    Extension { typ: ext::COOKIE, data }
+}
+
+#[test]
+fn the_second_hello_may_drop_early_data_and_change_padding() {
+    // RFC 8446 §4.1.2: besides the new key_share, early_data is removed and
+    // padding may come, go or change length.
+    let (result, flight) = answer_second_hello(
+        |h| {
+            h.extensions.0.push(Extension { typ: ext::EARLY_DATA, data: Vec::new() });
+            h.extensions.0.push(Extension { typ: ext::PADDING, data: vec![0; 10] });
+        },
+        |h| h.extensions.0.push(Extension { typ: ext::PADDING, data: vec![0; 30] }),
+    );
+    assert_eq!(result, Ok(()));
+    assert!(flight.starts_with(&[22, 3, 3]), "answered with a ServerHello");
+}
+
+#[test]
+fn a_second_hello_with_early_data_is_illegal_parameter() {
+    // RFC 8446 §4.2.10: a client MUST NOT include early_data in the hello
+    // that follows a HelloRetryRequest: neither added nor kept.
+    let add = |h: &mut ClientHello| h.extensions.0.push(Extension { typ: ext::EARLY_DATA, data: Vec::new() });
+    for first_had_it in [false, true] {
+        let first = |h: &mut ClientHello| {
+            if first_had_it {
+                add(h);
+            }
+        };
+        let (result, alert) = answer_second_hello(first, add);
+        assert!(matches!(result, Err(Error::IllegalParameter(_))), "{first_had_it}: {result:?}");
+        assert_eq!(plaintext_alert(&alert), Some(47), "illegal_parameter");
+    }
+}
+
+#[test]
+fn a_second_hello_with_a_cookie_our_retry_never_sent_is_illegal_parameter() {
+    // RFC 8446 §4.1.2: a cookie only if the HelloRetryRequest carried one,
+    // and then the same; ours never does (§4.1.4, tested above).
+    type Edit = fn(&mut ClientHello);
+    let cases: [(&str, Edit, Edit); 2] = [
+        ("added", |_| {}, |h| h.extensions.0.push(cookie(b"made up"))),
+        ("changed", |h| h.extensions.0.push(cookie(b"first")), |h| h.extensions.0.push(cookie(b"second"))),
+    ];
+    for (what, first, second) in cases {
+        let (result, alert) = answer_second_hello(first, second);
+        assert!(matches!(result, Err(Error::IllegalParameter(_))), "{what}: {result:?}");
+        assert_eq!(plaintext_alert(&alert), Some(47), "{what}: illegal_parameter");
     }
 }
 

@@ -174,14 +174,28 @@ impl State for ExpectSecondClientHello {
 }
 
 /// RFC 8446 §4.1.2: after a HelloRetryRequest the client sends the same
-/// ClientHello, except that it may replace key_share, remove early_data,
-/// add a cookie, and update pre_shared_key and padding. Everything else —
-/// fields, extensions and their order — must be as before.
+/// ClientHello, except that it replaces the key_share, removes early_data,
+/// includes the HelloRetryRequest's cookie (ours has none, so none), updates
+/// pre_shared_key (perhaps dropping PSKs, never adding one) and may add,
+/// remove or resize padding. Everything else — fields, extensions and
+/// their order, key_share's place among them — must be as before.
 fn same_hello(first: &ClientHello, second: &ClientHello) -> bool {
-    let may_change = [ext::KEY_SHARE, ext::EARLY_DATA, ext::COOKIE, ext::PRE_SHARED_KEY, ext::PADDING];
+    // RFC 8446 §4.2.10: no early_data after a HelloRetryRequest.
+    // RFC 8446 §4.2.2: a cookie only echoes the HelloRetryRequest's.
+    if second.extensions.has(ext::EARLY_DATA) || second.extensions.has(ext::COOKIE) {
+        return false;
+    }
+    // pre_shared_key may be updated or cut down, never added; it is the
+    // last extension (§4.2.11), so leaving it out of the order below is safe.
+    if second.extensions.has(ext::PRE_SHARED_KEY) && !first.extensions.has(ext::PRE_SHARED_KEY) {
+        return false;
+    }
+    let may_go = [ext::EARLY_DATA, ext::PADDING, ext::PRE_SHARED_KEY];
     let kept = |hello: &ClientHello| {
-        let extensions = hello.extensions.0.iter().filter(|e| !may_change.contains(&e.typ));
-        extensions.map(|e| (e.typ, e.data.clone())).collect::<Vec<_>>()
+        let extensions = hello.extensions.0.iter().filter(|e| !may_go.contains(&e.typ));
+        // key_share keeps its place; its new share is checked by the caller.
+        let contents = |typ, data: &[u8]| if typ == ext::KEY_SHARE { Vec::new() } else { data.to_vec() };
+        extensions.map(|e| (e.typ, contents(e.typ, &e.data))).collect::<Vec<_>>()
     };
     first.legacy_version == second.legacy_version
         && first.random == second.random
