@@ -129,3 +129,47 @@ pub fn check(sign: Sign) -> Verdict {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use padlock_rsa::Error;
+    use padlock_rsa::lab::{Switch, Switches};
+    use padlock_sha::Sha256;
+
+    use super::*;
+
+    /// The reference is padlock-rsa's signing, through its public API: the
+    /// same signature when nothing glitches; with a fault in the half mod p
+    /// (the exercise's `glitch`, padlock-rsa's `CorruptCrtHalf`), the
+    /// reference refuses where padlock-rsa returns `Error::Fault`; and with
+    /// the check off (the stub, `SkipFaultCheck`) both release a signature
+    /// from which Lenstra's gcd gets the same prime, q.
+    #[test]
+    fn the_reference_refuses_the_fault_padlock_rsa_refuses() {
+        let mut key = RsaPrivateKey::generate(1024, &mut net::rng(4, 1), &mut |_| {}).expect("a key");
+        let mut crt = CrtKey::from_key(&key).expect("CRT values");
+        let (n, e, k) =
+            (Nat::from_be_bytes(&key.public_key().n_bytes()), key.public_key().e(), key.public_key().size());
+        let q = Nat::from_be_bytes(&key.crt_bytes()[1]);
+        let message = b"a ServerKeyExchange";
+        let m = Nat::from_be_bytes(&crt_fault::emsa_pkcs1_v15_sha256(message, k));
+        let mut rng = net::rng(4, 2);
+        let mut sign_real = |key: &RsaPrivateKey| key.sign_pkcs1v15::<Sha256, _>(message, &mut rng);
+
+        let real = sign_real(&key).expect("a signature");
+        let bytes = |s: Result<Nat, Fault>| s.map(|s| s.to_be_bytes(k).expect("below n"));
+        assert_eq!(bytes(reference(&crt, &m)), Ok(real.clone()));
+        assert_eq!(bytes(exercise(&crt, &m)), Ok(real));
+
+        crt.glitch = true;
+        key.set_lab_switches(Switches::NONE.turn_on(Switch::CorruptCrtHalf));
+        assert_eq!(sign_real(&key), Err(Error::Fault));
+        assert_eq!(reference(&crt, &m), Err(Fault));
+
+        key.set_lab_switches(key.lab_switches().turn_on(Switch::SkipFaultCheck));
+        let leaked = Nat::from_be_bytes(&sign_real(&key).expect("a faulty signature"));
+        assert_eq!(crt_fault::lenstra(&n, e, &m, &leaked), Some(q.clone()));
+        let stub = exercise(&crt, &m).expect("a faulty signature");
+        assert_eq!(crt_fault::lenstra(&n, e, &m, &stub), Some(q));
+    }
+}
