@@ -8,7 +8,8 @@
 //!   `--fixed` runs the same attack against the real code, and shows it fail.
 //! - `padlock lab ct-check TARGET`: the timing lab's measurement (Welch's
 //!   t-test on two classes of inputs, dudect-style) on one of Padlock's real
-//!   primitives.
+//!   primitives. Its exit status says what it saw: 0 no leak, 1 a leak, 3
+//!   too few measurements for a t-test.
 //!
 //! The labs send structured notes ([`padlock_labs::report::Note`]); this
 //! module only words and paints them, or prints them as JSON lines. It
@@ -41,6 +42,9 @@ enum Command {
     /// Run a lab: the attack against the switched code (or, with --fixed, the real code).
     Run(RunArgs),
     /// Measure whether one of Padlock's primitives runs in constant time (Welch's t-test, dudect-style).
+    ///
+    /// Exit status: 0 no leak seen (|t| at most 10), 1 a leak (or an error), 3 too few measurements
+    /// for a t-test in the time given.
     CtCheck(CtCheckArgs),
 }
 
@@ -59,6 +63,10 @@ struct RunArgs {
     #[arg(long)]
     json: bool,
 }
+
+/// `padlock lab ct-check`'s exit status when no t-test had data (2 is
+/// clap's, for a usage error).
+const TOO_FEW_MEASUREMENTS: u8 = 3;
 
 /// Arguments of `padlock lab ct-check`.
 #[derive(clap::Args)]
@@ -399,6 +407,37 @@ fn ct_check(args: &CtCheckArgs) -> Result<ExitCode, Failed> {
         timing::ct_check(&args.target, std::time::Duration::from_secs(args.seconds), 2, &mut progress)
             .map_err(|e| Failed::new(format_args!("lab ct-check: {e}")))?;
     let evidence = found.measurement.evidence();
+    // No t-test had data yet: dudect places its crop limits on the first
+    // measurements, and each test needs enough of each class after them.
+    // Say so rather than report a |t| of 0 that nothing measured.
+    if evidence.used == 0 {
+        let taken = found.measurement.taken;
+        if args.json {
+            out(narrate::object(&[
+                ("event", Json::Str("ct-check".into())),
+                ("target", Json::Str(args.target.clone())),
+                ("measurements", Json::Num(taken)),
+                ("milliseconds", Json::Num(found.elapsed.as_millis() as u64)),
+                ("verdict", Json::Str("too few measurements".into())),
+            ]));
+        } else {
+            if live {
+                out(String::new());
+            }
+            out(format!(
+                "  measurements: {} in {:.1} s",
+                padlock_labs::report::thousands(taken),
+                found.elapsed.as_secs_f64()
+            ));
+            out(format!(
+                "  too few measurements for a t-test: the first {} only place the crop limits, and each class \
+                 then needs {}; give it more --seconds",
+                padlock_labs::report::thousands(dudect::CALIBRATION as u64),
+                dudect::MIN_PER_CLASS
+            ));
+        }
+        return Ok(ExitCode::from(TOO_FEW_MEASUREMENTS));
+    }
     let crop = if evidence.test == 0 {
         "all measurements".to_string()
     } else {

@@ -109,7 +109,10 @@ pub trait Target {
 /// small and still span 7 % to 99.9 %).
 const PERCENTILES: usize = 20;
 /// Measurements taken first to place the percentiles (dudect uses its first batch).
-const CALIBRATION: usize = 1000;
+pub const CALIBRATION: usize = 1000;
+
+/// Measurements of each class a test needs before its |t| means anything.
+pub const MIN_PER_CLASS: u64 = 100;
 
 /// dudect's battery of t-tests over the measurements so far.
 #[derive(Clone, Debug)]
@@ -199,7 +202,7 @@ impl Measurement {
         let mut best = Evidence { max_t: 0.0, test: 0, used: 0, means_ns: [0.0; 2], standard_error_ns: 0.0 };
         for (i, [zero, one]) in self.tests.iter().enumerate() {
             // A test needs enough values in each class to mean anything.
-            if zero.count() < 100 || one.count() < 100 {
+            if zero.count() < MIN_PER_CLASS || one.count() < MIN_PER_CLASS {
                 continue;
             }
             let t = welch_t(zero, one).abs();
@@ -249,13 +252,18 @@ pub fn measure<T: Target>(
         let classes: Vec<Class> =
             (0..BATCH).map(|_| if rng.next_u32() & 1 == 0 { Class::Zero } else { Class::One }).collect();
         let inputs: Vec<T::Input> = classes.iter().map(|&c| target.input(c, rng)).collect();
-        for (class, input) in classes.iter().zip(&inputs) {
+        for (k, (class, input)) in classes.iter().zip(&inputs).enumerate() {
             let t0 = Instant::now();
             for _ in 0..repeat {
                 target.run(black_box(input));
             }
             let nanos = t0.elapsed().as_nanos() as f64;
             measurement.push(*class, nanos / f64::from(repeat));
+            // A slow target (an RSA decryption) must not run a whole batch
+            // past the time budget.
+            if k % 32 == 31 && start.elapsed() >= budget.time {
+                break;
+            }
         }
         let elapsed = start.elapsed();
         progress(&measurement, elapsed);
