@@ -228,6 +228,7 @@ impl State for ExpectServerHello {
             ProtocolVersion::Tls13 => tls13::server_hello(hello, core, message, server_hello, suite),
             ProtocolVersion::Tls12 => {
                 check_downgrade(&hello, core, &server_hello)?;
+                check_point_formats(&server_hello)?;
                 tls12::server_hello(hello, core, message, server_hello, suite)
             }
         }
@@ -263,6 +264,21 @@ fn check_downgrade(hello: &Hello, core: &Core, server_hello: &ServerHello) -> Re
     } else {
         Err(Error::Downgrade)
     }
+}
+
+/// RFC 8422 §5.2: a TLS 1.2 server's ec_point_formats has the form of the
+/// client's (§5.1.2: `ec_point_format_list<1..2^8-1>`, so an empty or
+/// mismeasured list is decode_error). Absent, it means uncompressed only.
+fn check_point_formats(server_hello: &ServerHello) -> Result<(), Error> {
+    let formats = server_hello.extensions.ec_point_formats()?;
+    // RFC 8422 §5.1.2: uncompressed (0) is the only format we may send, so
+    // a server that cannot read it leaves us none. The RFC names no alert
+    // for the client; we send the server's (§5.1.2), illegal_parameter, as
+    // OpenSSL does.
+    if formats.is_some_and(|formats| !formats.contains(&0)) {
+        return Err(Error::IllegalParameter("an ec_point_formats list without the uncompressed format"));
+    }
+    Ok(())
 }
 
 /// The version the ServerHello selects (RFC 8446 §4.2.1), if we offered it.

@@ -258,6 +258,15 @@ impl Extensions {
         r.finish()?;
         Ok(Some(value))
     }
+
+    /// The ec_point_formats list (RFC 8422 §5.1.2,
+    /// `ec_point_format_list<1..2^8-1>`), if present: an empty or
+    /// mismeasured one is decode_error.
+    pub fn ec_point_formats(&self) -> Result<Option<Vec<u8>>, Error> {
+        self.parse(ext::EC_POINT_FORMATS, |r| {
+            Ok(r.vec8()?.non_empty("an empty ec_point_formats list")?.rest().to_vec())
+        })
+    }
 }
 
 /// Reads `uint16 list<2..2^16-2>` (supported_groups, signature_algorithms, cipher suites).

@@ -65,6 +65,7 @@ pub(super) fn client_hello(
     offer: Offer,
     transcript: Transcript,
 ) -> Result<Box<dyn State>, Error> {
+    check_point_formats(&hello, &offer)?;
     let choice = choose(&config, &hello, &offer)?;
     core.suite = Some(choice.suite);
     let mut state = Tls12 {
@@ -159,6 +160,22 @@ fn choose(config: &ServerConfig, hello: &ClientHello, offer: &Offer) -> Result<C
     };
     let curve = if kx == KeyExchangeAlgorithm::Ecdhe { curve } else { None };
     Ok(Choice { suite, kx, certificate, scheme, curve, extended_master_secret, secure_renegotiation })
+}
+
+/// RFC 8422 §5.1.2: the client's ec_point_formats, if it sent one. The list
+/// is `ec_point_format_list<1..2^8-1>`, so an empty or mismeasured one is
+/// decode_error. Without the extension the client takes uncompressed points
+/// only, which is all we send and accept.
+fn check_point_formats(hello: &ClientHello, offer: &Offer) -> Result<(), Error> {
+    let Some(formats) = hello.extensions.ec_point_formats()? else { return Ok(()) };
+    // The curves RFC 8422 §5.1.1 defines: secp256r1, secp384r1, secp521r1, x25519, x448.
+    let names_a_curve = offer.groups.iter().any(|id| [23, 24, 25, 29, 30].contains(id));
+    // RFC 8422 §5.1.2: a list without uncompressed (0), from a client that
+    // named one of those curves: the server MUST abort with illegal_parameter.
+    if names_a_curve && !formats.contains(&0) {
+        return Err(Error::IllegalParameter("an ec_point_formats list without the uncompressed format"));
+    }
+    Ok(())
 }
 
 /// RFC 5246 §7.4.1.3: the ServerHello, with our random (marked, RFC 8446
