@@ -6,7 +6,8 @@
 //!   send.
 //! - Our client against `openssl s_server -rev`: the same suites, TLS 1.2
 //!   DHE with RFC 7919's ffdhe2048 (`-dhparam`) and with OpenSSL's default
-//!   group, and a HelloRetryRequest that OpenSSL sends.
+//!   group, and a HelloRetryRequest that OpenSSL sends. Whether a
+//!   HelloRetryRequest came is checked against our client's trace.
 //!
 //! Every case sends a line each way ("ping" answered by "pong ping"; "hello"
 //! answered by `-rev` with "olleh") and checks what both libraries say was
@@ -66,7 +67,8 @@ struct Expect {
     openssl_suite: &'static str,
     /// What `s_client -brief` says of the server's ephemeral key.
     temp_key: Option<&'static str>,
-    /// Whether the case is about a HelloRetryRequest (for the label).
+    /// Whether a HelloRetryRequest to `group` comes (in the label; for our
+    /// client, checked against its trace).
     hello_retry: bool,
 }
 
@@ -522,8 +524,8 @@ fn our_client_with(
     let listening = wait_until(|| server.stdout().contains("ACCEPT\n") || server.exited());
     assert!(listening && !server.exited(), "s_server did not start listening\n{}", server.describe());
 
-    let config = Arc::new(config);
-    let result = talk_to(SocketAddr::from((Ipv4Addr::LOCALHOST, port)), config);
+    let (config, events) = with_recorder(config);
+    let result = talk_to(SocketAddr::from((Ipv4Addr::LOCALHOST, port)), Arc::new(config));
     // s_server prints the connection summary (or its error) to stderr
     // before echoing.
     let summary = format!("Ciphersuite: {}", expect.openssl_suite);
@@ -535,11 +537,39 @@ fn our_client_with(
     let (negotiated, reply) = result.unwrap_or_else(|e| panic!("our client failed: {e}\n\n{report}"));
     assert_eq!(reply, "olleh\n", "{report}");
     check_negotiated(&negotiated, expect, &report);
+    check_hello_retry(&events, expect, &report);
     let stderr = server.stderr();
     for line in [format!("Protocol version: {}", openssl_version(expect.version)), summary] {
         assert!(stderr.lines().any(|l| l == line), "s_server did not say {line:?}\n{report}");
     }
     println!("interop: our client -> openssl s_server {label}: ok");
+}
+
+/// `config` with a recorder of its trace events, beside any sink it had.
+fn with_recorder(mut config: ClientConfig) -> (ClientConfig, common::Events) {
+    let (recorder, events) = common::recorder();
+    let earlier = config.trace.take();
+    config.trace = Some(Arc::new(move |side, event: &Event| {
+        recorder(side, event);
+        if let Some(earlier) = &earlier {
+            earlier(side, event);
+        }
+    }));
+    (config, events)
+}
+
+/// Asserts our client's trace has a HelloRetryRequest, asking for the
+/// negotiated group, exactly when `expect` says one comes.
+fn check_hello_retry(events: &common::Events, expect: &Expect, report: &str) {
+    let events = events.lock().expect("lock");
+    let asked: Vec<Option<&str>> = (events.iter())
+        .filter_map(|(_, e)| match e {
+            Event::HelloRetryRequest { group } => Some(group.map(|g| g.name())),
+            _ => None,
+        })
+        .collect();
+    let expected = if expect.hello_retry { vec![expect.group] } else { Vec::new() };
+    assert_eq!(asked, expected, "the HelloRetryRequests in our client's trace\n{report}");
 }
 
 /// Our client's side: handshake, "hello" out, a line back, close_notify.
@@ -577,8 +607,8 @@ fn label(args: &[&str], expect: &Expect) -> String {
             _ => {}
         }
     }
-    if expect.hello_retry {
-        label += " (HelloRetryRequest to ffdhe2048)";
+    if let (true, Some(group)) = (expect.hello_retry, expect.group) {
+        label += &format!(" (HelloRetryRequest to {group})");
     }
     label
 }
@@ -868,18 +898,33 @@ fn server_tls12_ecdhe_ecdsa_chacha20() {
     our_server_for(identity.server_config(), &identity.root, &args, &expect);
 }
 
+/// Our client sends key shares for X25519MLKEM768 and x25519 only, so an
+/// s_server that takes P-256 (or P-384) alone answers with a
+/// HelloRetryRequest for it (RFC 8446 §4.1.4), which the trace must show.
 #[test]
 fn client_tls13_ecdsa_chain_p256_group() {
-    let expect = tls13_ec(TLS13_AES_128_GCM_SHA256, NamedGroup::Secp256r1);
+    let mut expect = tls13_ec(TLS13_AES_128_GCM_SHA256, NamedGroup::Secp256r1);
+    expect.hello_retry = true;
     let args = ["-tls1_3", "-groups", "P-256"];
     our_client_with(ecdsa_chain_client(), Identity::ecdsa_chain(), &args, &expect, "group:ffdhe2048");
 }
 
 #[test]
 fn client_tls13_ecdsa_chain_p384_group() {
-    let expect = tls13_ec(TLS13_AES_128_GCM_SHA256, NamedGroup::Secp384r1);
+    let mut expect = tls13_ec(TLS13_AES_128_GCM_SHA256, NamedGroup::Secp384r1);
+    expect.hello_retry = true;
     let args = ["-tls1_3", "-groups", "P-384"];
     our_client_with(ecdsa_chain_client(), Identity::ecdsa_chain(), &args, &expect, "group:ffdhe2048");
+}
+
+#[test]
+fn client_tls12_ecdhe_ecdsa_p256() {
+    let mut expect = tls12(ECDHE_ECDSA_AES_128_GCM_SHA256, "ECDHE-ECDSA-AES128-GCM-SHA256");
+    expect.group = Some("secp256r1");
+    let mut config = ecdsa_chain_client();
+    config.versions = vec![Tls12];
+    let args = ["-tls1_2", "-cipher", expect.openssl_suite, "-groups", "P-256"];
+    our_client_with(config, Identity::ecdsa_chain(), &args, &expect, "group:ffdhe2048");
 }
 
 #[test]
