@@ -191,7 +191,10 @@ pub const SIGNATURE_SCHEMES: &[Entry] = &[
     no(0x0402, "dsa_sha256 (reserved)"),
     no(0x0502, "dsa_sha384 (reserved)"),
     no(0x0602, "dsa_sha512 (reserved)"),
+    // SHA-224 pairs of TLS 1.2's (hash, signature) code points, which
+    // OpenSSL 3 and curl still offer.
     no(0x0301, "sha224_rsa (reserved)"),
+    no(0x0302, "sha224_dsa (reserved)"),
     no(0x0303, "sha224_ecdsa (reserved)"),
     yes(0x0403, "ecdsa_secp256r1_sha256"),
     yes(0x0503, "ecdsa_secp384r1_sha384"),
