@@ -253,7 +253,12 @@ mod imp {
     /// Butterflies 16 or more apart: whole vectors, one zeta per block.
     #[target_feature(enable = "avx2")]
     fn wide_layer(f: &mut Poly, len: usize, zeta_index: &mut usize, forward: bool) {
-        for start in (0..256).step_by(2 * len) {
+        // `(0..256).step_by(2 * len)` would divide by the (public) step to
+        // count its iterations, a `div` instruction; counting blocks keeps
+        // the crate's machine code free of division (tests/no_division.rs).
+        debug_assert!(len.is_power_of_two() && (16..=128).contains(&len));
+        for block in 0..128 >> len.trailing_zeros() {
+            let start = 2 * len * block;
             let zeta = ZETAS[*zeta_index];
             if forward {
                 *zeta_index += 1;
