@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 
 #[test]
 fn openssl_verifies_the_chain_we_build() {
-    let dir = Scratch::with_chain("openssl-verify");
+    let dir = scratch_with_chain("openssl-verify");
     let base = ["verify", "-CAfile", "ca.pem", "-untrusted", "int.pem", "-purpose", "sslserver"];
     for check in
         [&["-verify_hostname", "www.example.org"][..], &["-verify_ip", "::1"], &["-verify_ip", "127.0.0.1"]]
@@ -41,7 +41,7 @@ fn openssl_verifies_the_chain_we_build() {
 
 #[test]
 fn openssl_shows_our_extensions() {
-    let dir = Scratch::with_chain("openssl-text");
+    let dir = scratch_with_chain("openssl-text");
     let text = |name: &str| {
         String::from_utf8_lossy(&openssl(&dir, &["x509", "-in", name, "-text", "-noout"]).stdout).into_owned()
     };
@@ -69,7 +69,7 @@ fn openssl_shows_our_extensions() {
 
 #[test]
 fn padlock_verifies_and_refuses() {
-    let dir = Scratch::with_chain("padlock-verify");
+    let dir = scratch_with_chain("padlock-verify");
     let verify = |extra: &[&str]| {
         let args = [&["cert", "verify", "--ca", "ca.pem"][..], extra, &["leaf.pem"]].concat();
         padlock(&dir, &args)
@@ -97,7 +97,7 @@ fn padlock_verifies_and_refuses() {
 
 #[test]
 fn show_prints_every_certificate() {
-    let dir = Scratch::with_chain("show");
+    let dir = scratch_with_chain("show");
     let mut bundle = dir.read("leaf.pem");
     bundle.extend(dir.read("int.pem"));
     dir.write("bundle.pem", &bundle);
@@ -123,7 +123,7 @@ fn show_prints_every_certificate() {
 
 #[test]
 fn bad_files_give_one_line_errors() {
-    let dir = Scratch::with_chain("bad-files");
+    let dir = scratch_with_chain("bad-files");
     let leaf = dir.read("leaf.pem");
     dir.write("garbage", b"not a certificate\n");
     dir.write("empty", b"");
@@ -169,15 +169,13 @@ fn bad_files_give_one_line_errors() {
     }
 }
 
-impl Scratch {
-    /// A directory holding the chain of [`chain_files`].
-    fn with_chain(test: &str) -> Scratch {
-        let dir = Scratch::new(test);
-        for (name, contents) in chain_files() {
-            dir.write(name, contents);
-        }
-        dir
+/// A scratch directory holding the chain of [`chain_files`].
+fn scratch_with_chain(test: &str) -> Scratch {
+    let dir = Scratch::new(test);
+    for (name, contents) in chain_files() {
+        dir.write(name, contents);
     }
+    dir
 }
 
 /// Three OpenSSL keys and the chain `padlock cert new` makes with them:

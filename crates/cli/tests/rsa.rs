@@ -52,7 +52,7 @@ fn keygen_writes_a_key_openssl_checks() {
 
 #[test]
 fn padlock_signs_and_openssl_verifies() {
-    let dir = Scratch::with_openssl_key("sign");
+    let dir = scratch_with_openssl_key("sign");
     for scheme in ["pkcs1", "pss"] {
         for hash in ["sha256", "sha384", "sha512"] {
             let args =
@@ -81,7 +81,7 @@ fn padlock_signs_and_openssl_verifies() {
 
 #[test]
 fn openssl_signs_and_padlock_verifies() {
-    let dir = Scratch::with_openssl_key("verify");
+    let dir = scratch_with_openssl_key("verify");
     openssl(&dir, &["dgst", "-sha384", "-sign", "key.pem", "-out", "pkcs1.sig", "message"]);
     let pss = ["-sigopt", "rsa_padding_mode:pss"];
     openssl(
@@ -116,7 +116,7 @@ fn openssl_signs_and_padlock_verifies() {
 
 #[test]
 fn encryption_round_trips_with_openssl() {
-    let dir = Scratch::with_openssl_key("encrypt");
+    let dir = scratch_with_openssl_key("encrypt");
     let oaep = |md: &str| {
         [
             "-pkeyopt",
@@ -170,7 +170,7 @@ fn encryption_round_trips_with_openssl() {
 
 #[test]
 fn bad_key_files_give_one_line_errors() {
-    let dir = Scratch::with_openssl_key("bad-keys");
+    let dir = scratch_with_openssl_key("bad-keys");
     openssl(&dir, &["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "ec.pem"]);
     dir.write("junk", b"not a key at all\n");
     let mut truncated = dir.read("pub.der");
@@ -213,7 +213,7 @@ fn bad_key_files_give_one_line_errors() {
 
 #[test]
 fn usage_errors_exit_with_status_2() {
-    let dir = Scratch::with_openssl_key("usage");
+    let dir = scratch_with_openssl_key("usage");
     let cases: [&[&str]; 6] = [
         &["keygen", "rsa", "--bits", "1024"],
         &["keygen", "dsa"],
@@ -229,18 +229,16 @@ fn usage_errors_exit_with_status_2() {
     }
 }
 
-impl Scratch {
-    /// A directory holding `message` and one OpenSSL key as `key.pem`
-    /// (PKCS #8), `key-pkcs1.pem`, `pub.pem` (SubjectPublicKeyInfo),
-    /// `pub.der` and `rsapub.pem` (PKCS #1 public).
-    fn with_openssl_key(test: &str) -> Scratch {
-        let dir = Scratch::new(test);
-        dir.write("message", MESSAGE);
-        for (name, contents) in openssl_key_files() {
-            dir.write(name, contents);
-        }
-        dir
+/// A scratch directory holding `message` and one OpenSSL key as `key.pem`
+/// (PKCS #8), `key-pkcs1.pem`, `pub.pem` (SubjectPublicKeyInfo), `pub.der`
+/// and `rsapub.pem` (PKCS #1 public).
+fn scratch_with_openssl_key(test: &str) -> Scratch {
+    let dir = Scratch::new(test);
+    dir.write("message", MESSAGE);
+    for (name, contents) in openssl_key_files() {
+        dir.write(name, contents);
     }
+    dir
 }
 
 /// One 2048-bit key from `openssl genpkey`, in the forms the tests use;

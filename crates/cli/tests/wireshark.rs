@@ -18,14 +18,12 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::process::Command;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{Scratch, describe, port_of, run_bounded};
+use common::{Guard, Line, Scratch, describe, port_of, run_bounded};
 
 /// The longest any one child process may run.
 const TIMEOUT: Duration = Duration::from_secs(15);
@@ -79,9 +77,9 @@ fn decrypt_captured_session(name: &str, version: &str, client_via: KeyLogVia, la
     command.current_dir(&dir.path).args(["server", "--listen", "127.0.0.1:0", "--ca-out", "ca.pem"]);
     command.args(["--exit-after", "1"]);
     server_via.apply(&mut command, "server-keys.txt");
-    let mut server = Guard::spawn(command);
-    let Line::Found(line) = server.wait_for("listening on ", TIMEOUT) else {
-        panic!("padlock server did not start:\n{}", server.stderr());
+    let server = Guard::spawn(command, true);
+    let Line::Found(line) = server.wait_for_line("listening on ", TIMEOUT) else {
+        panic!("padlock server did not start:\n{}", server.lines_so_far());
     };
     let port = port_of(&line);
 
@@ -96,8 +94,8 @@ fn decrypt_captured_session(name: &str, version: &str, client_via: KeyLogVia, la
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains(&format!("TLS {version}")), "not TLS {version}: {}", describe(&output));
 
-    let status = capture.wait();
-    assert!(status.success(), "tshark capture ended with {status}:\n{}", capture.stderr());
+    let status = capture.wait(TIMEOUT);
+    assert!(status.success(), "tshark capture ended with {status}:\n{}", capture.lines_so_far());
 
     for keys in ["client-keys.txt", "server-keys.txt"] {
         let log = String::from_utf8_lossy(&dir.read(keys)).into_owned();
@@ -118,17 +116,17 @@ fn start_capture(dir: &Scratch, port: u16) -> Guard {
     let mut command = Command::new("tshark");
     command.current_dir(&dir.path).args(["-i", "lo", "-w", "capture.pcapng"]);
     command.args(["-f", &format!("tcp port {port}"), "-a", &format!("duration:{CAPTURE_SECONDS}")]);
-    let mut capture = Guard::spawn(command);
-    match capture.wait_for("Capturing on ", TIMEOUT) {
+    let capture = Guard::spawn(command, true);
+    match capture.wait_for_line("Capturing on ", TIMEOUT) {
         Line::Found(_) => {}
         Line::Closed => refused(capture),
-        Line::TimedOut => panic!("tshark did not start within {TIMEOUT:?}:\n{}", capture.stderr()),
+        Line::TimedOut => panic!("tshark did not start within {TIMEOUT:?}:\n{}", capture.lines_so_far()),
     }
     // tshark says "Capturing on" before its dumpcap opens the interface, which is
     // where a user without the right to capture fails. Wireshark 4.0 then logs
     // "Capture started" once packets are captured; a version that does not log it
     // gets one second instead.
-    if let Line::Closed = capture.wait_for("Capture started", Duration::from_secs(1)) {
+    if let Line::Closed = capture.wait_for_line("Capture started", Duration::from_secs(1)) {
         refused(capture);
     }
     thread::sleep(Duration::from_millis(200));
@@ -137,8 +135,8 @@ fn start_capture(dir: &Scratch, port: u16) -> Guard {
 
 /// Fails the test: tshark stopped before it captured, saying why (this
 /// user may not capture packets, most likely).
-fn refused(mut capture: Guard) -> ! {
-    let lines = capture.stderr();
+fn refused(capture: Guard) -> ! {
+    let lines = capture.lines_so_far();
     let denied = lines.lines().any(|line| line.contains("permission") || line.contains("not permitted"));
     if denied {
         panic!(
@@ -177,80 +175,4 @@ fn http_requests(dir: &Scratch, port: u16, keys: Option<&str>) -> String {
     let output = run_bounded(command, TIMEOUT);
     assert!(output.status.success(), "tshark -r: {}", describe(&output));
     String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-/// A child process, killed and reaped when dropped, whose standard error
-/// lines arrive on a channel.
-struct Guard {
-    child: Child,
-    lines: Receiver<String>,
-    /// Every line read so far, for error messages.
-    seen: Vec<String>,
-}
-
-impl Guard {
-    /// Starts `command` with its standard error read line by line.
-    fn spawn(mut command: Command) -> Guard {
-        command.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
-        let mut child =
-            command.spawn().unwrap_or_else(|e| panic!("{}", padlock_testkit::not_started(&command, &e)));
-        let pipe = child.stderr.take().expect("piped stderr");
-        let (sender, lines) = mpsc::channel();
-        thread::spawn(move || {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Guard { child, lines, seen: Vec::new() }
-    }
-
-    /// Waits, at most `within`, for a line containing `needle`.
-    fn wait_for(&mut self, needle: &str, within: Duration) -> Line {
-        let deadline = Instant::now() + within;
-        loop {
-            match self.lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(line) if line.contains(needle) => return Line::Found(line),
-                Ok(line) => self.seen.push(line),
-                Err(RecvTimeoutError::Disconnected) => return Line::Closed,
-                Err(RecvTimeoutError::Timeout) => return Line::TimedOut,
-            }
-        }
-    }
-
-    /// Waits, at most [`TIMEOUT`], for the process to end by itself.
-    fn wait(&mut self) -> ExitStatus {
-        let deadline = Instant::now() + TIMEOUT;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("waiting for a child") {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "a child ran longer than {TIMEOUT:?}:\n{}", self.stderr());
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Every standard error line so far but those [`Guard::wait_for`] returned.
-    fn stderr(&mut self) -> String {
-        self.seen.extend(self.lines.try_iter());
-        self.seen.join("\n")
-    }
-}
-
-/// How [`Guard::wait_for`] ended.
-enum Line {
-    /// The line that contained what was looked for.
-    Found(String),
-    /// The process closed its standard error (it has ended) first.
-    Closed,
-    /// The time ran out first.
-    TimedOut,
-}
-
-impl Drop for Guard {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }

@@ -14,8 +14,7 @@ use padlock_testkit::{decode_hex, hex};
 use rand::{RngExt, SeedableRng, rngs::StdRng};
 mod common;
 
-use common::{TempDir, openssl, path_str};
-use std::path::Path;
+use common::{Scratch, openssl};
 
 /// RFC 8410 §4: SEQUENCE { SEQUENCE { OID 1.3.101.110 }, BIT STRING (0 unused bits) }.
 const SPKI_PREFIX: &str = "302a300506032b656e032100";
@@ -24,16 +23,13 @@ const PKCS8_PREFIX: &str = "302e020100300506032b656e04220420";
 
 #[test]
 fn public_keys_of_openssl_generated_keys_match() {
-    let dir = TempDir::new("genpkey");
+    let dir = Scratch::new("genpkey");
     for i in 0..4 {
-        let key_pem = dir.path(&format!("key{i}.pem"));
-        openssl(&["genpkey", "-algorithm", "X25519", "-out", path_str(&key_pem)]);
-        let private =
-            strip_prefix(&openssl(&["pkey", "-in", path_str(&key_pem), "-outform", "DER"]), PKCS8_PREFIX);
-        let public = strip_prefix(
-            &openssl(&["pkey", "-in", path_str(&key_pem), "-pubout", "-outform", "DER"]),
-            SPKI_PREFIX,
-        );
+        let key_pem = dir.file(&format!("key{i}.pem"));
+        openssl(&["genpkey", "-algorithm", "X25519", "-out", &key_pem]);
+        let private = strip_prefix(&openssl(&["pkey", "-in", &key_pem, "-outform", "DER"]), PKCS8_PREFIX);
+        let public =
+            strip_prefix(&openssl(&["pkey", "-in", &key_pem, "-pubout", "-outform", "DER"]), SPKI_PREFIX);
         let ours = PrivateKey::from_bytes(private).public_key();
         assert_eq!(hex(ours.as_bytes()), hex(&public), "public key of OpenSSL key {i}");
     }
@@ -41,7 +37,7 @@ fn public_keys_of_openssl_generated_keys_match() {
 
 #[test]
 fn openssl_reads_our_key_files_and_derives_our_public_key() {
-    let dir = TempDir::new("keyfiles");
+    let dir = Scratch::new("keyfiles");
     let mut rng = StdRng::seed_from_u64(8410);
     for i in 0..4 {
         let private: [u8; 32] = rng.random();
@@ -49,8 +45,8 @@ fn openssl_reads_our_key_files_and_derives_our_public_key() {
         let private_pem = write_pem(&dir, &format!("ours{i}.pem"), "PRIVATE KEY", PKCS8_PREFIX, &private);
         let public_pem =
             write_pem(&dir, &format!("ours{i}.pub.pem"), "PUBLIC KEY", SPKI_PREFIX, public.as_bytes());
-        let from_private = openssl(&["pkey", "-in", path_str(&private_pem), "-pubout", "-outform", "DER"]);
-        let from_public = openssl(&["pkey", "-pubin", "-in", path_str(&public_pem), "-outform", "DER"]);
+        let from_private = openssl(&["pkey", "-in", &private_pem, "-pubout", "-outform", "DER"]);
+        let from_public = openssl(&["pkey", "-pubin", "-in", &public_pem, "-outform", "DER"]);
         assert_eq!(hex(&strip_prefix(&from_private, SPKI_PREFIX)), hex(public.as_bytes()), "key {i}");
         assert_eq!(hex(&strip_prefix(&from_public, SPKI_PREFIX)), hex(public.as_bytes()), "key {i}");
     }
@@ -58,7 +54,7 @@ fn openssl_reads_our_key_files_and_derives_our_public_key() {
 
 #[test]
 fn shared_secrets_match_openssl_pkeyutl_derive() {
-    let dir = TempDir::new("derive");
+    let dir = Scratch::new("derive");
     let mut rng = StdRng::seed_from_u64(7748);
     for i in 0..4 {
         // Ours: a private key we write as PKCS#8 and a public key as SPKI.
@@ -69,21 +65,19 @@ fn shared_secrets_match_openssl_pkeyutl_derive() {
             write_pem(&dir, &format!("ours{i}.pub.pem"), "PUBLIC KEY", SPKI_PREFIX, our_public.as_bytes());
 
         // Theirs: generated and written by OpenSSL.
-        let their_pem = dir.path(&format!("theirs{i}.pem"));
-        let their_public_pem = dir.path(&format!("theirs{i}.pub.pem"));
-        openssl(&["genpkey", "-algorithm", "X25519", "-out", path_str(&their_pem)]);
-        openssl(&["pkey", "-in", path_str(&their_pem), "-pubout", "-out", path_str(&their_public_pem)]);
-        let theirs =
-            strip_prefix(&openssl(&["pkey", "-in", path_str(&their_pem), "-outform", "DER"]), PKCS8_PREFIX);
+        let their_pem = dir.file(&format!("theirs{i}.pem"));
+        let their_public_pem = dir.file(&format!("theirs{i}.pub.pem"));
+        openssl(&["genpkey", "-algorithm", "X25519", "-out", &their_pem]);
+        openssl(&["pkey", "-in", &their_pem, "-pubout", "-out", &their_public_pem]);
+        let theirs = strip_prefix(&openssl(&["pkey", "-in", &their_pem, "-outform", "DER"]), PKCS8_PREFIX);
         let their_public = PublicKey::from_bytes(strip_prefix(
-            &openssl(&["pkey", "-pubin", "-in", path_str(&their_public_pem), "-outform", "DER"]),
+            &openssl(&["pkey", "-pubin", "-in", &their_public_pem, "-outform", "DER"]),
             SPKI_PREFIX,
         ));
 
         // OpenSSL with our private key, and with their private key and our public key.
-        let derive = |key: &Path, peer: &Path| {
-            openssl(&["pkeyutl", "-derive", "-inkey", path_str(key), "-peerkey", path_str(peer)])
-        };
+        let derive =
+            |key: &str, peer: &str| openssl(&["pkeyutl", "-derive", "-inkey", key, "-peerkey", peer]);
         let openssl_ours = derive(&our_private_pem, &their_public_pem);
         let openssl_theirs = derive(&their_pem, &our_public_pem);
 
@@ -106,8 +100,8 @@ fn strip_prefix(der: &[u8], prefix: &str) -> [u8; 32] {
 }
 
 /// Writes `prefix ‖ raw` as a PEM file with the given label (RFC 7468).
-fn write_pem(dir: &TempDir, name: &str, label: &str, prefix: &str, raw: &[u8; 32]) -> std::path::PathBuf {
+fn write_pem(dir: &Scratch, name: &str, label: &str, prefix: &str, raw: &[u8; 32]) -> String {
     let mut der = decode_hex(prefix).expect("hex constant");
     der.extend_from_slice(raw);
-    dir.write(name, &padlock_der::pem::encode(label, &der))
+    dir.write(name, padlock_der::pem::encode(label, &der).as_bytes())
 }

@@ -28,19 +28,18 @@ use padlock_testkit::hex;
 use rand::{RngExt, SeedableRng, rngs::StdRng};
 mod common;
 
-use common::{TempDir, openssl, path_str};
-use std::path::Path;
+use common::{Scratch, openssl};
 
 const GROUP: Group = FFDHE2048;
 
 #[test]
 fn public_values_of_openssl_generated_keys_match() {
-    let dir = TempDir::new("ffdh-genpkey");
+    let dir = Scratch::new("ffdh-genpkey");
     for i in 0..4 {
-        let key_pem = dir.path(&format!("key{i}.pem"));
+        let key_pem = dir.file(&format!("key{i}.pem"));
         genpkey(&key_pem);
-        let x = read_private_key(&openssl(&["pkey", "-in", path_str(&key_pem), "-outform", "DER"]));
-        let y = read_public_key(&openssl(&["pkey", "-in", path_str(&key_pem), "-pubout", "-outform", "DER"]));
+        let x = read_private_key(&openssl(&["pkey", "-in", &key_pem, "-outform", "DER"]));
+        let y = read_public_key(&openssl(&["pkey", "-in", &key_pem, "-pubout", "-outform", "DER"]));
         // OpenSSL 3 draws x of RFC 7919 §5.2's size too (225 bits for ffdhe2048).
         assert!(bit_length(&x) <= exponent_bits(&GROUP), "OpenSSL key {i}: x has {} bits", bit_length(&x));
         let ours = PrivateKey::from_bytes(&GROUP, &x).expect("x < p").public_key();
@@ -51,16 +50,17 @@ fn public_values_of_openssl_generated_keys_match() {
 
 #[test]
 fn openssl_reads_our_key_files_and_derives_our_public_value() {
-    let dir = TempDir::new("ffdh-keyfiles");
+    let dir = Scratch::new("ffdh-keyfiles");
     let mut rng = StdRng::seed_from_u64(7919);
     for i in 0..4 {
         let x = random_exponent(&mut rng);
         let public = PrivateKey::from_bytes(&GROUP, &x).expect("x < p").public_key();
         let private_pem =
-            dir.write(&format!("ours{i}.pem"), &pem::encode("PRIVATE KEY", &private_key_info(&x)));
-        let public_pem = dir.write(&format!("ours{i}.pub.pem"), &pem::encode("PUBLIC KEY", &spki(&public)));
-        let from_private = openssl(&["pkey", "-in", path_str(&private_pem), "-pubout", "-outform", "DER"]);
-        let from_public = openssl(&["pkey", "-pubin", "-in", path_str(&public_pem), "-outform", "DER"]);
+            dir.write(&format!("ours{i}.pem"), pem::encode("PRIVATE KEY", &private_key_info(&x)).as_bytes());
+        let public_pem =
+            dir.write(&format!("ours{i}.pub.pem"), pem::encode("PUBLIC KEY", &spki(&public)).as_bytes());
+        let from_private = openssl(&["pkey", "-in", &private_pem, "-pubout", "-outform", "DER"]);
+        let from_public = openssl(&["pkey", "-pubin", "-in", &public_pem, "-outform", "DER"]);
         assert_eq!(hex(&read_public_key(&from_private)), hex(public.as_bytes()), "key {i}");
         assert_eq!(hex(&read_public_key(&from_public)), hex(public.as_bytes()), "key {i}");
     }
@@ -68,40 +68,33 @@ fn openssl_reads_our_key_files_and_derives_our_public_value() {
 
 #[test]
 fn shared_secrets_match_openssl_pkeyutl_derive() {
-    let dir = TempDir::new("ffdh-derive");
+    let dir = Scratch::new("ffdh-derive");
     let mut rng = StdRng::seed_from_u64(3526);
     for i in 0..4 {
         // Ours: a private key we write as PKCS#8 and a public key as SPKI.
         let ours = random_exponent(&mut rng);
         let our_public = PrivateKey::from_bytes(&GROUP, &ours).expect("x < p").public_key();
-        let our_pem =
-            dir.write(&format!("ours{i}.pem"), &pem::encode("PRIVATE KEY", &private_key_info(&ours)));
+        let our_pem = dir
+            .write(&format!("ours{i}.pem"), pem::encode("PRIVATE KEY", &private_key_info(&ours)).as_bytes());
         let our_public_pem =
-            dir.write(&format!("ours{i}.pub.pem"), &pem::encode("PUBLIC KEY", &spki(&our_public)));
+            dir.write(&format!("ours{i}.pub.pem"), pem::encode("PUBLIC KEY", &spki(&our_public)).as_bytes());
 
         // Theirs: generated and written by OpenSSL.
-        let their_pem = dir.path(&format!("theirs{i}.pem"));
-        let their_public_pem = dir.path(&format!("theirs{i}.pub.pem"));
+        let their_pem = dir.file(&format!("theirs{i}.pem"));
+        let their_public_pem = dir.file(&format!("theirs{i}.pub.pem"));
         genpkey(&their_pem);
-        openssl(&["pkey", "-in", path_str(&their_pem), "-pubout", "-out", path_str(&their_public_pem)]);
-        let theirs = read_private_key(&openssl(&["pkey", "-in", path_str(&their_pem), "-outform", "DER"]));
+        openssl(&["pkey", "-in", &their_pem, "-pubout", "-out", &their_public_pem]);
+        let theirs = read_private_key(&openssl(&["pkey", "-in", &their_pem, "-outform", "DER"]));
         let their_public = PublicKey::from_bytes(
             &GROUP,
-            &read_public_key(&openssl(&[
-                "pkey",
-                "-pubin",
-                "-in",
-                path_str(&their_public_pem),
-                "-outform",
-                "DER",
-            ])),
+            &read_public_key(&openssl(&["pkey", "-pubin", "-in", &their_public_pem, "-outform", "DER"])),
         )
         .expect("no longer than p");
 
         // `dh_pad:1` asks for Z left-padded to the length of p (TLS 1.3);
         // without it OpenSSL strips the leading zeros (TLS 1.2).
-        let derive = |key: &Path, peer: &Path, pad: bool| {
-            let mut args = vec!["pkeyutl", "-derive", "-inkey", path_str(key), "-peerkey", path_str(peer)];
+        let derive = |key: &str, peer: &str, pad: bool| {
+            let mut args = vec!["pkeyutl", "-derive", "-inkey", key, "-peerkey", peer];
             if pad {
                 args.extend(["-pkeyopt", "dh_pad:1"]);
             }
@@ -227,6 +220,6 @@ fn read_private_key(der: &[u8]) -> Vec<u8> {
 }
 
 /// `openssl genpkey` of an ffdhe2048 key into `out`.
-fn genpkey(out: &Path) {
-    openssl(&["genpkey", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", path_str(out)]);
+fn genpkey(out: &str) {
+    openssl(&["genpkey", "-algorithm", "DH", "-pkeyopt", "group:ffdhe2048", "-out", out]);
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{TempDir, openssl, openssl_output, path_str};
+use common::{Scratch, openssl, openssl_output};
 use padlock_ec::{Curve, EcKey, EcPrivateKey, KeyEncoding, KeyFileError, KeyFormat, read_key};
 use padlock_sha::{Sha256, Sha384};
 
@@ -24,13 +24,13 @@ fn openssl_spki(path: &str) -> Vec<u8> {
 
 #[test]
 fn we_read_keys_openssl_writes() {
-    let dir = TempDir::new("read");
+    let dir = Scratch::new("read");
     for curve in Curve::ALL {
         let name = openssl_name(curve);
         // `ecparam -genkey` writes an EC PARAMETERS block, then the SEC1 key.
-        let sec1 = dir.path("sec1.pem");
-        openssl(&["ecparam", "-name", name, "-genkey", "-out", path_str(&sec1)]);
-        let pkcs8 = dir.path("pkcs8.pem");
+        let sec1 = dir.file("sec1.pem");
+        openssl(&["ecparam", "-name", name, "-genkey", "-out", &sec1]);
+        let pkcs8 = dir.file("pkcs8.pem");
         openssl(&[
             "genpkey",
             "-algorithm",
@@ -38,24 +38,24 @@ fn we_read_keys_openssl_writes() {
             "-pkeyopt",
             &format!("ec_paramgen_curve:{name}"),
             "-out",
-            path_str(&pkcs8),
+            &pkcs8,
         ]);
         for (path, format) in [(&sec1, KeyFormat::Sec1), (&pkcs8, KeyFormat::Pkcs8)] {
-            let expected_spki = openssl_spki(path_str(path));
+            let expected_spki = openssl_spki(path);
             let pem = std::fs::read(path).expect("written");
             let file = read_key(&pem).expect("reads OpenSSL's key");
             assert_eq!((file.format, file.encoding, file.key.curve()), (format, KeyEncoding::Pem, curve));
             assert_eq!(file.key.public_key().to_spki_der(), expected_spki, "{curve} {format:?}");
             // The DER forms too.
             let der = match format {
-                KeyFormat::Sec1 => openssl(&["ec", "-in", path_str(path), "-outform", "DER"]),
-                _ => openssl(&["pkey", "-in", path_str(path), "-outform", "DER"]),
+                KeyFormat::Sec1 => openssl(&["ec", "-in", path, "-outform", "DER"]),
+                _ => openssl(&["pkey", "-in", path, "-outform", "DER"]),
             };
             assert_eq!(read_key(&der).expect("reads DER").key.public_key().to_spki_der(), expected_spki);
             // And the public key alone.
             let spki = read_key(&expected_spki).expect("reads SPKI");
             assert_eq!(spki.format, KeyFormat::Spki);
-            let spki_pem = openssl(&["pkey", "-in", path_str(path), "-pubout"]);
+            let spki_pem = openssl(&["pkey", "-in", path, "-pubout"]);
             assert_eq!(read_key(&spki_pem).expect("reads SPKI PEM").key.public_key(), spki.key.public_key());
         }
     }
@@ -63,7 +63,7 @@ fn we_read_keys_openssl_writes() {
 
 #[test]
 fn openssl_reads_keys_we_write() {
-    let dir = TempDir::new("write");
+    let dir = Scratch::new("write");
     for curve in Curve::ALL {
         let key = EcPrivateKey::generate(curve, &mut rand::rng());
         let our_spki = key.public_key().to_spki_der();
@@ -73,27 +73,27 @@ fn openssl_reads_keys_we_write() {
         ];
         for (name, contents) in files {
             let path = dir.write(name, &contents);
-            assert_eq!(openssl_spki(path_str(&path)), our_spki, "{curve} {name}");
+            assert_eq!(openssl_spki(&path), our_spki, "{curve} {name}");
         }
         // `openssl ec -check` validates the key (d in range, Q = d·G).
         let sec1 = dir.write("check.pem", key.to_sec1_pem().as_bytes());
-        openssl(&["ec", "-in", path_str(&sec1), "-check", "-noout"]);
+        openssl(&["ec", "-in", &sec1, "-check", "-noout"]);
         // DER forms, read by format.
         let der = dir.write("sec1.der", &key.to_sec1_der());
-        openssl(&["ec", "-inform", "DER", "-in", path_str(&der), "-check", "-noout"]);
+        openssl(&["ec", "-inform", "DER", "-in", &der, "-check", "-noout"]);
         let pkcs8 = dir.write("pkcs8.der", &key.to_pkcs8_der());
         assert_eq!(
-            openssl(&["pkey", "-inform", "DER", "-in", path_str(&pkcs8), "-pubout", "-outform", "DER"]),
+            openssl(&["pkey", "-inform", "DER", "-in", &pkcs8, "-pubout", "-outform", "DER"]),
             our_spki
         );
         let spki = dir.write("pub.pem", key.public_key().to_spki_pem().as_bytes());
-        assert_eq!(openssl(&["pkey", "-pubin", "-in", path_str(&spki), "-outform", "DER"]), our_spki);
+        assert_eq!(openssl(&["pkey", "-pubin", "-in", &spki, "-outform", "DER"]), our_spki);
     }
 }
 
 #[test]
 fn signatures_verify_both_ways() {
-    let dir = TempDir::new("sign");
+    let dir = Scratch::new("sign");
     let data = dir.write("data.txt", b"The padlock in the address bar.\n");
     for (curve, hash) in [(Curve::P256, "-sha256"), (Curve::P384, "-sha384")] {
         let key = EcPrivateKey::generate(curve, &mut rand::rng());
@@ -104,9 +104,8 @@ fn signatures_verify_both_ways() {
         };
         let sig = dir.write("ours.sig", &signature);
         let public = dir.write("pub.pem", key.public_key().to_spki_pem().as_bytes());
-        let dgst_verify = |sig: &std::path::Path| {
-            let args =
-                ["dgst", hash, "-verify", path_str(&public), "-signature", path_str(sig), path_str(&data)];
+        let dgst_verify = |sig: &str| {
+            let args = ["dgst", hash, "-verify", &public, "-signature", sig, &data];
             openssl_output(&args)
         };
         let verified = dgst_verify(&sig);
@@ -116,15 +115,7 @@ fn signatures_verify_both_ways() {
 
         // OpenSSL signs with our key; we verify, and refuse it on other data.
         let private = dir.write("key.pem", key.to_pkcs8_pem().as_bytes());
-        openssl(&[
-            "dgst",
-            hash,
-            "-sign",
-            path_str(&private),
-            "-out",
-            path_str(&dir.path("theirs.sig")),
-            path_str(&data),
-        ]);
+        openssl(&["dgst", hash, "-sign", &private, "-out", &dir.file("theirs.sig"), &data]);
         let theirs = dir.read("theirs.sig");
         let public_key = key.public_key();
         let (good, bad) = match curve {
@@ -151,10 +142,10 @@ fn signatures_verify_both_ways() {
 
 #[test]
 fn ecdh_agrees_with_openssl() {
-    let dir = TempDir::new("ecdh");
+    let dir = Scratch::new("ecdh");
     for curve in Curve::ALL {
         let ours = EcPrivateKey::generate(curve, &mut rand::rng());
-        let theirs_path = dir.path("theirs.pem");
+        let theirs_path = dir.file("theirs.pem");
         openssl(&[
             "genpkey",
             "-algorithm",
@@ -162,7 +153,7 @@ fn ecdh_agrees_with_openssl() {
             "-pkeyopt",
             &format!("ec_paramgen_curve:{}", openssl_name(curve)),
             "-out",
-            path_str(&theirs_path),
+            &theirs_path,
         ]);
         let theirs = match read_key(&dir.read("theirs.pem")).expect("reads").key {
             EcKey::Private(key) => key,
@@ -170,14 +161,7 @@ fn ecdh_agrees_with_openssl() {
         };
         let our_path = dir.write("ours.pem", ours.to_pkcs8_pem().as_bytes());
         let their_public = dir.write("theirs.pub", theirs.public_key().to_spki_pem().as_bytes());
-        let expected = openssl(&[
-            "pkeyutl",
-            "-derive",
-            "-inkey",
-            path_str(&our_path),
-            "-peerkey",
-            path_str(&their_public),
-        ]);
+        let expected = openssl(&["pkeyutl", "-derive", "-inkey", &our_path, "-peerkey", &their_public]);
         let shared = match (&ours, theirs.public_key()) {
             (EcPrivateKey::P256(key), padlock_ec::EcPublicKey::P256(peer)) => key.diffie_hellman(&peer),
             (EcPrivateKey::P384(key), padlock_ec::EcPublicKey::P384(peer)) => key.diffie_hellman(&peer),
@@ -190,8 +174,8 @@ fn ecdh_agrees_with_openssl() {
 
 #[test]
 fn explicit_curve_parameters_are_refused() {
-    let dir = TempDir::new("explicit");
-    let path = dir.path("explicit.pem");
+    let dir = Scratch::new("explicit");
+    let path = dir.file("explicit.pem");
     openssl(&[
         "ecparam",
         "-name",
@@ -201,7 +185,7 @@ fn explicit_curve_parameters_are_refused() {
         "-param_enc",
         "explicit",
         "-out",
-        path_str(&path),
+        &path,
     ]);
     let error = read_key(&dir.read("explicit.pem")).err().expect("refused");
     assert!(matches!(error, KeyFileError::Unsupported(_)), "{error}");

@@ -129,7 +129,7 @@ fn vectors_on_forced_portable_backend() {
 #[test]
 fn preferred_backend_honours_env() {
     use padlock_mlkem::Backend;
-    if std::env::var("PADLOCK_BACKEND").is_ok_and(|v| v == "portable") {
+    if padlock_cpu::portable_forced() {
         assert_eq!(Backend::preferred(), Backend::Portable);
     } else if Backend::Avx2.is_available() {
         assert_eq!(Backend::preferred(), Backend::Avx2);

@@ -155,7 +155,7 @@ fn keyed_vectors_on_forced_portable_backend() {
 
 #[test]
 fn preferred_backend_honours_env() {
-    if std::env::var("PADLOCK_BACKEND").is_ok_and(|v| v == "portable") {
+    if padlock_cpu::portable_forced() {
         assert_eq!(Backend::preferred(), [Backend::Portable]);
         assert_eq!(Sha256::new().backend(), Backend::Portable);
         assert_eq!(Sha512::new().backend(), Backend::Portable);

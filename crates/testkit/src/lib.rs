@@ -1,7 +1,8 @@
 //! Test support shared by Padlock's crates (a dev-dependency only): the
 //! reader for the known-answer vector files in each crate's `tests/vectors/`,
 //! hex helpers, a runner for the outside programs tests compare against
-//! (`tools`: a missing program fails the test with how to install it), and
+//! (`tools`: a missing program fails the test with how to install it), a
+//! [`Scratch`] directory for the files those programs read and write, and
 //! [`rerun_on_portable_backend`] for crates with hardware backends.
 //!
 //! A vector file is a series of blocks separated by blank lines. Each block
@@ -15,8 +16,10 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 
 mod backends;
+mod scratch;
 mod tools;
 pub use backends::rerun_on_portable_backend;
+pub use scratch::Scratch;
 pub use tools::{describe, install_hint, not_started, run, run_ok};
 
 /// One vector: its source comment and its attributes.

@@ -1,5 +1,5 @@
 //! Running the outside programs that interoperability tests compare against
-//! (`openssl`, `curl`, `tshark`, `python3`, ...).
+//! (`openssl`, `curl`, `tshark`, `python3`, `chromium`, ...).
 //!
 //! A test whose program is missing must fail, saying how to install it,
 //! rather than pass without checking anything: `.ci/run` installs every one
@@ -43,6 +43,7 @@ pub fn install_hint(program: &str) -> String {
         "curl" => "install curl: `apt-get install curl`",
         "tshark" => "install Wireshark's command line: `apt-get install tshark`",
         "python3" => "install Python 3: `apt-get install python3`",
+        "chromium" => "install Chromium: `apt-get install chromium`",
         "mdbook" => "install mdBook: `cargo install --locked mdbook`",
         _ => "install it with your system's package manager",
     };

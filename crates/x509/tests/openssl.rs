@@ -18,7 +18,6 @@
 
 mod common;
 
-use std::fs;
 use std::sync::OnceLock;
 
 use padlock_der::Time;
@@ -28,7 +27,7 @@ use padlock_x509::{
     check_server_usage, verify_chain,
 };
 
-use self::common::{must, read};
+use self::common::{Scratch, must, read};
 
 /// The certificates OpenSSL made, parsed.
 struct Fixtures {
@@ -71,36 +70,34 @@ fn fixtures() -> &'static Fixtures {
 }
 
 fn make_fixtures() -> Fixtures {
-    let dir = std::env::temp_dir().join(format!("padlock-x509-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).expect("creating a scratch directory");
+    let scratch = Scratch::new("fixtures");
+    let dir = &scratch.path;
     let ca_args =
         "-days 3650 -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign";
     for (name, subject) in [("ca", "/O=Padlock/CN=Padlock~Test~CA"), ("other", "/CN=Other~CA")] {
         must(
-            &dir,
+            dir,
             &format!(
                 "req -x509 -newkey rsa:2048 -nodes -keyout {name}.key -out {name}.pem -subj {subject} {ca_args}"
             ),
         );
     }
-    fs::write(dir.join("leaf.ext"), LEAF_EXT).expect("writing leaf.ext");
+    scratch.write("leaf.ext", LEAF_EXT.as_bytes());
     let int_ext = "basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign\n";
-    fs::write(dir.join("int.ext"), int_ext).expect("writing int.ext");
-    fs::write(dir.join("crit.ext"), "subjectAltName=DNS:example.org\n1.2.3.4=critical,ASN1:NULL\n")
-        .expect("writing crit.ext");
+    scratch.write("int.ext", int_ext.as_bytes());
+    scratch.write("crit.ext", b"subjectAltName=DNS:example.org\n1.2.3.4=critical,ASN1:NULL\n");
     let issue = |name: &str, subject: &str, issuer: &str, extra: &str| {
         must(
-            &dir,
+            dir,
             &format!("req -new -newkey rsa:2048 -nodes -keyout {name}.key -out {name}.csr -subj {subject}"),
         );
         must(
-            &dir,
+            dir,
             &format!(
                 "x509 -req -in {name}.csr -CA {issuer}.pem -CAkey {issuer}.key -days 30 -out {name}.pem {extra}"
             ),
         );
-        read(&dir, name)
+        read(dir, name)
     };
     let intermediate = issue("int", "/CN=Padlock~Intermediate", "ca", "-extfile int.ext");
     let leaf = issue("leaf", "/CN=example.org", "ca", "-sha256 -extfile leaf.ext");
@@ -114,20 +111,15 @@ fn make_fixtures() -> Fixtures {
     let leaf_of_leaf = issue("leaf-of-leaf", "/CN=example.org", "leaf", "-extfile leaf.ext");
     let critical_leaf = issue("crit", "/CN=example.org", "ca", "-extfile crit.ext");
     let v1_leaf = issue("v1", "/CN=v1.example", "ca", "");
-    fs::write(
-        dir.join("sign.ext"),
-        "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature\n",
-    )
-    .expect("writing sign.ext");
+    scratch.write("sign.ext", b"basicConstraints=critical,CA:TRUE\nkeyUsage=critical,digitalSignature\n");
     let deep_intermediate = issue("deep", "/CN=Deep~Intermediate", "int", "-extfile int.ext");
     let deep_leaf = issue("deep-leaf", "/CN=example.org", "deep", "-extfile leaf.ext");
     let no_cert_sign = issue("no-cert-sign", "/CN=No~Cert~Sign", "ca", "-extfile sign.ext");
     let no_cert_sign_leaf = issue("ncs-leaf", "/CN=example.org", "no-cert-sign", "-extfile leaf.ext");
     let client_ext = LEAF_EXT.replace("extendedKeyUsage=serverAuth", "extendedKeyUsage=clientAuth");
-    fs::write(dir.join("client.ext"), client_ext).expect("writing client.ext");
+    scratch.write("client.ext", client_ext.as_bytes());
     let client_leaf = issue("client-leaf", "/CN=example.org", "ca", "-extfile client.ext");
-    let (ca, other_ca) = (read(&dir, "ca"), read(&dir, "other"));
-    let _ = fs::remove_dir_all(&dir);
+    let (ca, other_ca) = (read(dir, "ca"), read(dir, "other"));
     Fixtures {
         ca,
         other_ca,

@@ -31,7 +31,7 @@ fn start() -> Time {
 #[test]
 fn openssl_verifies_our_mixed_chains() {
     let scratch = Scratch::new("ecdsa-ours");
-    let dir = &scratch.0;
+    let dir = &scratch.path;
     let mut rng = rand::rng();
     let rsa = RsaPrivateKey::generate(2048, &mut rng, &mut |_| {}).expect("keygen");
     let p384 = EcPrivateKey::generate(Curve::P384, &mut rng);
@@ -84,7 +84,7 @@ fn openssl_verifies_our_mixed_chains() {
 #[test]
 fn we_verify_chains_openssl_makes() {
     let scratch = Scratch::new("ecdsa-theirs");
-    let dir = &scratch.0;
+    let dir = &scratch.path;
     let ca =
         "-days 3650 -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign";
     let leaf_ext = "subjectAltName=DNS:example.org\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n\

@@ -34,7 +34,7 @@ fn during(cert: &Certificate) -> Time {
 #[test]
 fn openssl_verifies_our_chains_with_rsa_pss_keys() {
     let scratch = Scratch::new("pss-ours");
-    let dir = &scratch.0;
+    let dir = &scratch.path;
     let mut rng = rand::rng();
     let mut keygen = || RsaPrivateKey::generate(2048, &mut rng, &mut |_| {}).expect("keygen");
     let root_key = RsaPssPrivateKey::new(keygen(), Some(PssParams::for_hash(PssHash::Sha256)));
@@ -89,7 +89,7 @@ fn openssl_verifies_our_chains_with_rsa_pss_keys() {
 #[test]
 fn we_verify_chains_openssl_makes_with_rsa_pss_keys() {
     let scratch = Scratch::new("pss-theirs");
-    let dir = &scratch.0;
+    let dir = &scratch.path;
     let ca =
         "-days 30 -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign";
     let leaf_ext = "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n\

@@ -1,56 +1,22 @@
 //! What the CLI tests that run `padlock` beside `openssl` share: a scratch
-//! directory per test, the `openssl` runner, a bounded runner for any
-//! program, a readable description of a program's output for failed
-//! assertions, and a `padlock server` on 127.0.0.1 with its client. A
+//! directory per test (padlock-testkit's `Scratch`), the `openssl` runner, a
+//! bounded runner for any program, a readable description of a program's
+//! output for failed assertions, a [`Guard`] that reads a long-running
+//! program's lines, and a `padlock server` on 127.0.0.1 with its client. A
 //! program that is missing fails the test, saying how to install it
 //! (padlock-testkit's `tools`). Every child process is killed when its guard
 //! drops (on every path, panics too), and every wait is bounded.
 
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
-use std::fs;
+use std::cell::RefCell;
 use std::io::{BufRead, BufReader, Read};
-use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc::{self, Receiver};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-pub use padlock_testkit::describe;
-
-/// A scratch directory for one test, deleted when dropped.
-pub struct Scratch {
-    pub path: PathBuf,
-}
-
-impl Scratch {
-    /// An empty directory whose name is unique to this test binary, test and
-    /// process.
-    pub fn new(test: &str) -> Scratch {
-        let name = format!("padlock-cli-{}-{}-{test}", env!("CARGO_CRATE_NAME"), std::process::id());
-        let path = std::env::temp_dir().join(name);
-        // Left over from an earlier, killed run whose process id was the same.
-        let _ = fs::remove_dir_all(&path);
-        fs::create_dir_all(&path).expect("creating a scratch directory");
-        Scratch { path }
-    }
-
-    /// Writes the file `name`.
-    pub fn write(&self, name: &str, contents: &[u8]) {
-        fs::write(self.path.join(name), contents).expect("writing a scratch file");
-    }
-
-    /// Reads the file `name`.
-    pub fn read(&self, name: &str) -> Vec<u8> {
-        fs::read(self.path.join(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
-    }
-}
+pub use padlock_testkit::{Scratch, describe};
 
 /// Runs `openssl <args>` in `dir`, failing the test if it is missing or
 /// fails.
@@ -125,12 +91,27 @@ pub const TIMEOUT: Duration = Duration::from_secs(30);
 pub struct Guard {
     pub child: Child,
     pub lines: Receiver<String>,
+    /// The lines read so far but not returned by a wait, for error messages.
+    seen: RefCell<Vec<String>>,
+}
+
+/// How [`Guard::wait_for_line`] ended.
+pub enum Line {
+    /// The line that contained what was looked for.
+    Found(String),
+    /// The process closed the stream (it has ended) first.
+    Closed,
+    /// The time ran out first.
+    TimedOut,
 }
 
 impl Guard {
-    /// Starts `command` with the stream `stderr` (else stdout) read line by line.
+    /// Starts `command` with the stream `stderr` (else stdout) read line by
+    /// line; the other stream is thrown away.
     pub fn spawn(mut command: Command, from_stderr: bool) -> Guard {
-        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let (stdout, stderr) =
+            if from_stderr { (Stdio::null(), Stdio::piped()) } else { (Stdio::piped(), Stdio::null()) };
+        command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
         let mut child =
             command.spawn().unwrap_or_else(|e| panic!("{}", padlock_testkit::not_started(&command, &e)));
         let (sender, lines) = mpsc::channel();
@@ -146,23 +127,56 @@ impl Guard {
                 }
             }
         });
-        Guard { child, lines }
+        Guard { child, lines, seen: RefCell::new(Vec::new()) }
     }
 
-    /// Waits for a line containing `needle`, returning it.
+    /// Waits, at most [`TIMEOUT`], for a line containing `needle`, returning
+    /// it; fails the test, showing the lines read, if none comes.
     pub fn wait_for(&self, needle: &str) -> String {
-        let deadline = Instant::now() + TIMEOUT;
-        let mut seen = Vec::new();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) if line.contains(needle) => return line,
-                Ok(line) => seen.push(line),
-                Err(_) => {
-                    panic!("no line containing {needle:?} within {TIMEOUT:?}; saw:\n{}", seen.join("\n"))
-                }
+        match self.wait_for_line(needle, TIMEOUT) {
+            Line::Found(line) => line,
+            Line::Closed | Line::TimedOut => {
+                panic!("no line containing {needle:?} within {TIMEOUT:?}; saw:\n{}", self.lines_so_far())
             }
         }
+    }
+
+    /// Waits, at most `within`, for a line containing `needle`, and says how
+    /// the wait ended.
+    pub fn wait_for_line(&self, needle: &str, within: Duration) -> Line {
+        let deadline = Instant::now() + within;
+        loop {
+            match self.lines.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(line) if line.contains(needle) => return Line::Found(line),
+                Ok(line) => self.seen.borrow_mut().push(line),
+                Err(RecvTimeoutError::Disconnected) => return Line::Closed,
+                Err(RecvTimeoutError::Timeout) => return Line::TimedOut,
+            }
+        }
+    }
+
+    /// Waits, at most `within`, for the process to end by itself; fails the
+    /// test, showing the lines read, if it does not.
+    pub fn wait(&mut self, within: Duration) -> ExitStatus {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("waiting for a child") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "a child ran longer than {within:?}:\n{}",
+                self.lines_so_far()
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Every line read so far but those a wait returned.
+    pub fn lines_so_far(&self) -> String {
+        let mut seen = self.seen.borrow_mut();
+        seen.extend(self.lines.try_iter());
+        seen.join("\n")
     }
 }
 

@@ -1,57 +1,16 @@
 //! What the OpenSSL interoperability tests share: running `openssl`, and a
-//! temporary directory for the key files it reads and writes.
+//! scratch directory (padlock-testkit's) for the key files it reads and
+//! writes.
 
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Runs `openssl` with `args` and returns its standard output; panics with
-/// OpenSSL's message if it fails, and with a clear one if it is missing.
+pub use padlock_testkit::Scratch;
+
+/// Runs `openssl` and returns its standard output; fails the test, with
+/// OpenSSL's message, if it fails, and saying how to install it if it is
+/// missing.
 pub fn openssl(args: &[&str]) -> Vec<u8> {
-    let output = Command::new("openssl").args(args).output().unwrap_or_else(|e| {
-        panic!(
-            "these interoperability tests run the `openssl` command-line tool, which could not be \
-             started ({e}); install OpenSSL 3 (for example `apt-get install openssl`) and put it on PATH"
-        )
-    });
-    assert!(
-        output.status.success(),
-        "`openssl {}` failed ({}): {}",
-        args.join(" "),
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
-
-pub fn path_str(path: &Path) -> &str {
-    path.to_str().expect("temporary paths are UTF-8")
-}
-
-/// A fresh directory under the system's temporary directory, removed on drop.
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    pub fn new(test: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!("padlock-dh-{}-{test}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        TempDir(dir)
-    }
-
-    pub fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    pub fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.path(name);
-        std::fs::write(&path, text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+    padlock_testkit::run_ok(Command::new("openssl").args(args)).stdout
 }

@@ -1,33 +1,15 @@
 //! Shared by the tests that run the `openssl` command: a scratch directory
-//! per test, the runner, and reading what it wrote. A missing `openssl`
+//! per test (padlock-testkit's), the runner, and reading what it wrote. A missing `openssl`
 //! fails the test, saying how to install it.
 
 #![allow(dead_code, unreachable_pub)]
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
+pub use padlock_testkit::Scratch;
 use padlock_x509::Certificate;
-
-/// A scratch directory, removed on drop.
-pub struct Scratch(pub PathBuf);
-
-impl Scratch {
-    /// An empty directory whose name is unique to `name` and this process.
-    pub fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("padlock-x509-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).expect("creating a scratch directory");
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Runs `openssl` in `dir` with `args` separated by spaces; a `~` inside an
 /// argument stands for a space (`/CN=Other~CA`). Returns (success, stdout +
