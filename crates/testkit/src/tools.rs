@@ -43,6 +43,7 @@ pub fn install_hint(program: &str) -> String {
         "curl" => "install curl: `apt-get install curl`",
         "tshark" => "install Wireshark's command line: `apt-get install tshark`",
         "python3" => "install Python 3: `apt-get install python3`",
+        "objdump" => "install GNU binutils: `apt-get install binutils`",
         "chromium" => "install Chromium: `apt-get install chromium`",
         "mdbook" => "install mdBook: `cargo install --locked mdbook`",
         _ => "install it with your system's package manager",
