@@ -5,7 +5,9 @@
 //!
 //! - EME-PKCS1-v1_5 (§7.2) and EME-OAEP (§7.1): encryption paddings.
 //! - EMSA-PKCS1-v1_5 (§9.2) and EMSA-PSS (§9.1): signature encodings.
-//! - MGF1 (§B.2.1): the mask generation function OAEP and PSS use.
+//! - MGF1 (§B.2.1): the mask generation function OAEP and PSS use. OAEP
+//!   here runs it with its own hash; EMSA-PSS takes it as an [`Mgf`], since
+//!   an RSASSA-PSS key may name a hash for MGF1 other than the message's.
 //!
 //! Decoding an *encryption* padding handles a secret (the decrypted EM), so
 //! it runs in constant time: it looks at every byte, never branches or
@@ -33,6 +35,12 @@ pub(crate) fn mgf1_xor<H: Hash>(seed: &[u8], out: &mut [u8]) {
         }
     }
 }
+
+/// A mask generation function (RFC 8017 §B.2): XORs `out` with
+/// `MGF(seed, out.len())`. EMSA-PSS takes one as a value, `mgf1_xor::<G>`,
+/// because RSASSA-PSS-params name MGF1's hash apart from the message's
+/// (RFC 4055 §3.1): SHA-256 for the message beside MGF1 with SHA-1, say.
+pub(crate) type Mgf = fn(seed: &[u8], out: &mut [u8]);
 
 /// RFC 8017 §7.2.1 step 2: `EM = 0x00 ‖ 0x02 ‖ PS ‖ 0x00 ‖ M`, where PS is at
 /// least eight random non-zero bytes filling EM to `k` bytes.
@@ -206,18 +214,20 @@ pub(crate) fn emsa_pkcs1_v15_encode<H: Hash>(message: &[u8], em_len: usize) -> O
     Some(em)
 }
 
-/// RFC 8017 §9.1.1 EMSA-PSS-ENCODE with hash `H` (also MGF1's) and a random
-/// salt of `salt_len` bytes; `em_bits` is the modulus length in bits minus 1.
-/// `None` if the encoding does not fit (step 3).
+/// RFC 8017 §9.1.1 EMSA-PSS-ENCODE with hash `H` for the message, `mgf`
+/// for the mask and a random salt of `salt_len` bytes; `em_bits` is the
+/// modulus length in bits minus 1. `None` if the encoding does not fit
+/// (step 3).
 pub(crate) fn emsa_pss_encode<H: Hash, R: CryptoRng + ?Sized>(
     message: &[u8],
     em_bits: usize,
     salt_len: usize,
+    mgf: Mgf,
     rng: &mut R,
 ) -> Option<Vec<u8>> {
     let mut salt = vec![0u8; salt_len];
     rng.fill_bytes(&mut salt);
-    emsa_pss_encode_with_salt::<H>(message, em_bits, &salt)
+    emsa_pss_encode_with_salt::<H>(message, em_bits, &salt, mgf)
 }
 
 /// EMSA-PSS-ENCODE with a given salt (known-answer tests supply the standard's).
@@ -225,33 +235,37 @@ pub(crate) fn emsa_pss_encode_with_salt<H: Hash>(
     message: &[u8],
     em_bits: usize,
     salt: &[u8],
+    mgf: Mgf,
 ) -> Option<Vec<u8>> {
     let (h_len, em_len) = (H::OUTPUT_LEN, em_bits.div_ceil(8));
     if em_len < h_len + salt.len() + 2 {
         return None;
     }
     let h = pss_hash::<H>(H::digest(message).as_ref(), salt); // steps 2-6
-    // Steps 7-11: DB = PS ‖ 0x01 ‖ salt, masked with MGF(H).
+    // Steps 7-11: DB = PS ‖ 0x01 ‖ salt, masked with MGF(H, emLen - hLen - 1);
+    // hLen is the message hash's length, whichever hash MGF runs.
     let db_len = em_len - h_len - 1;
     let mut em = vec![0u8; em_len];
     em[db_len - salt.len() - 1] = 0x01;
     em[db_len - salt.len()..db_len].copy_from_slice(salt);
-    mgf1_xor::<H>(h.as_ref(), &mut em[..db_len]);
+    mgf(h.as_ref(), &mut em[..db_len]);
     em[0] &= 0xff >> (8 * em_len - em_bits); // step 11: clear the bits above em_bits
     em[db_len..em_len - 1].copy_from_slice(h.as_ref()); // step 12: EM = maskedDB ‖ H ‖ 0xbc
     em[em_len - 1] = 0xbc;
     Some(em)
 }
 
-/// RFC 8017 §9.1.2 EMSA-PSS-VERIFY. With `salt_len` `Some(sLen)`, the salt
-/// must be exactly sLen bytes, as the standard's sLen option says; with
-/// `None`, any salt length is accepted (it is read from the position of the
-/// 0x01 in DB, as OpenSSL's "auto" does). Public data: not constant time.
+/// RFC 8017 §9.1.2 EMSA-PSS-VERIFY with hash `H` for the message and `mgf`
+/// for the mask. With `salt_len` `Some(sLen)`, the salt must be exactly
+/// sLen bytes, as the standard's sLen option says; with `None`, any salt
+/// length is accepted (it is read from the position of the 0x01 in DB, as
+/// OpenSSL's "auto" does). Public data: not constant time.
 pub(crate) fn emsa_pss_verify<H: Hash>(
     message: &[u8],
     em: &[u8],
     em_bits: usize,
     salt_len: Option<usize>,
+    mgf: Mgf,
 ) -> bool {
     let (h_len, em_len) = (H::OUTPUT_LEN, em_bits.div_ceil(8));
     // Steps 3-4: long enough (for the salt too), and ending in 0xbc.
@@ -268,7 +282,7 @@ pub(crate) fn emsa_pss_verify<H: Hash>(
     }
     // Steps 7-9: unmask DB.
     let mut db = masked_db.to_vec();
-    mgf1_xor::<H>(h, &mut db);
+    mgf(h, &mut db);
     db[0] &= !top_mask;
     // Step 10: zeros, then 0x01, then the salt — at emLen - hLen - sLen - 1
     // when sLen is given.
@@ -386,14 +400,16 @@ mod tests {
     #[test]
     fn pss_round_trips_any_salt_length() {
         let mut rng = StdRng::seed_from_u64(3);
+        let mgf: Mgf = mgf1_xor::<Sha256>;
         for (em_bits, salt_len) in [(1023, 32), (1023, 0), (2047, 64), (1024 + 6, 20), (1023, 128 - 32 - 2)] {
-            let em = emsa_pss_encode::<Sha256, _>(b"message", em_bits, salt_len, &mut rng).expect("fits");
+            let em =
+                emsa_pss_encode::<Sha256, _>(b"message", em_bits, salt_len, mgf, &mut rng).expect("fits");
             for expected in [None, Some(salt_len)] {
-                assert!(emsa_pss_verify::<Sha256>(b"message", &em, em_bits, expected));
-                assert!(!emsa_pss_verify::<Sha256>(b"massage", &em, em_bits, expected));
+                assert!(emsa_pss_verify::<Sha256>(b"message", &em, em_bits, expected, mgf));
+                assert!(!emsa_pss_verify::<Sha256>(b"massage", &em, em_bits, expected, mgf));
                 let mut bad = em.clone();
                 bad[5] ^= 1;
-                assert!(!emsa_pss_verify::<Sha256>(b"message", &bad, em_bits, expected));
+                assert!(!emsa_pss_verify::<Sha256>(b"message", &bad, em_bits, expected, mgf));
             }
         }
     }
@@ -403,18 +419,50 @@ mod tests {
     #[test]
     fn pss_with_a_given_salt_length_refuses_any_other() {
         let mut rng = StdRng::seed_from_u64(4);
+        let mgf: Mgf = mgf1_xor::<Sha256>;
         for salt_len in [0, 1, 20, 32, 64, 94] {
-            let em = emsa_pss_encode::<Sha256, _>(b"message", 1023, salt_len, &mut rng).expect("fits");
-            assert!(emsa_pss_verify::<Sha256>(b"message", &em, 1023, Some(salt_len)));
+            let em = emsa_pss_encode::<Sha256, _>(b"message", 1023, salt_len, mgf, &mut rng).expect("fits");
+            assert!(emsa_pss_verify::<Sha256>(b"message", &em, 1023, Some(salt_len), mgf));
             for other in [salt_len + 1, salt_len.wrapping_sub(1), 32, 0, usize::MAX] {
                 if other != salt_len {
                     assert!(
-                        !emsa_pss_verify::<Sha256>(b"message", &em, 1023, Some(other)),
+                        !emsa_pss_verify::<Sha256>(b"message", &em, 1023, Some(other), mgf),
                         "{salt_len} as {other}"
                     );
                 }
             }
         }
+    }
+
+    /// The message hash and MGF1's hash are independent (RFC 8017 §9.1:
+    /// "Hash" and "MGF" are separate options): an encoding made with one
+    /// MGF1 hash verifies with that one only, and a shorter or a longer MGF1
+    /// hash than the message's fills DB all the same.
+    #[test]
+    fn pss_with_another_hash_for_mgf1() {
+        let mut rng = StdRng::seed_from_u64(5);
+        let (sha1, sha256, sha512): (Mgf, Mgf, Mgf) =
+            (mgf1_xor::<Sha1>, mgf1_xor::<Sha256>, mgf1_xor::<Sha512>);
+        for (mgf, others) in [(sha1, [sha256, sha512]), (sha512, [sha1, sha256])] {
+            for (em_bits, salt_len) in [(2047, 32), (1023, 0), (1024 + 6, 20)] {
+                let em =
+                    emsa_pss_encode::<Sha256, _>(b"message", em_bits, salt_len, mgf, &mut rng).expect("fits");
+                assert!(emsa_pss_verify::<Sha256>(b"message", &em, em_bits, Some(salt_len), mgf));
+                assert!(emsa_pss_verify::<Sha256>(b"message", &em, em_bits, None, mgf));
+                assert!(!emsa_pss_verify::<Sha256>(b"massage", &em, em_bits, Some(salt_len), mgf));
+                for other in others {
+                    assert!(!emsa_pss_verify::<Sha256>(b"message", &em, em_bits, Some(salt_len), other));
+                    assert!(!emsa_pss_verify::<Sha256>(b"message", &em, em_bits, None, other));
+                }
+            }
+        }
+        // Only H and the mask differ: the same salt under two MGF1 hashes
+        // gives the same H (the last hLen + 1 bytes) and a different maskedDB.
+        let salt = [0x5a; 20];
+        let with_sha1 = emsa_pss_encode_with_salt::<Sha256>(b"message", 1023, &salt, sha1).expect("fits");
+        let with_sha256 = emsa_pss_encode_with_salt::<Sha256>(b"message", 1023, &salt, sha256).expect("fits");
+        assert_eq!(with_sha1[128 - 33..], with_sha256[128 - 33..]);
+        assert_ne!(with_sha1[..128 - 33], with_sha256[..128 - 33]);
     }
 
     #[test]

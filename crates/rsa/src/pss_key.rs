@@ -14,10 +14,14 @@
 //! a salt at least `saltLength` bytes long. A key without parameters
 //! restricts nothing else.
 //!
-//! padlock-rsa's EMSA-PSS uses one hash for the message and for MGF1 (as
-//! RFC 4055 §3.1 "strongly RECOMMEND"s, and as TLS does); a key or a
-//! signature asking for two different hashes is refused with
-//! [`Error::UnsupportedPss`], not half-supported.
+//! The two hashes may differ. RFC 4055 §3.1 "strongly RECOMMEND"s one hash
+//! for both, but `openssl genpkey -algorithm RSA-PSS -pkeyopt
+//! rsa_pss_keygen_md:sha256` leaves MGF1 at its DEFAULT, SHA-1, and such a
+//! key signs and verifies as its parameters say: EMSA-PSS takes MGF1's hash
+//! apart from the message's (`padding::Mgf`). A protocol that fixes the
+//! parameters itself still gets exactly those: TLS's rsa_pss_pss_sha256 is
+//! SHA-256 for both (RFC 8446 §4.2.3), so [`RsaPssPublicKey::permits`]
+//! refuses it to a key whose MGF1 hash is SHA-1.
 //!
 //! Constant time: the private operation is `RsaPrivateKey`'s (constant time,
 //! blinded); the parameter checks here are on public values only.
@@ -26,6 +30,7 @@ use padlock_sha::{Sha1, Sha224, Sha256, Sha384, Sha512};
 use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
+use crate::padding::{Mgf, mgf1_xor};
 use crate::pss_params::{PssHash, PssParams};
 use crate::{Error, RsaPrivateKey, RsaPublicKey};
 
@@ -98,7 +103,6 @@ impl RsaPssPublicKey {
     /// made with `used` — which must keep to the key's parameters — and a
     /// salt of exactly `used.salt_len` bytes.
     pub fn verify(&self, message: &[u8], signature: &[u8], used: &PssParams) -> Result<(), Error> {
-        single_hash(used)?;
         self.permits(used)?;
         self.key.verify_pss_with_params(message, signature, used)
     }
@@ -133,7 +137,6 @@ impl RsaPssPrivateKey {
         used: &PssParams,
         rng: &mut R,
     ) -> Result<Vec<u8>, Error> {
-        single_hash(used)?;
         self.public.permits(used)?;
         self.key.sign_pss_with_params(message, used, rng)
     }
@@ -167,7 +170,7 @@ impl RsaPssPublicKey {
 impl RsaPublicKey {
     /// RSASSA-PSS-VERIFY (RFC 8017 §8.1.2) with the hash, MGF1 hash and
     /// exact salt length of `used`, chosen at run time (as an X.509
-    /// signatureAlgorithm names them). The two hashes must be the same.
+    /// signatureAlgorithm names them). The two hashes may differ.
     pub fn verify_pss_with_params(
         &self,
         message: &[u8],
@@ -175,22 +178,26 @@ impl RsaPublicKey {
         used: &PssParams,
     ) -> Result<(), Error> {
         // A salt length beyond usize cannot fit in any signature.
-        let salt_len = usize::try_from(used.salt_len).unwrap_or(usize::MAX);
-        match single_hash(used)? {
-            PssHash::Sha1 => self.verify_pss_with_salt_len::<Sha1>(message, signature, salt_len),
-            PssHash::Sha224 => self.verify_pss_with_salt_len::<Sha224>(message, signature, salt_len),
-            PssHash::Sha256 => self.verify_pss_with_salt_len::<Sha256>(message, signature, salt_len),
-            PssHash::Sha384 => self.verify_pss_with_salt_len::<Sha384>(message, signature, salt_len),
-            PssHash::Sha512 => self.verify_pss_with_salt_len::<Sha512>(message, signature, salt_len),
+        let salt_len = Some(usize::try_from(used.salt_len).unwrap_or(usize::MAX));
+        let mgf = mgf1(used.mgf1_hash);
+        match used.hash {
+            PssHash::Sha1 => self.verify_pss_with_mgf::<Sha1>(message, signature, salt_len, mgf),
+            PssHash::Sha224 => self.verify_pss_with_mgf::<Sha224>(message, signature, salt_len, mgf),
+            PssHash::Sha256 => self.verify_pss_with_mgf::<Sha256>(message, signature, salt_len, mgf),
+            PssHash::Sha384 => self.verify_pss_with_mgf::<Sha384>(message, signature, salt_len, mgf),
+            PssHash::Sha512 => self.verify_pss_with_mgf::<Sha512>(message, signature, salt_len, mgf),
         }
     }
 }
 
 impl RsaPrivateKey {
     /// RSASSA-PSS-SIGN (RFC 8017 §8.1.1) with the hash, MGF1 hash and salt
-    /// length of `used`, chosen at run time. The two hashes must be the
-    /// same, and not SHA-1: NIST SP 800-131A Rev. 2 §9 disallows it for
-    /// making signatures.
+    /// length of `used`, chosen at run time. The two hashes may differ. The
+    /// message hash is not SHA-1: NIST SP 800-131A Rev. 2 §9 disallows it
+    /// for making signatures. MGF1 with SHA-1 does sign: it only stretches
+    /// the hash H into a mask and digests no message, and it is the DEFAULT
+    /// of RFC 4055 §3.1, which OpenSSL's RSA-PSS keys name unless told
+    /// otherwise.
     pub fn sign_pss_with_params<R: CryptoRng + ?Sized>(
         &self,
         message: &[u8],
@@ -198,27 +205,30 @@ impl RsaPrivateKey {
         rng: &mut R,
     ) -> Result<Vec<u8>, Error> {
         let salt_len = usize::try_from(used.salt_len).map_err(|_| Error::MessageTooLong)?;
-        match single_hash(used)? {
+        let mgf = mgf1(used.mgf1_hash);
+        match used.hash {
             PssHash::Sha1 => Err(Error::UnsupportedPss(
                 "SHA-1 is not used for new signatures (NIST SP 800-131A Rev. 2 §9)",
             )),
-            PssHash::Sha224 => self.sign_pss_with_salt_len::<Sha224, R>(message, salt_len, rng),
-            PssHash::Sha256 => self.sign_pss_with_salt_len::<Sha256, R>(message, salt_len, rng),
-            PssHash::Sha384 => self.sign_pss_with_salt_len::<Sha384, R>(message, salt_len, rng),
-            PssHash::Sha512 => self.sign_pss_with_salt_len::<Sha512, R>(message, salt_len, rng),
+            PssHash::Sha224 => self.sign_pss_with_mgf::<Sha224, R>(message, salt_len, mgf, rng),
+            PssHash::Sha256 => self.sign_pss_with_mgf::<Sha256, R>(message, salt_len, mgf, rng),
+            PssHash::Sha384 => self.sign_pss_with_mgf::<Sha384, R>(message, salt_len, mgf, rng),
+            PssHash::Sha512 => self.sign_pss_with_mgf::<Sha512, R>(message, salt_len, mgf, rng),
         }
     }
 }
 
-/// The one hash of `used`, which padlock-rsa's PSS applies to the message
-/// and in MGF1 alike; two different ones are refused.
-fn single_hash(used: &PssParams) -> Result<PssHash, Error> {
-    if used.hash != used.mgf1_hash {
-        return Err(Error::UnsupportedPss(
-            "the hash of the message and the hash of MGF1 differ; padlock-rsa's PSS uses one hash for both",
-        ));
+/// MGF1 (RFC 8017 §B.2.1) with `hash`, the maskGenAlgorithm's parameter of
+/// RSASSA-PSS-params (RFC 4055 §2.2), chosen on its own: it need not be the
+/// hash of the message.
+fn mgf1(hash: PssHash) -> Mgf {
+    match hash {
+        PssHash::Sha1 => mgf1_xor::<Sha1>,
+        PssHash::Sha224 => mgf1_xor::<Sha224>,
+        PssHash::Sha256 => mgf1_xor::<Sha256>,
+        PssHash::Sha384 => mgf1_xor::<Sha384>,
+        PssHash::Sha512 => mgf1_xor::<Sha512>,
     }
-    Ok(used.hash)
 }
 
 #[cfg(test)]
@@ -250,8 +260,9 @@ mod tests {
             PssParams { mgf1_hash: PssHash::Sha384, ..restricted },
         ] {
             let refused = key.sign(b"message", &used, &mut rng).expect_err("refused");
-            assert!(matches!(refused, Error::PssRestricted { .. } | Error::UnsupportedPss(_)), "{used}");
-            assert!(public.verify(b"message", &signature, &used).is_err(), "{used}");
+            assert!(matches!(refused, Error::PssRestricted { .. }), "{used}");
+            let refused = public.verify(b"message", &signature, &used);
+            assert!(matches!(refused, Err(Error::PssRestricted { .. })), "{used}");
         }
         assert_eq!(public.preferred_params(), restricted);
     }
@@ -277,13 +288,45 @@ mod tests {
     }
 
     #[test]
-    fn two_different_hashes_are_refused_clearly() {
+    fn a_key_with_two_different_hashes_signs_and_verifies_with_both() {
         // `openssl genpkey -algorithm RSA-PSS -pkeyopt rsa_pss_keygen_md:sha256`
         // writes such a key: SHA-256, and MGF1 left at its DEFAULT, SHA-1.
+        let mut rng = rand::rng();
         let mixed = PssParams { hash: PssHash::Sha256, mgf1_hash: PssHash::Sha1, salt_len: 20 };
         let key = RsaPssPrivateKey::new(key(), Some(mixed));
-        let error = key.sign(b"message", &mixed, &mut rand::rng()).expect_err("refused");
-        assert!(error.to_string().contains("one hash for both"), "{error}");
-        assert!(key.public_key().verify(b"message", &[0; 128], &mixed).is_err());
+        let public = key.public_key();
+        assert_eq!(public.preferred_params(), PssParams { salt_len: 32, ..mixed });
+        let signature = key.sign(b"message", &mixed, &mut rng).expect("signs");
+        public.verify(b"message", &signature, &mixed).expect("verifies");
+        assert_eq!(public.verify(b"messagE", &signature, &mixed), Err(Error::Verification));
+        // MGF1's hash is part of the signature: read with SHA-256 for MGF1 too, it does not verify.
+        let numbers = public.numbers();
+        let single = PssParams { salt_len: 20, ..PssParams::for_hash(PssHash::Sha256) };
+        assert_eq!(numbers.verify_pss_with_params(b"message", &signature, &single), Err(Error::Verification));
+        assert_eq!(
+            numbers.verify_pss_with_salt_len::<Sha256>(b"message", &signature, 20),
+            Err(Error::Verification)
+        );
+        // What TLS asks for (rsa_pss_pss_sha256, SHA-256 for both: RFC 8446 §4.2.3), the key refuses.
+        let tls = PssParams::for_hash(PssHash::Sha256);
+        assert!(matches!(public.permits(&tls), Err(Error::PssRestricted { .. })));
+        assert!(matches!(key.sign(b"message", &tls, &mut rng), Err(Error::PssRestricted { .. })));
+        // Other pairs, with the numbers alone (no restrictions): each verifies
+        // with its own MGF1 hash and not with the message's.
+        use PssHash::{Sha1 as S1, Sha224 as S224, Sha256 as S256, Sha384 as S384, Sha512 as S512};
+        for (hash, mgf1_hash) in [(S384, S256), (S256, S512), (S224, S384), (S512, S1)] {
+            let used = PssParams { hash, mgf1_hash, salt_len: 20 };
+            let signature = key.key.sign_pss_with_params(b"message", &used, &mut rng).expect("signs");
+            numbers.verify_pss_with_params(b"message", &signature, &used).expect("verifies");
+            let one_hash = PssParams { mgf1_hash: hash, ..used };
+            assert_eq!(
+                numbers.verify_pss_with_params(b"message", &signature, &one_hash),
+                Err(Error::Verification)
+            );
+        }
+        // SHA-1 for the message still never signs, whatever MGF1's hash.
+        let sha1 = PssParams { mgf1_hash: PssHash::Sha256, ..PssParams::DEFAULT };
+        let refused = key.key.sign_pss_with_params(b"message", &sha1, &mut rng);
+        assert!(matches!(refused, Err(Error::UnsupportedPss(why)) if why.contains("SHA-1")));
     }
 }

@@ -8,7 +8,7 @@ use rand_core::CryptoRng;
 use zeroize::Zeroizing;
 
 use crate::key::{RsaPrivateKey, RsaPublicKey};
-use crate::padding;
+use crate::padding::{self, Mgf};
 use crate::{DecryptError, Error};
 
 impl RsaPublicKey {
@@ -66,7 +66,7 @@ impl RsaPublicKey {
         signature: &[u8],
         salt_len: usize,
     ) -> Result<(), Error> {
-        self.verify_pss_salt::<H>(message, signature, Some(salt_len))
+        self.verify_pss_with_mgf::<H>(message, signature, Some(salt_len), padding::mgf1_xor::<H>)
     }
 
     /// RSASSA-PSS-VERIFY with hash `H`, accepting any salt length (read from
@@ -75,15 +75,18 @@ impl RsaPublicKey {
     /// that fixes the salt length must use [`RsaPublicKey::verify_pss`] or
     /// [`RsaPublicKey::verify_pss_with_salt_len`].
     pub fn verify_pss_any_salt_len<H: Hash>(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
-        self.verify_pss_salt::<H>(message, signature, None)
+        self.verify_pss_with_mgf::<H>(message, signature, None, padding::mgf1_xor::<H>)
     }
 
-    /// RSASSA-PSS-VERIFY with the salt length given, or any if `None`.
-    fn verify_pss_salt<H: Hash>(
+    /// RSASSA-PSS-VERIFY with hash `H` for the message, `mgf` for the mask
+    /// (`mgf1_xor::<H>` unless RSASSA-PSS-params name another hash for
+    /// MGF1), and the salt length given, or any if `None`.
+    pub(crate) fn verify_pss_with_mgf<H: Hash>(
         &self,
         message: &[u8],
         signature: &[u8],
         salt_len: Option<usize>,
+        mgf: Mgf,
     ) -> Result<(), Error> {
         let em_bits = self.bits() - 1;
         let em = self.raw_public(signature).map_err(|_| Error::Verification)?;
@@ -91,7 +94,9 @@ impl RsaPublicKey {
         // multiple of 8 the raw result has one leading zero byte more.
         let em_len = em_bits.div_ceil(8);
         let (extra, em) = em.split_at(em.len() - em_len);
-        if extra.iter().any(|&b| b != 0) || !padding::emsa_pss_verify::<H>(message, em, em_bits, salt_len) {
+        if extra.iter().any(|&b| b != 0)
+            || !padding::emsa_pss_verify::<H>(message, em, em_bits, salt_len, mgf)
+        {
             return Err(Error::Verification);
         }
         Ok(())
@@ -179,9 +184,21 @@ impl RsaPrivateKey {
         salt_len: usize,
         rng: &mut R,
     ) -> Result<Vec<u8>, Error> {
+        self.sign_pss_with_mgf::<H, R>(message, salt_len, padding::mgf1_xor::<H>, rng)
+    }
+
+    /// RSASSA-PSS-SIGN with hash `H` for the message, `mgf` for the mask
+    /// and a salt of `salt_len` random bytes.
+    pub(crate) fn sign_pss_with_mgf<H: Hash, R: CryptoRng + ?Sized>(
+        &self,
+        message: &[u8],
+        salt_len: usize,
+        mgf: Mgf,
+        rng: &mut R,
+    ) -> Result<Vec<u8>, Error> {
         let em_bits = self.public_key().bits() - 1;
-        let em =
-            padding::emsa_pss_encode::<H, R>(message, em_bits, salt_len, rng).ok_or(Error::MessageTooLong)?;
+        let em = padding::emsa_pss_encode::<H, R>(message, em_bits, salt_len, mgf, rng)
+            .ok_or(Error::MessageTooLong)?;
         self.sign_encoded(&em, rng)
     }
 

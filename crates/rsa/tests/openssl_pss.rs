@@ -8,23 +8,25 @@
 //! - OpenSSL reads and checks the PSS keys we write, sees the same
 //!   restrictions (`pkey -text`), and writes them back to our bytes.
 //! - Each side verifies the other's signatures made with such keys, within
-//!   the keys' parameters.
-//! - A key asking for one hash for the message and another for MGF1 (what
-//!   `-pkeyopt rsa_pss_keygen_md:sha384` alone gives) is read, and refused
-//!   when it would sign or verify, with a message that says why.
+//!   the keys' parameters — among them keys with one hash for the message
+//!   and another for MGF1 (what `-pkeyopt rsa_pss_keygen_md:sha384` alone
+//!   gives), whose signatures verify only with that MGF1 hash.
+//! - Such a key refuses the single-hash parameters a TLS scheme asks for,
+//!   with a message that says why.
 //!
 //! OpenSSL is the reference, so a missing `openssl` fails the tests rather
 //! than skipping them.
 
 mod common;
 
+use std::process::Command;
 use std::sync::OnceLock;
 
 use padlock_der::{Writer, oids, pem};
 use padlock_rsa::{
     KeyEncoding, KeyFormat, PssHash, PssParams, RsaKey, RsaPrivateKey, RsaPssPrivateKey, read_key, write_key,
 };
-use padlock_testkit::describe;
+use padlock_testkit::{describe, run};
 
 use self::common::{Scratch, openssl};
 
@@ -33,7 +35,7 @@ const MESSAGE: &[u8] = b"The padlock icon\x00\xff\n";
 
 /// The keys OpenSSL is asked for: a name, the `-pkeyopt` options beside the
 /// size, and the parameters the key file must then hold.
-const VARIANTS: [(&str, &[&str], Option<PssParams>); 4] = [
+const VARIANTS: [(&str, &[&str], Option<PssParams>); 5] = [
     ("unrestricted", &[], None),
     (
         "sha256",
@@ -51,6 +53,12 @@ const VARIANTS: [(&str, &[&str], Option<PssParams>); 4] = [
         "sha384-mgf1-sha1",
         &["rsa_pss_keygen_md:sha384"],
         Some(PssParams { hash: PssHash::Sha384, mgf1_hash: PssHash::Sha1, salt_len: 20 }),
+    ),
+    // The same asked for in full: SHA-256, MGF1 with SHA-1, at least 20 bytes of salt.
+    (
+        "sha256-mgf1-sha1",
+        &["rsa_pss_keygen_md:sha256", "rsa_pss_keygen_mgf1_md:sha1", "rsa_pss_keygen_saltlen:20"],
+        Some(PssParams { hash: PssHash::Sha256, mgf1_hash: PssHash::Sha1, salt_len: 20 }),
     ),
 ];
 
@@ -94,8 +102,10 @@ fn openssl_reads_and_checks_our_pss_keys() {
         match params {
             None => assert!(text.contains("No PSS parameter restrictions"), "{name}: {text}"),
             Some(params) => {
-                let hash = params.hash.name().replace("SHA-", "SHA2-").replace("SHA2-1", "SHA1");
+                let hash = openssl_name(params.hash);
                 assert!(text.contains(&format!("Hash Algorithm: {hash}")), "{name}: {text}");
+                let mgf1 = openssl_name(params.mgf1_hash);
+                assert!(text.contains(&format!("Mask Algorithm: MGF1 with {mgf1}")), "{name}: {text}");
                 assert!(
                     text.contains(&format!("Minimum Salt Length: {}", params.salt_len)),
                     "{name}: {text}"
@@ -113,26 +123,46 @@ fn openssl_reads_and_checks_our_pss_keys() {
 fn openssl_verifies_signatures_of_our_pss_keys() {
     let dir = Scratch::new("pss-verifies-ours");
     let message = dir.write("message", MESSAGE);
-    for (name, _, params) in VARIANTS.into_iter().filter(|(name, ..)| *name != "sha384-mgf1-sha1") {
+    for (name, _, params) in VARIANTS {
         let key = RsaPssPrivateKey::new(our_key_copy(), params);
         let public = dir.write("pub.pem", key.public_key().to_spki_pem().as_bytes());
         let mut used = vec![key.public_key().preferred_params()];
         if params.is_none() {
-            used.extend([PssParams::for_hash(PssHash::Sha384), PssParams { salt_len: 0, ..used[0] }]);
+            let sha256 = PssParams::for_hash(PssHash::Sha256);
+            used.extend([
+                PssParams::for_hash(PssHash::Sha384),
+                PssParams { salt_len: 0, ..sha256 },
+                PssParams { mgf1_hash: PssHash::Sha1, ..sha256 },
+            ]);
         }
         for used in used {
             let signature = key.sign(MESSAGE, &used, &mut rand::rng()).expect("signs");
             let signature = dir.write("sig", &signature);
-            let digest = format!("-{}", used.hash.name().replace('-', "").to_lowercase());
-            let salt = format!("rsa_pss_saltlen:{}", used.salt_len);
-            let args =
-                ["dgst", &digest, "-verify", &public, "-signature", &signature, "-sigopt", &salt, &message];
-            let verified = openssl(&dir, &args);
+            // MGF1's hash said outright, so that OpenSSL checks the mask with it.
+            let verify = |mgf1_hash: PssHash| {
+                let digest = format!("-{}", dgst_name(used.hash));
+                let salt = format!("rsa_pss_saltlen:{}", used.salt_len);
+                let mgf1 = format!("rsa_mgf1_md:{}", dgst_name(mgf1_hash));
+                let mut args = vec!["dgst", &digest, "-verify", &public, "-signature", &signature];
+                args.extend(["-sigopt", &salt, "-sigopt", &mgf1, &message]);
+                run(Command::new("openssl").args(args).current_dir(&dir.path))
+            };
+            let verified = verify(used.mgf1_hash);
             assert!(
                 String::from_utf8_lossy(&verified.stdout).contains("Verified OK"),
                 "{name} {used}: {}",
                 describe(&verified)
             );
+            // With the message's hash for MGF1 instead, OpenSSL does not verify
+            // it: the mask is wrong (or, for a restricted key, not allowed).
+            if used.mgf1_hash != used.hash {
+                let refused = verify(used.hash);
+                assert!(!refused.status.success(), "{name} {used}: {}", describe(&refused));
+                if params.is_none() {
+                    let failed = String::from_utf8_lossy(&refused.stdout).contains("Verification failure");
+                    assert!(failed, "{name} {used}: {}", describe(&refused));
+                }
+            }
         }
     }
 }
@@ -141,43 +171,70 @@ fn openssl_verifies_signatures_of_our_pss_keys() {
 fn we_verify_signatures_openssl_makes_with_pss_keys() {
     let dir = Scratch::new("pss-verifies-theirs");
     let message = dir.write("message", MESSAGE);
-    for (name, files) in openssl_keys().iter().filter(|(name, _)| *name != "sha384-mgf1-sha1") {
+    for (name, files) in openssl_keys() {
         let key = dir.write("key.pem", &files.pkcs8_pem);
         let public = read_key(&files.spki_der).expect("SPKI").into_key();
         let public = public.pss_public_key().expect("a PSS key");
-        let hash = public.preferred_params().hash;
+        let preferred = public.preferred_params();
         // The key's minimum salt (20 without restrictions), and the digest length.
         let min_salt = public.params().map_or(20, |params| params.salt_len);
-        for salt_len in [min_salt, hash.output_len() as u64] {
-            let digest = format!("-{}", hash.name().replace('-', "").to_lowercase());
-            let salt = format!("rsa_pss_saltlen:{salt_len}");
-            openssl(&dir, &["dgst", &digest, "-sign", &key, "-sigopt", &salt, "-out", "sig", &message]);
-            let signature = dir.read("sig");
-            let used = PssParams { salt_len, ..PssParams::for_hash(hash) };
-            public.verify(MESSAGE, &signature, &used).unwrap_or_else(|e| panic!("{name} {used}: {e}"));
-            // The salt length is exact: one more or one less does not verify.
-            for other in [salt_len - 1, salt_len + 1] {
-                let wrong = PssParams { salt_len: other, ..used };
-                assert!(public.verify(MESSAGE, &signature, &wrong).is_err(), "{name} {wrong}");
+        // OpenSSL signs with the key's own MGF1 hash; an unrestricted key is
+        // also asked for MGF1 with SHA-1 beside SHA-256.
+        let mut mgf1_hashes = vec![None];
+        if public.params().is_none() {
+            mgf1_hashes.push(Some(PssHash::Sha1));
+        }
+        for mgf1_hash in mgf1_hashes {
+            for salt_len in [min_salt, preferred.hash.output_len() as u64] {
+                let digest = format!("-{}", dgst_name(preferred.hash));
+                let salt = format!("rsa_pss_saltlen:{salt_len}");
+                let mut args = vec!["dgst", &digest, "-sign", &key, "-sigopt", &salt];
+                let mgf1 = mgf1_hash.map(|hash| format!("rsa_mgf1_md:{}", dgst_name(hash)));
+                if let Some(mgf1) = &mgf1 {
+                    args.extend(["-sigopt", mgf1]);
+                }
+                args.extend(["-out", "sig", &message]);
+                openssl(&dir, &args);
+                let signature = dir.read("sig");
+                let used =
+                    PssParams { salt_len, mgf1_hash: mgf1_hash.unwrap_or(preferred.mgf1_hash), ..preferred };
+                public.verify(MESSAGE, &signature, &used).unwrap_or_else(|e| panic!("{name} {used}: {e}"));
+                // The salt length is exact: one more or one less does not verify.
+                for other in [salt_len - 1, salt_len + 1] {
+                    let wrong = PssParams { salt_len: other, ..used };
+                    assert!(public.verify(MESSAGE, &signature, &wrong).is_err(), "{name} {wrong}");
+                }
+                // Nor does another MGF1 hash, even on the numbers alone.
+                let other_mgf1 = if used.mgf1_hash == PssHash::Sha1 { used.hash } else { PssHash::Sha1 };
+                let wrong = PssParams { mgf1_hash: other_mgf1, ..used };
+                let verified = public.numbers().verify_pss_with_params(MESSAGE, &signature, &wrong);
+                assert_eq!(verified, Err(padlock_rsa::Error::Verification), "{name} {wrong}");
             }
         }
     }
 }
 
 #[test]
-fn a_key_with_two_different_hashes_is_read_but_refused_for_use() {
-    let (_, files) =
-        openssl_keys().iter().find(|(name, _)| *name == "sha384-mgf1-sha1").expect("the variant");
-    let file = read_key(&files.pkcs8_pem).expect("reads");
-    let key = file.key().pss_private_key().expect("a PSS private key");
-    let params = *key.params().expect("restricted");
-    assert_eq!(params.to_string(), "SHA-384, MGF1 with SHA-1, 20-byte salt");
-    let error = key.sign(MESSAGE, &params, &mut rand::rng()).expect_err("refused");
-    assert!(error.to_string().contains("padlock-rsa's PSS uses one hash for both"), "{error}");
-    // Asked for one hash, the key's restrictions refuse it instead.
-    let error =
-        key.sign(MESSAGE, &PssParams::for_hash(PssHash::Sha384), &mut rand::rng()).expect_err("refused");
-    assert!(error.to_string().contains("allows only SHA-384 with MGF1 SHA-1"), "{error}");
+fn a_key_with_two_different_hashes_refuses_the_single_hash_parameters_of_tls() {
+    for (name, expected, single_hash) in [
+        ("sha384-mgf1-sha1", "SHA-384, MGF1 with SHA-1, 20-byte salt", PssHash::Sha384),
+        ("sha256-mgf1-sha1", "SHA-256, MGF1 with SHA-1, 20-byte salt", PssHash::Sha256),
+    ] {
+        let (_, files) = openssl_keys().iter().find(|(n, _)| *n == name).expect("the variant");
+        let file = read_key(&files.pkcs8_pem).expect("reads");
+        let key = file.key().pss_private_key().expect("a PSS private key");
+        let params = *key.params().expect("restricted");
+        assert_eq!(params.to_string(), expected);
+        // Its own parameters sign and verify...
+        let signature = key.sign(MESSAGE, &params, &mut rand::rng()).expect("signs");
+        key.public_key().verify(MESSAGE, &signature, &params).expect("verifies");
+        // ...what rsa_pss_pss_sha256/384 ask for (one hash for both, RFC 8446 §4.2.3) is refused.
+        let tls = PssParams::for_hash(single_hash);
+        let error = key.sign(MESSAGE, &tls, &mut rand::rng()).expect_err("refused");
+        let allows = format!("allows only {} with MGF1 SHA-1", single_hash.name());
+        assert!(error.to_string().contains(&allows), "{name}: {error}");
+        assert!(key.public_key().permits(&tls).is_err(), "{name}");
+    }
 }
 
 #[test]
@@ -233,6 +290,16 @@ impl OpenSslPssKey {
             ("SPKI DER", &self.spki_der, Spki, Der, false),
         ]
     }
+}
+
+/// How OpenSSL names `hash` in `pkey -text`: `SHA1`, `SHA2-256`.
+fn openssl_name(hash: PssHash) -> String {
+    hash.name().replace("SHA-", "SHA2-").replace("SHA2-1", "SHA1")
+}
+
+/// How `openssl dgst` and `-sigopt rsa_mgf1_md:` name `hash`: `sha1`, `sha256`.
+fn dgst_name(hash: PssHash) -> String {
+    hash.name().replace('-', "").to_lowercase()
 }
 
 /// The parameters [`VARIANTS`] expects for `name`.

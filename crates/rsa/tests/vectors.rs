@@ -1,6 +1,7 @@
 //! Known answers for RSA: the PKCS #1 v2.1 OAEP and PSS examples (RSA
-//! Laboratories) and NIST CAVP SigGen15 / SigGenPSS at 2048 bits. Sources are
-//! in each vector file.
+//! Laboratories), NIST CAVP SigGen15 / SigGenPSS at 2048 bits, and
+//! Wycheproof's PSS signatures with an MGF1 hash other than the message's.
+//! Sources are in each vector file.
 
 use num_bigint::BigUint;
 use padlock_bigint::Uint;
@@ -214,18 +215,67 @@ fn cavp_siggenpss_2048() {
 }
 
 #[test]
+fn pss_wycheproof_distinct_hashes() {
+    use padlock_rsa::{Error, PssParams, RsaPssPublicKey};
+    let vectors = read_vectors("pss/wycheproof-distinct-hashes.txt");
+    for v in &vectors {
+        let key = RsaPublicKey::new(&v.hex("N"), e_of(v)).unwrap_or_else(|e| panic!("{}: {e}", v.source));
+        let (message, signature) = (v.hex("Msg"), v.hex("Signature"));
+        let used = PssParams {
+            hash: pss_hash(v, "Hash"),
+            mgf1_hash: pss_hash(v, "Mgf1Hash"),
+            salt_len: v.number("SaltLength") as u64,
+        };
+        assert_ne!(used.hash, used.mgf1_hash, "{}", v.source);
+        key.verify_pss_with_params(&message, &signature, &used)
+            .unwrap_or_else(|e| panic!("{}: {e}", v.source));
+        // The same through an id-RSASSA-PSS key restricted to these parameters.
+        let restricted = RsaPssPublicKey::new(key.clone(), Some(used));
+        restricted.verify(&message, &signature, &used).unwrap_or_else(|e| panic!("{}: {e}", v.source));
+        // Invalid, derived from each valid vector: MGF1 with the message's
+        // hash (or the message's hash being MGF1's), a salt one byte longer
+        // or shorter, another message.
+        let mut invalid = vec![
+            PssParams { mgf1_hash: used.hash, ..used },
+            PssParams { hash: used.mgf1_hash, ..used },
+            PssParams { salt_len: used.salt_len + 1, ..used },
+        ];
+        if used.salt_len > 0 {
+            invalid.push(PssParams { salt_len: used.salt_len - 1, ..used });
+        }
+        for wrong in invalid {
+            let verified = key.verify_pss_with_params(&message, &signature, &wrong);
+            assert_eq!(verified, Err(Error::Verification), "{}: {wrong}", v.source);
+        }
+        let verified = key.verify_pss_with_params(b"123401", &signature, &used);
+        assert_eq!(verified, Err(Error::Verification), "{}: another message", v.source);
+        // A key restricted to these parameters refuses the single-hash ones a
+        // protocol such as TLS asks for, before looking at the signature.
+        let single = PssParams { mgf1_hash: used.hash, ..used };
+        let refused = restricted.verify(&message, &signature, &single);
+        assert!(matches!(refused, Err(Error::PssRestricted { .. })), "{}: {refused:?}", v.source);
+    }
+    assert_eq!(vectors.len(), 7);
+}
+
+/// The hash an attribute names ("SHA-256").
+fn pss_hash(v: &Block, name: &str) -> padlock_rsa::PssHash {
+    let text = v.get(name);
+    padlock_rsa::PssHash::ALL
+        .into_iter()
+        .find(|h| h.name() == text)
+        .unwrap_or_else(|| panic!("{}: {text}", v.source))
+}
+
+#[test]
 fn pss_params_rfc4055_encodings() {
-    use padlock_rsa::{PssHash, PssParams};
-    let hash = |v: &Block, name: &str| {
-        let text = v.get(name);
-        PssHash::ALL.into_iter().find(|h| h.name() == text).unwrap_or_else(|| panic!("{}: {text}", v.source))
-    };
+    use padlock_rsa::PssParams;
     let vectors = read_vectors("pss_params/rfc4055.txt");
     for v in &vectors {
         let der = v.hex("Params");
         let expected = PssParams {
-            hash: hash(v, "Hash"),
-            mgf1_hash: hash(v, "Mgf1Hash"),
+            hash: pss_hash(v, "Hash"),
+            mgf1_hash: pss_hash(v, "Mgf1Hash"),
             salt_len: v.number("SaltLength") as u64,
         };
         assert_eq!(PssParams::from_der(&der), Ok(expected), "{}", v.source);

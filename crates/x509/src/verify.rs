@@ -389,7 +389,8 @@ pub fn verify_signature(cert: &Certificate, issuer: &Certificate) -> Result<(), 
                         why: error.to_string(),
                     });
                 }
-                // padlock-rsa's PSS uses one hash for the message and MGF1.
+                // Parameters padlock-rsa does not implement (SHA-1 as the
+                // message hash).
                 Err(_) => {
                     return Err(Error::UnsupportedSignature(format!(
                         "RSASSA-PSS with {} for the message and {} for MGF1",
