@@ -85,7 +85,8 @@ fn only_the_labs_crate_names_the_switches_constructors() {
     files(&root, &mut all);
     assert!(all.len() > 100, "the scan found only {} files under {}", all.len(), root.display());
     // Where the switches are defined: anything goes in these files.
-    let definitions = ["crates/tls/src/lab.rs", "crates/rsa/src/lab.rs", "crates/dh/src/lab.rs", "crates/ec/src/lab.rs"];
+    let definitions =
+        ["crates/tls/src/lab.rs", "crates/rsa/src/lab.rs", "crates/dh/src/lab.rs", "crates/ec/src/lab.rs"];
     // The key setters: here only their `#[cfg(feature = "lab-switches")]`
     // definitions (and padlock-ec's enum passing the call to its two curves)
     // may appear, and `turn_on` not at all.

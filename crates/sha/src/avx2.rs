@@ -75,10 +75,9 @@ pub(crate) fn sha512_compress(state: &mut [u64; 8], blocks: &[u8]) {
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use std::arch::x86_64::{
-        __m128i, __m256i, _mm_loadu_si128, _mm256_add_epi64, _mm256_alignr_epi8,
-        _mm256_broadcastsi128_si256, _mm256_storeu_si256, _mm256_or_si256,
-        _mm256_set_m128i, _mm256_set1_epi64x, _mm256_setr_epi64x, _mm256_shuffle_epi8, _mm256_slli_epi64,
-        _mm256_srli_epi64, _mm256_xor_si256,
+        __m128i, __m256i, _mm_loadu_si128, _mm256_add_epi64, _mm256_alignr_epi8, _mm256_broadcastsi128_si256,
+        _mm256_or_si256, _mm256_set_m128i, _mm256_set1_epi64x, _mm256_setr_epi64x, _mm256_shuffle_epi8,
+        _mm256_slli_epi64, _mm256_srli_epi64, _mm256_storeu_si256, _mm256_xor_si256,
     };
     use zeroize::Zeroize;
 
@@ -173,12 +172,7 @@ mod x86 {
     /// both blocks' schedules (step 1) computed alongside; `K_t + W_t` of
     /// both blocks goes to `kw`, one group ahead of the rounds that read it.
     #[target_feature(enable = "avx2,bmi1,bmi2")]
-    fn rounds_with_schedule(
-        state: &mut [u64; 8],
-        block: &[u8],
-        next: &[u8],
-        kw: &mut [u64; 160],
-    ) {
+    fn rounds_with_schedule(state: &mut [u64; 8], block: &[u8], next: &[u8], kw: &mut [u64; 160]) {
         // Each 64-bit word of a block is big-endian (§3.1).
         let byte_swap = _mm256_setr_epi64x(
             0x0001_0203_0405_0607,
