@@ -125,7 +125,7 @@ fn fetch(args: &Args) -> Result<(), Failed> {
             "connected to {authority}: {}, {}, group {}",
             negotiated.version_name(),
             negotiated.suite.name(),
-            negotiated.group.as_deref().unwrap_or("none (RSA key transport)")
+            crate::narrate::group_name(negotiated.key_exchange).unwrap_or("none (RSA key transport)")
         );
     }
 

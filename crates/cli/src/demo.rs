@@ -380,8 +380,8 @@ fn serve(
         request.extend_from_slice(&buffer[..n]);
     }
     let (version, suite, group) = match stream.connection().negotiated() {
-        Some(n) => (n.version_name(), n.suite.name(), n.group.clone().unwrap_or_else(|| "none".into())),
-        None => ("?", "?", "?".into()),
+        Some(n) => (n.version_name(), n.suite.name(), narrate::group_name(n.key_exchange).unwrap_or("none")),
+        None => ("?", "?", "?"),
     };
     let body = format!(
         "<!doctype html>\n<title>Padlock</title>\n<p>Hello over {version}, {suite}, key exchange group {group}.</p>\n"

@@ -390,7 +390,7 @@ pub(crate) fn agreed(negotiated: &Negotiated) -> String {
         "{}, {}, {}",
         negotiated.version_name(),
         negotiated.suite.name(),
-        match &negotiated.group {
+        match crate::narrate::group_name(negotiated.key_exchange) {
             Some(group) => format!("group {group}"),
             None => "RSA key transport".to_string(),
         }

@@ -21,7 +21,7 @@ use padlock_tls::key_schedule::SecretKind;
 use padlock_tls::messages::{HandshakeType, version};
 use padlock_tls::record::AeadAlgorithm;
 use padlock_tls::trace::{Check, Direction, Event, KeyExchangeValue, KeyStage, Side, TraceSink, hex};
-use padlock_tls::{NamedGroup, Negotiated, ProtocolVersion};
+use padlock_tls::{KeyExchange, NamedGroup, Negotiated, ProtocolVersion};
 
 use crate::annotate;
 use crate::escape::for_terminal;
@@ -152,7 +152,8 @@ pub(crate) fn render(side: Side, event: &Event, color: bool, dump: bool) -> Stri
             );
         }
         Event::Negotiated(negotiated) => {
-            let group = negotiated.group.as_deref().map(|g| format!(", group {g}")).unwrap_or_default();
+            let group =
+                group_name(negotiated.key_exchange).map(|g| format!(", group {g}")).unwrap_or_default();
             let _ = write!(
                 out,
                 "{who}    negotiated {}, {}{group}\n         why: {}",
@@ -204,9 +205,20 @@ pub(crate) fn render(side: Side, event: &Event, color: bool, dump: bool) -> Stri
     out
 }
 
+/// The name of the group a key exchange used: a named group's ("x25519"),
+/// or padlock-dh's for a group a TLS 1.2 server sent as p and g
+/// ("modp_2048", "safe-prime-3072"); `None` for RSA key transport.
+pub(crate) fn group_name(key_exchange: KeyExchange) -> Option<&'static str> {
+    match key_exchange {
+        KeyExchange::Named(group) => Some(group.name()),
+        KeyExchange::ExplicitFfdhe(group) => Some(group.name),
+        KeyExchange::RsaKeyTransport => None,
+    }
+}
+
 /// Why the side chose, or was given, what was negotiated.
 fn why(side: Side, n: &Negotiated) -> String {
-    let group = n.group.as_deref();
+    let group = group_name(n.key_exchange);
     match (side, n.version) {
         (Side::Client, ProtocolVersion::Tls13) => {
             format!("the server chose {} and {} from our offer", n.suite.name(), group.unwrap_or("no group"))
@@ -468,7 +480,7 @@ pub(crate) fn json(side: Side, event: &Event) -> String {
             put("event", text("negotiated"));
             put("version", text(n.version.name()));
             put("suite", text(n.suite.name()));
-            put("group", n.group.clone().map_or(Json::Null, Json::Str));
+            put("group", group_name(n.key_exchange).map_or(Json::Null, text));
             put("extended_master_secret", Json::Bool(n.extended_master_secret));
             put("why", Json::Str(why(side, n)));
         }

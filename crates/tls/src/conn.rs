@@ -10,16 +10,15 @@
 //! established connection, for both sides, in `traffic.rs`.
 
 use core::ops::Range;
-use std::sync::Arc;
 
 use rand_core::CryptoRng;
 
 use crate::Error;
 use crate::alert::{AlertDescription, AlertLevel};
-use crate::config::{ClientConfig, ServerConfig};
 use crate::key_schedule::SecretKind;
 use crate::lab::Switches;
 use crate::messages::{HandshakeType, MAX_HANDSHAKE_LEN, ProtocolVersion, frame};
+use crate::negotiated::Negotiated;
 use crate::record::{ContentType, Deframer, HalfConn, MAX_PLAINTEXT_LEN, MAX_RECORD_OVERHEAD, RecordMut};
 use crate::suites::CipherSuite;
 use crate::trace::{Direction, Event, KeyLogSink, KeyStage, Side, TraceSink, hex};
@@ -107,26 +106,6 @@ pub(crate) fn expect_message(state: &dyn State, input: Input, typ: HandshakeType
     }
 }
 
-/// What the handshake agreed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Negotiated {
-    /// The protocol version.
-    pub version: ProtocolVersion,
-    /// The cipher suite.
-    pub suite: CipherSuite,
-    /// The key-exchange group's name (None for RSA key transport).
-    pub group: Option<String>,
-    /// TLS 1.2: whether the extended master secret was used.
-    pub extended_master_secret: bool,
-}
-
-impl Negotiated {
-    /// "TLS 1.3".
-    pub fn version_name(&self) -> &'static str {
-        self.version.name()
-    }
-}
-
 /// What both phases of a connection share: the record layer and its
 /// buffers, the sinks, the RNG, and what was negotiated.
 pub(crate) struct Core {
@@ -142,8 +121,13 @@ pub(crate) struct Core {
     key_log: Option<KeyLogSink>,
     /// The version, once the hellos decided it.
     pub(crate) version: Option<ProtocolVersion>,
-    /// The suite, once the hellos decided it (trace events name its key
-    /// exchange, so the CLI can decode TLS 1.2 key-exchange messages).
+    /// The suite, once the hellos decided it. Only the trace reads it, to
+    /// name the suite's key exchange in every [`Event::Handshake`]: a reader
+    /// needs that to decode TLS 1.2's ServerKeyExchange and ClientKeyExchange.
+    /// No state can supply it instead: a state's messages are sent, and
+    /// traced, while that state is moved out into its `handle`; and a TLS
+    /// 1.2 client records [`Negotiated`] (which holds the suite too) only
+    /// after the ServerKeyExchange, the very message that needs it.
     pub(crate) suite: Option<CipherSuite>,
     /// The client random, for key-log lines.
     pub(crate) client_random: [u8; 32],
@@ -178,11 +162,15 @@ const MAX_HANDSHAKE_WARNINGS: usize = 4;
 pub const MAX_CLIENT_HELLO_LEN: usize = 2 + 32 + 33 + (1 << 16) + (1 << 8) + 1 + (1 << 16);
 
 impl Core {
-    fn new(
+    /// A core with plaintext records, before any hello. The constructors
+    /// of [`Connection`] make it: `Connection::client` in `client/` and
+    /// `Connection::server` in `server/`, so this module knows no side's states.
+    pub(crate) fn new(
         side: Side,
         rng: Box<dyn CryptoRng + Send>,
         trace: Option<TraceSink>,
         key_log: Option<KeyLogSink>,
+        switches: Switches,
     ) -> Core {
         Core {
             side,
@@ -204,7 +192,7 @@ impl Core {
             idle_records: 0,
             seen_ccs: false,
             early_data_budget: None,
-            switches: Switches::NONE,
+            switches,
         }
     }
 
@@ -415,20 +403,8 @@ pub struct Connection {
 }
 
 impl Connection {
-    /// A client connection; the ClientHello is queued at once.
-    pub fn client(config: Arc<ClientConfig>, rng: Box<dyn CryptoRng + Send>) -> Result<Connection, Error> {
-        let mut core = Core::new(Side::Client, rng, config.trace.clone(), config.key_log.clone());
-        core.switches = config.switches;
-        let state = crate::client::start(config, &mut core)?;
-        core.flush_handshake()?;
-        Ok(Connection { core, state: Some(state), failed: None })
-    }
-
-    /// A server connection, waiting for a ClientHello.
-    pub fn server(config: Arc<ServerConfig>, rng: Box<dyn CryptoRng + Send>) -> Connection {
-        let mut core = Core::new(Side::Server, rng, config.trace.clone(), config.key_log.clone());
-        core.switches = config.switches;
-        let state = crate::server::start(config);
+    /// A connection in its first `state`, over `core` (see [`Core::new`]).
+    pub(crate) fn start(core: Core, state: Box<dyn State>) -> Connection {
         Connection { core, state: Some(state), failed: None }
     }
 

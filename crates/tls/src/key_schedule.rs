@@ -83,6 +83,8 @@ use padlock_sha::hmac::hmac;
 use padlock_sha::{Hash, Sha256, Sha384};
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::side::Side;
+
 /// The hash of a cipher suite: the PRF hash in TLS 1.2, the HKDF and
 /// transcript hash in TLS 1.3.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -232,8 +234,7 @@ impl SecretKind {
     }
 
     /// The side whose traffic this secret protects, for traffic secrets.
-    pub fn sender(self) -> Option<crate::trace::Side> {
-        use crate::trace::Side;
+    pub fn sender(self) -> Option<Side> {
         match self {
             SecretKind::ClientHandshakeTraffic
             | SecretKind::ClientApplicationTraffic

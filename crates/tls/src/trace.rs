@@ -16,39 +16,17 @@ use std::sync::Arc;
 
 use crate::Error;
 use crate::alert::{AlertDescription, AlertLevel};
-use crate::conn::Negotiated;
 use crate::key_schedule::SecretKind;
 use crate::messages::{HandshakeType, KeyExchangeAlgorithm, ProtocolVersion};
+use crate::negotiated::Negotiated;
 use crate::record::{AeadAlgorithm, ContentType};
 use crate::sign::SignatureScheme;
 use crate::suites::NamedGroup;
 
-/// Which end of the connection emitted an event.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Side {
-    /// The client.
-    Client,
-    /// The server.
-    Server,
-}
-
-impl Side {
-    /// "client" or "server".
-    pub fn name(self) -> &'static str {
-        match self {
-            Side::Client => "client",
-            Side::Server => "server",
-        }
-    }
-
-    /// The other end.
-    pub fn peer(self) -> Side {
-        match self {
-            Side::Client => Side::Server,
-            Side::Server => Side::Client,
-        }
-    }
-}
+// Which end emitted an event. Defined in a leaf module because the key
+// schedule names sides too (`SecretKind::sender`), and the trace names
+// secret kinds: neither imports the other's module.
+pub use crate::side::Side;
 
 /// One direction of a connection, seen from the side that emits the event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{client_config, connect, dual_server_config, ecdsa_server_config, recorder, server_config};
+use padlock_tls::KeyExchange;
 use padlock_tls::ProtocolVersion::{Tls12, Tls13};
 use padlock_tls::suites::{self, CipherSuite, NamedGroup};
 use padlock_tls::trace::Event;
@@ -31,7 +32,7 @@ fn tls13_each_suite_and_group() {
             client.key_share_groups = vec![group];
             let (mut c, mut s, _) = connect(client, server_config(), 1);
             let n = c.negotiated().expect("negotiated").clone();
-            assert_eq!((n.version, n.suite, n.group.as_deref()), (Tls13, suite, Some(group.name())));
+            assert_eq!((n.version, n.suite, n.key_exchange), (Tls13, suite, KeyExchange::Named(group)));
             assert_eq!(s.negotiated(), Some(&n));
             exchange(&mut c, &mut s);
         }
@@ -48,7 +49,7 @@ fn tls13_hello_retry_request() {
     let (trace, events) = recorder();
     client.trace = Some(trace);
     let (mut c, mut s, _) = connect(client, server, 2);
-    assert_eq!(c.negotiated().and_then(|n| n.group.clone()).as_deref(), Some("ffdhe2048"));
+    assert_eq!(c.negotiated().map(|n| n.key_exchange), Some(KeyExchange::Named(NamedGroup::Ffdhe2048)));
     let hellos = events
         .lock()
         .expect("lock")
@@ -91,7 +92,7 @@ fn tls12_ecdhe_each_curve_and_certificate() {
             client.groups = vec![group];
             let (mut c, mut s, _) = connect(client, dual_server_config(), 6);
             let n = c.negotiated().expect("negotiated").clone();
-            assert_eq!((n.suite, n.group.as_deref()), (suite, Some(group.name())));
+            assert_eq!((n.suite, n.key_exchange), (suite, KeyExchange::Named(group)));
             exchange(&mut c, &mut s);
         }
     }

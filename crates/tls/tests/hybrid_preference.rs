@@ -9,7 +9,7 @@ use common::*;
 use padlock_tls::codec::Reader;
 use padlock_tls::messages::{ClientHello, KeyShare, ServerHello, ext, read_u16_list};
 use padlock_tls::trace::Event;
-use padlock_tls::{NamedGroup, ServerConfig};
+use padlock_tls::{KeyExchange, NamedGroup, ServerConfig};
 
 const X25519: u16 = 29;
 const X25519_MLKEM768: u16 = 0x11ec;
@@ -35,8 +35,8 @@ fn server_prefers_the_hybrid_when_the_client_lists_x25519_first() {
     assert_eq!(chosen.group, X25519_MLKEM768);
     assert_eq!(chosen.key_exchange.len(), 1088 + 32, "ciphertext || x25519");
     for side in [&c, &s] {
-        let group = side.negotiated().and_then(|n| n.group.clone());
-        assert_eq!(group.as_deref(), Some(NamedGroup::X25519MlKem768.name()));
+        let key_exchange = side.negotiated().map(|n| n.key_exchange);
+        assert_eq!(key_exchange, Some(KeyExchange::Named(NamedGroup::X25519MlKem768)));
     }
 }
 
@@ -60,8 +60,8 @@ fn an_x25519_share_alone_is_accepted_without_a_retry() {
         let (c, _s, wire) = connect(client, server, 71);
 
         assert_eq!(server_share(&wire).group, X25519, "{groups:?}");
-        let group = c.negotiated().and_then(|n| n.group.clone());
-        assert_eq!(group.as_deref(), Some(NamedGroup::X25519.name()), "{groups:?}");
+        let key_exchange = c.negotiated().map(|n| n.key_exchange);
+        assert_eq!(key_exchange, Some(KeyExchange::Named(NamedGroup::X25519)), "{groups:?}");
         assert!(!retried(&events), "{groups:?}: no HelloRetryRequest");
     }
 }
@@ -85,8 +85,8 @@ fn no_usable_share_retries_for_the_hybrid() {
         })
         .collect();
     assert_eq!(asked, [Some(NamedGroup::X25519MlKem768)]);
-    let group = c.negotiated().and_then(|n| n.group.clone());
-    assert_eq!(group.as_deref(), Some(NamedGroup::X25519MlKem768.name()));
+    let key_exchange = c.negotiated().map(|n| n.key_exchange);
+    assert_eq!(key_exchange, Some(KeyExchange::Named(NamedGroup::X25519MlKem768)));
 }
 
 /// The first ClientHello on the wire.

@@ -44,7 +44,9 @@ use padlock_tls::suites::{
     TLS13_CHACHA20_POLY1305_SHA256,
 };
 use padlock_tls::trace::{Event, Side};
-use padlock_tls::{CipherSuite, ClientConfig, Connection, NamedGroup, Negotiated, ServerConfig, Stream};
+use padlock_tls::{
+    CipherSuite, ClientConfig, Connection, KeyExchange, NamedGroup, Negotiated, ServerConfig, Stream,
+};
 
 /// The bound on every wait: a process starting, a handshake, a reply.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -61,8 +63,8 @@ const SEED: u64 = 0x5eed;
 struct Expect {
     version: ProtocolVersion,
     suite: CipherSuite,
-    /// Our name for the key-exchange group (None: RSA key transport).
-    group: Option<&'static str>,
+    /// The key exchange.
+    key_exchange: ExpectKx,
     /// OpenSSL's name for the suite.
     openssl_suite: &'static str,
     /// What `s_client -brief` says of the server's ephemeral key.
@@ -72,18 +74,51 @@ struct Expect {
     hello_retry: bool,
 }
 
-const X25519: Option<&str> = Some("x25519");
-const FFDHE2048: Option<&str> = Some("ffdhe2048");
+/// The key exchange a case expects.
+#[derive(Clone, Copy, Debug)]
+enum ExpectKx {
+    /// Exactly this one.
+    Is(KeyExchange),
+    /// TLS 1.2 DHE in a safe-prime group of `bits` that the server sent and
+    /// our client checked: padlock-dh makes that group at run time, so there
+    /// is no constant to compare with.
+    CheckedSafePrime { bits: usize },
+}
+
+impl ExpectKx {
+    fn matches(self, got: KeyExchange) -> bool {
+        match (self, got) {
+            (ExpectKx::Is(expected), got) => got == expected,
+            (ExpectKx::CheckedSafePrime { bits }, KeyExchange::ExplicitFfdhe(group)) => {
+                !padlock_dh::groups::ALL.contains(&group) && group.p.len() * 8 == bits
+            }
+            (ExpectKx::CheckedSafePrime { .. }, _) => false,
+        }
+    }
+
+    /// The named group, if one is expected.
+    fn named_group(self) -> Option<NamedGroup> {
+        match self {
+            ExpectKx::Is(key_exchange) => key_exchange.named_group(),
+            ExpectKx::CheckedSafePrime { .. } => None,
+        }
+    }
+}
+
+const X25519: ExpectKx = ExpectKx::Is(KeyExchange::Named(NamedGroup::X25519));
+const FFDHE2048: ExpectKx = ExpectKx::Is(KeyExchange::Named(NamedGroup::Ffdhe2048));
+/// RFC 3526's MODP group 14, which OpenSSL sends by default.
+const MODP_2048: ExpectKx = ExpectKx::Is(KeyExchange::ExplicitFfdhe(padlock_dh::groups::MODP_GROUP14));
 const TEMP_X25519: Option<&str> = Some("Server Temp Key: X25519, 253 bits");
 const TEMP_DH2048: Option<&str> = Some("Server Temp Key: DH, 2048 bits");
 
 fn tls12(suite: CipherSuite, openssl_suite: &'static str) -> Expect {
-    let (group, temp_key) = match suite.kx {
+    let (key_exchange, temp_key) = match suite.kx {
         Some(KeyExchangeAlgorithm::Ecdhe) => (X25519, TEMP_X25519),
         Some(KeyExchangeAlgorithm::Dhe) => (FFDHE2048, TEMP_DH2048),
-        _ => (None, None),
+        _ => (ExpectKx::Is(KeyExchange::RsaKeyTransport), None),
     };
-    Expect { version: Tls12, suite, group, openssl_suite, temp_key, hello_retry: false }
+    Expect { version: Tls12, suite, key_exchange, openssl_suite, temp_key, hello_retry: false }
 }
 
 fn tls13(suite: CipherSuite, group: NamedGroup) -> Expect {
@@ -91,7 +126,7 @@ fn tls13(suite: CipherSuite, group: NamedGroup) -> Expect {
     Expect {
         version: Tls13,
         suite,
-        group: Some(group.name()),
+        key_exchange: ExpectKx::Is(KeyExchange::Named(group)),
         openssl_suite: suite.name(),
         temp_key,
         hello_retry: false,
@@ -342,14 +377,14 @@ fn client_tls12_dhe_aes256_ffdhe2048() {
 #[test]
 fn client_tls12_dhe_aes128_openssl_default_group() {
     let mut expect = tls12(DHE_RSA_AES_128_GCM_SHA256, "DHE-RSA-AES128-GCM-SHA256");
-    expect.group = Some("modp_2048");
+    expect.key_exchange = MODP_2048;
     our_client(tls12_client(), &["-tls1_2", "-cipher", expect.openssl_suite], &expect);
 }
 
 #[test]
 fn client_tls12_dhe_aes256_openssl_default_group() {
     let mut expect = tls12(DHE_RSA_AES_256_GCM_SHA384, "DHE-RSA-AES256-GCM-SHA384");
-    expect.group = Some("modp_2048");
+    expect.key_exchange = MODP_2048;
     our_client(tls12_client(), &["-tls1_2", "-cipher", expect.openssl_suite], &expect);
 }
 
@@ -358,7 +393,7 @@ fn client_tls12_dhe_aes256_openssl_default_group() {
 #[test]
 fn client_tls12_dhe_any_safe_prime_group() {
     let mut expect = tls12(DHE_RSA_AES_128_GCM_SHA256, "DHE-RSA-AES128-GCM-SHA256");
-    expect.group = Some("safe-prime-3072");
+    expect.key_exchange = ExpectKx::CheckedSafePrime { bits: 3072 };
     let args = ["-tls1_2", "-cipher", expect.openssl_suite, "-dhparam", "dh.pem"];
     our_client_with_dh(tls12_client(), &args, &expect, "group:modp_3072");
 }
@@ -562,13 +597,13 @@ fn with_recorder(mut config: ClientConfig) -> (ClientConfig, common::Events) {
 /// negotiated group, exactly when `expect` says one comes.
 fn check_hello_retry(events: &common::Events, expect: &Expect, report: &str) {
     let events = events.lock().expect("lock");
-    let asked: Vec<Option<&str>> = (events.iter())
+    let asked: Vec<Option<NamedGroup>> = (events.iter())
         .filter_map(|(_, e)| match e {
-            Event::HelloRetryRequest { group } => Some(group.map(|g| g.name())),
+            Event::HelloRetryRequest { group } => Some(*group),
             _ => None,
         })
         .collect();
-    let expected = if expect.hello_retry { vec![expect.group] } else { Vec::new() };
+    let expected = if expect.hello_retry { vec![expect.key_exchange.named_group()] } else { Vec::new() };
     assert_eq!(asked, expected, "the HelloRetryRequests in our client's trace\n{report}");
 }
 
@@ -607,8 +642,8 @@ fn label(args: &[&str], expect: &Expect) -> String {
             _ => {}
         }
     }
-    if let (true, Some(group)) = (expect.hello_retry, expect.group) {
-        label += &format!(" (HelloRetryRequest to {group})");
+    if let (true, Some(group)) = (expect.hello_retry, expect.key_exchange.named_group()) {
+        label += &format!(" (HelloRetryRequest to {})", group.name());
     }
     label
 }
@@ -617,7 +652,12 @@ fn label(args: &[&str], expect: &Expect) -> String {
 fn check_negotiated(negotiated: &Negotiated, expect: &Expect, report: &str) {
     assert_eq!(negotiated.version, expect.version, "{report}");
     assert_eq!(negotiated.suite, expect.suite, "{report}");
-    assert_eq!(negotiated.group.as_deref(), expect.group, "{report}");
+    let key_exchange = negotiated.key_exchange;
+    assert!(
+        expect.key_exchange.matches(key_exchange),
+        "{key_exchange:?}, not {:?}\n{report}",
+        expect.key_exchange
+    );
 }
 
 /// OpenSSL's name for a version ("TLSv1.2").
@@ -873,7 +913,8 @@ fn server_tls13_ecdsa_chain_p384_group() {
 fn server_tls12_ecdhe_ecdsa() {
     let identity = Identity::ecdsa_chain();
     let mut expect = tls12(ECDHE_ECDSA_AES_128_GCM_SHA256, "ECDHE-ECDSA-AES128-GCM-SHA256");
-    (expect.group, expect.temp_key) = (Some("secp256r1"), TEMP_P256);
+    (expect.key_exchange, expect.temp_key) =
+        (ExpectKx::Is(KeyExchange::Named(NamedGroup::Secp256r1)), TEMP_P256);
     let args = ["-tls1_2", "-cipher", expect.openssl_suite, "-groups", "P-256"];
     our_server_for(identity.server_config(), &identity.root, &args, &expect);
 }
@@ -920,7 +961,7 @@ fn client_tls13_ecdsa_chain_p384_group() {
 #[test]
 fn client_tls12_ecdhe_ecdsa_p256() {
     let mut expect = tls12(ECDHE_ECDSA_AES_128_GCM_SHA256, "ECDHE-ECDSA-AES128-GCM-SHA256");
-    expect.group = Some("secp256r1");
+    expect.key_exchange = ExpectKx::Is(KeyExchange::Named(NamedGroup::Secp256r1));
     let mut config = ecdsa_chain_client();
     config.versions = vec![Tls12];
     let args = ["-tls1_2", "-cipher", expect.openssl_suite, "-groups", "P-256"];
@@ -930,7 +971,7 @@ fn client_tls12_ecdhe_ecdsa_p256() {
 #[test]
 fn client_tls12_ecdhe_ecdsa_p384() {
     let mut expect = tls12(ECDHE_ECDSA_AES_256_GCM_SHA384, "ECDHE-ECDSA-AES256-GCM-SHA384");
-    expect.group = Some("secp384r1");
+    expect.key_exchange = ExpectKx::Is(KeyExchange::Named(NamedGroup::Secp384r1));
     let mut config = ecdsa_chain_client();
     config.versions = vec![Tls12];
     let args = ["-tls1_2", "-cipher", expect.openssl_suite, "-groups", "P-384"];

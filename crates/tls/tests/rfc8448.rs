@@ -19,7 +19,7 @@ use padlock_testkit::{Block, read_vectors};
 use padlock_tls::key_schedule::SecretKind;
 use padlock_tls::messages::{CertificateMessage, DigitallySigned, frame};
 use padlock_tls::trace::{Direction, Event, KeyStage, Side};
-use padlock_tls::{Connection, SignatureScheme};
+use padlock_tls::{Connection, KeyExchange, NamedGroup, SignatureScheme};
 use padlock_tls::{ProtocolVersion, VerifyingKey};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -108,7 +108,7 @@ fn our_server_answers_the_rfc_client_hello_as_the_rfc_server_did() {
     assert_eq!(keys(Direction::Read), Some(client_keys));
     let negotiated = server.negotiated().expect("negotiated");
     assert_eq!(negotiated.suite.name(), "TLS_AES_128_GCM_SHA256");
-    assert_eq!(negotiated.group.as_deref(), Some("x25519"));
+    assert_eq!(negotiated.key_exchange, KeyExchange::Named(NamedGroup::X25519));
 }
 
 #[test]

@@ -15,7 +15,7 @@ use std::io::{Read, Write};
 use std::sync::{Arc, OnceLock};
 
 use padlock_der::Time;
-use padlock_tls::{ClientConfig, Connection, NamedGroup, ServerConfig, SigningKey};
+use padlock_tls::{ClientConfig, Connection, KeyExchange, NamedGroup, ServerConfig, SigningKey};
 use padlock_x509::Certificate;
 use rustls::crypto::SupportedKxGroup;
 use rustls::crypto::aws_lc_rs::{default_provider, kx_group};
@@ -125,7 +125,7 @@ fn our_client_to_rustls(group: &'static dyn SupportedKxGroup, ours: NamedGroup, 
     let mut c = Connection::client(Arc::new(client), common::rng(1)).expect("our client");
     pump(&mut c, &mut server);
     let negotiated = c.negotiated().expect("negotiated").clone();
-    assert_eq!(negotiated.group.as_deref(), Some(ours.name()));
+    assert_eq!(negotiated.key_exchange, KeyExchange::Named(ours));
     assert_eq!(server.negotiated_key_exchange_group().map(|g| g.name()), Some(group.name()));
     // Data both ways.
     c.write_app_data(b"ping").expect("write");
@@ -156,7 +156,7 @@ fn rustls_to_our_server(group: &'static dyn SupportedKxGroup, ours: NamedGroup, 
     s.read_tls(&hello).expect("our server reads rustls's ClientHello");
     pump(&mut s, &mut client);
     assert!(!s.is_handshaking() && !client.is_handshaking());
-    assert_eq!(s.negotiated().and_then(|n| n.group.clone()).as_deref(), Some(ours.name()));
+    assert_eq!(s.negotiated().map(|n| n.key_exchange), Some(KeyExchange::Named(ours)));
     assert_eq!(client.negotiated_key_exchange_group().map(|g| g.name()), Some(group.name()));
     client.writer().write_all(b"hello").expect("rustls writes");
     let data = client.send();
@@ -222,6 +222,6 @@ fn our_default_client_gets_the_hybrid_or_falls_back() {
         let client = ClientConfig::new("localhost", vec![pki.ca.clone()]);
         let mut c = Connection::client(Arc::new(client), common::rng(3)).expect("our client");
         pump(&mut c, &mut server);
-        assert_eq!(c.negotiated().and_then(|n| n.group.clone()).as_deref(), Some(expect.name()));
+        assert_eq!(c.negotiated().map(|n| n.key_exchange), Some(KeyExchange::Named(expect)));
     }
 }

@@ -283,7 +283,7 @@ fn missing(
             Some((n.version_name().to_string(), n.version_name().trim_start_matches("TLS ").to_string()))
         }
         Piece::Suite => Some((n.suite.name().to_string(), n.suite.name().to_string())),
-        Piece::Group => n.group.clone().map(|g| (g.clone(), g)),
+        Piece::Group => crate::narrate::group_name(n.key_exchange).map(|g| (g.to_string(), g.to_string())),
         Piece::Scheme => scheme.map(|s| (s.name().to_string(), s.name().to_string())),
     });
     let we_offered = Piece::offered(piece, offered).join(", ");
@@ -332,20 +332,21 @@ mod tests {
     use std::net::TcpListener;
 
     use padlock_tls::suites::{ECDHE_RSA_AES_128_GCM_SHA256, TLS13_AES_128_GCM_SHA256};
-    use padlock_tls::{CipherSuite, NamedGroup};
+    use padlock_tls::{CipherSuite, KeyExchange, NamedGroup};
 
     use super::*;
     use crate::explain::everything;
 
-    fn negotiated(version: ProtocolVersion, suite: CipherSuite, group: Option<&str>) -> Negotiated {
-        Negotiated { version, suite, group: group.map(str::to_string), extended_master_secret: true }
+    fn negotiated(version: ProtocolVersion, suite: CipherSuite, group: NamedGroup) -> Negotiated {
+        let key_exchange = KeyExchange::Named(group);
+        Negotiated { version, suite, key_exchange, extended_master_secret: true }
     }
 
     #[test]
     fn each_conclusion_says_what_is_known_and_what_is_a_guess() {
         let mut offered = everything();
         offered.groups = vec![NamedGroup::X25519];
-        let tls13 = negotiated(ProtocolVersion::Tls13, TLS13_AES_128_GCM_SHA256, Some("ffdhe2048"));
+        let tls13 = negotiated(ProtocolVersion::Tls13, TLS13_AES_128_GCM_SHA256, NamedGroup::Ffdhe2048);
         let words = |c: Conclusion| c.words(&offered, Some(AlertDescription::HandshakeFailure)).join("\n");
 
         let text = words(Conclusion::Missing(Piece::Group, Some(tls13.clone()), None));
@@ -358,7 +359,7 @@ mod tests {
         assert!(text.contains("more than one piece was missing: the group and the cipher suite"), "{text}");
         assert!(text.contains("leave out --group and --suite"), "{text}");
 
-        let tls12 = negotiated(ProtocolVersion::Tls12, ECDHE_RSA_AES_128_GCM_SHA256, Some("x25519"));
+        let tls12 = negotiated(ProtocolVersion::Tls12, ECDHE_RSA_AES_128_GCM_SHA256, NamedGroup::X25519);
         let text = words(Conclusion::OnlyTls12(Some(tls12), None));
         assert!(text.contains("speaks TLS 1.2 with us") && text.contains("is not clear"), "{text}");
         assert!(text.contains("(a guess)"), "{text}");

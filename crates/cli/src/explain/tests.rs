@@ -9,7 +9,9 @@ use padlock_tls::alert::AlertDescription;
 use padlock_tls::messages::{CertificateMessage, Extensions, HandshakeType, frame};
 use padlock_tls::suites::TLS13_AES_128_GCM_SHA256;
 use padlock_tls::trace::{Event, Side};
-use padlock_tls::{ClientConfig, Error, NamedGroup, Negotiated, ProtocolVersion, SignatureScheme};
+use padlock_tls::{
+    ClientConfig, Error, KeyExchange, NamedGroup, Negotiated, ProtocolVersion, SignatureScheme,
+};
 use padlock_x509::Error as X509;
 use padlock_x509::throwaway::{Pki, throwaway};
 use rand::SeedableRng;
@@ -258,7 +260,7 @@ fn after_the_server_hello_the_agreement_is_named() {
     seen.record(&Event::Negotiated(Negotiated {
         version: ProtocolVersion::Tls13,
         suite: TLS13_AES_128_GCM_SHA256,
-        group: Some("x25519".into()),
+        key_exchange: KeyExchange::Named(NamedGroup::X25519),
         extended_master_secret: false,
     }));
     assert!(seen.answered);

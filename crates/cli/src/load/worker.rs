@@ -214,6 +214,6 @@ fn request_failure(unread: &Unread, started: Instant, timeout: Duration) -> Fail
 /// What the handshake agreed, in words: "TLS 1.3, TLS_AES_128_GCM_SHA256, x25519".
 fn negotiated(stream: &Open) -> Option<String> {
     let negotiated = stream.connection().negotiated()?;
-    let group = negotiated.group.as_deref().unwrap_or("RSA key transport");
+    let group = crate::narrate::group_name(negotiated.key_exchange).unwrap_or("RSA key transport");
     Some(format!("{}, {}, {group}", negotiated.version_name(), negotiated.suite.name()))
 }

@@ -111,10 +111,7 @@ fn plain(code: u16, reason: &str, headers: &str, body: &str) -> String {
 
 /// The HTML page naming the negotiated parameters.
 fn page(target: &str, negotiated: &Negotiated) -> String {
-    let group = match &negotiated.group {
-        Some(group) => group.clone(),
-        None => "none (RSA key transport)".to_string(),
-    };
+    let group = crate::narrate::group_name(negotiated.key_exchange).unwrap_or("none (RSA key transport)");
     format!(
         "<!DOCTYPE html>\n<html>\n<head><title>padlock server</title></head>\n<body>\n\
          <h1>Hello from padlock</h1>\n<p>You asked for <code>{}</code> over:</p>\n<ul>\n\

@@ -6,9 +6,11 @@ pub(crate) mod tls13;
 
 use std::sync::Arc;
 
+use rand_core::CryptoRng;
+
 use crate::Error;
 use crate::config::ClientConfig;
-use crate::conn::{Core, Input, State, expect_message};
+use crate::conn::{Connection, Core, Input, State, expect_message};
 use crate::handshake::Transcript;
 use crate::kx::EphemeralKey;
 use crate::lab::Switch;
@@ -42,8 +44,19 @@ impl Hello {
     }
 }
 
+impl Connection {
+    /// A client connection; the ClientHello is queued at once.
+    pub fn client(config: Arc<ClientConfig>, rng: Box<dyn CryptoRng + Send>) -> Result<Connection, Error> {
+        let (trace, key_log) = (config.trace.clone(), config.key_log.clone());
+        let mut core = Core::new(Side::Client, rng, trace, key_log, config.switches);
+        let state = start(config, &mut core)?;
+        core.flush_handshake()?;
+        Ok(Connection::start(core, state))
+    }
+}
+
 /// Builds and queues the first ClientHello.
-pub(crate) fn start(config: Arc<ClientConfig>, core: &mut Core) -> Result<Box<dyn State>, Error> {
+fn start(config: Arc<ClientConfig>, core: &mut Core) -> Result<Box<dyn State>, Error> {
     let mut random = [0u8; 32];
     core.rng.fill_bytes(&mut random);
     core.client_random = random;

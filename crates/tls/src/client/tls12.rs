@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use super::Hello;
 use crate::Error;
 use crate::certs::verify_server_certificates;
-use crate::conn::{Core, Input, Message, Negotiated, State, expect_message, unexpected};
+use crate::conn::{Core, Input, Message, State, expect_message, unexpected};
 use crate::handshake::check_finished;
 use crate::key_schedule::SecretKind;
 use crate::key_schedule::tls12::{KeyBlock, MasterSecret};
@@ -23,6 +23,7 @@ use crate::messages::{
     CertificateMessage, HandshakeType, KeyExchangeAlgorithm, ProtocolVersion, ServerHello, ServerKeyExchange,
     ServerKeyExchangeParams, check_tls12_certificate_request, encode_client_key_exchange, ext,
 };
+use crate::negotiated::{KeyExchange, Negotiated};
 use crate::sign::{SignatureScheme, VerifyingKey};
 use crate::suites::{Authentication, CipherSuite, NamedGroup};
 use crate::trace::{Check, Event, KeyExchangeValue, Side};
@@ -64,17 +65,17 @@ pub(super) fn server_hello(
     // With RSA key transport there is no group; with DHE and ECDHE the
     // ServerKeyExchange names it, and the choice is announced then.
     if kx == KeyExchangeAlgorithm::Rsa {
-        announce(&state, core, None);
+        announce(&state, core, KeyExchange::RsaKeyTransport);
     }
     Ok(Box::new(ExpectCertificate(state)))
 }
 
 /// Records (and traces) what the server chose.
-fn announce(state: &Tls12, core: &mut Core, group: Option<String>) {
+fn announce(state: &Tls12, core: &mut Core, key_exchange: KeyExchange) {
     core.set_negotiated(Negotiated {
         version: ProtocolVersion::Tls12,
         suite: state.suite,
-        group,
+        key_exchange,
         extended_master_secret: state.extended_master_secret,
     });
 }
@@ -142,17 +143,22 @@ impl State for ExpectServerKeyExchange {
         let ExpectServerKeyExchange { mut state, key } = *self;
         let ske = ServerKeyExchange::decode(&message.body, state.kx)?;
         check_server_key_exchange(&state, core, &key, &ske)?;
-        let (server_share, group) = match ske.params {
+        let (server_share, key_exchange) = match ske.params {
             ServerKeyExchangeParams::Ecdhe { group, public } => {
                 // RFC 8422 §5.4: a curve we named in supported_groups.
                 let named = NamedGroup::by_id(group)
                     .filter(|g| g.is_tls12_ecdhe() && state.hello.config.groups.contains(g))
                     .ok_or(Error::IllegalParameter("an ECDHE curve we did not offer"))?;
-                (ServerShare::Ecdhe(named, public), named.name())
+                (ServerShare::Ecdhe(named, public), KeyExchange::Named(named))
             }
             ServerKeyExchangeParams::Dhe { p, g, ys } => {
                 let group = server_group(&p, &g, &mut *core.rng)?;
-                (ServerShare::Ffdhe(group, ys), group.name)
+                // One of our named ffdhe groups, recognised by its prime, or another.
+                let key_exchange = match group.tls_id.and_then(NamedGroup::by_id) {
+                    Some(named) => KeyExchange::Named(named),
+                    None => KeyExchange::ExplicitFfdhe(group),
+                };
+                (ServerShare::Ffdhe(group, ys), key_exchange)
             }
         };
         let public = match &server_share {
@@ -160,10 +166,10 @@ impl State for ExpectServerKeyExchange {
         };
         core.emit(|| Event::KeyExchange {
             value: KeyExchangeValue::Public(Side::Server),
-            group: NamedGroup::by_name(group),
+            group: key_exchange.named_group(),
             bytes: public.clone(),
         });
-        announce(&state, core, Some(group.to_string()));
+        announce(&state, core, key_exchange);
         state.hello.transcript.add(&message.raw);
         let server_share = Some(server_share);
         Ok(Box::new(ExpectServerHelloDone { state, key, server_share, certificate_requested: false }))

@@ -12,7 +12,7 @@
 use super::{ExpectServerHello, Hello, send_client_hello};
 use crate::Error;
 use crate::certs::verify_server_certificates;
-use crate::conn::{Core, Input, Message, Negotiated, State, expect_message, unexpected};
+use crate::conn::{Core, Input, Message, State, expect_message, unexpected};
 use crate::handshake::{certificate_verify_content, check_finished};
 use crate::keys::{HandshakeSecrets, application_secrets, handshake_secrets, install13};
 use crate::kx::EphemeralKey;
@@ -20,6 +20,7 @@ use crate::messages::{
     CertificateMessage, HandshakeType, KeyShare, ProtocolVersion, ServerHello, decode_certificate_request,
     decode_certificate_verify, decode_encrypted_extensions, ext,
 };
+use crate::negotiated::{KeyExchange, Negotiated};
 use crate::sign::{SignatureScheme, VerifyingKey};
 use crate::suites::{CipherSuite, NamedGroup};
 use crate::trace::{Check, Event, KeyExchangeValue, KeyStage, Side};
@@ -72,7 +73,7 @@ pub(super) fn server_hello(
     core.set_negotiated(Negotiated {
         version: ProtocolVersion::Tls13,
         suite,
-        group: Some(group.name().into()),
+        key_exchange: KeyExchange::Named(group),
         extended_master_secret: false,
     });
     let secrets = handshake_secrets(core, suite, &shared, &hello.transcript.hash(suite.hash));

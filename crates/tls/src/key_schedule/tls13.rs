@@ -21,6 +21,7 @@ use core::fmt;
 use zeroize::{Zeroize, Zeroizing};
 
 use super::{HashAlgorithm, SecretKind};
+use crate::side::Side;
 
 /// RFC 8446 §7.1: every label is prefixed with these 6 bytes.
 const LABEL_PREFIX: &[u8] = b"tls13 ";
@@ -262,7 +263,7 @@ impl TrafficSecret {
     pub fn next(&self) -> TrafficSecret {
         let bytes = hkdf_expand_label(self.hash, &self.bytes, "traffic upd", b"", self.hash.output_len());
         let kind = match self.kind.sender() {
-            Some(crate::trace::Side::Client) => SecretKind::ClientApplicationTrafficNext,
+            Some(Side::Client) => SecretKind::ClientApplicationTrafficNext,
             _ => SecretKind::ServerApplicationTrafficNext,
         };
         TrafficSecret { kind, hash: self.hash, bytes: Zeroizing::new(bytes) }

@@ -8,9 +8,11 @@ pub(crate) mod tls13;
 
 use std::sync::Arc;
 
+use rand_core::CryptoRng;
+
 use crate::Error;
 use crate::config::{CertifiedKey, ServerConfig};
-use crate::conn::{Core, Input, State, expect_message};
+use crate::conn::{Connection, Core, Input, State, expect_message};
 use crate::handshake::Transcript;
 use crate::messages::version::TLS12;
 use crate::messages::{ClientHello, HandshakeType, ProtocolVersion, ext, read_server_name, read_u16_list};
@@ -18,11 +20,15 @@ use crate::record::AeadAlgorithm;
 use crate::registry;
 use crate::sign::SignatureScheme;
 use crate::suites::{CipherSuite, FALLBACK_SCSV, NamedGroup};
-use crate::trace::Event;
+use crate::trace::{Event, Side};
 
-/// The server's first state.
-pub(crate) fn start(config: Arc<ServerConfig>) -> Box<dyn State> {
-    Box::new(ExpectClientHello { config })
+impl Connection {
+    /// A server connection, waiting for a ClientHello.
+    pub fn server(config: Arc<ServerConfig>, rng: Box<dyn CryptoRng + Send>) -> Connection {
+        let (trace, key_log) = (config.trace.clone(), config.key_log.clone());
+        let core = Core::new(Side::Server, rng, trace, key_log, config.switches);
+        Connection::start(core, Box::new(ExpectClientHello { config }))
+    }
 }
 
 struct ExpectClientHello {

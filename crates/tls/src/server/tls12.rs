@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use super::{Offer, certified_key, choose_certificate, choose_suite};
 use crate::Error;
 use crate::config::{CertifiedKey, ServerConfig};
-use crate::conn::{Core, Input, Negotiated, State, expect_message, unexpected};
+use crate::conn::{Core, Input, State, expect_message, unexpected};
 use crate::handshake::{Transcript, check_finished};
 use crate::key_schedule::SecretKind;
 use crate::key_schedule::tls12::{KeyBlock, MasterSecret};
@@ -24,6 +24,7 @@ use crate::messages::{
     KeyExchangeAlgorithm, ProtocolVersion, ServerHello, ServerKeyExchange, ServerKeyExchangeParams,
     decode_client_key_exchange, ext,
 };
+use crate::negotiated::{KeyExchange, Negotiated};
 use crate::sign::SignatureScheme;
 use crate::suites::{Authentication, CipherSuite, EMPTY_RENEGOTIATION_INFO_SCSV, NamedGroup};
 use crate::trace::{Event, KeyExchangeValue, Side};
@@ -81,11 +82,12 @@ pub(super) fn client_hello(
     };
     send_server_hello(&mut state, core, &hello, &choice)?;
     send_certificate(&mut state, core)?;
+    // No group (neither DHE nor ECDHE): RSA key transport.
     let group = dhe_group(&state.config, choice.kx, &offer).or(choice.curve);
     core.set_negotiated(Negotiated {
         version: ProtocolVersion::Tls12,
         suite: choice.suite,
-        group: group.map(|g| g.name().to_string()),
+        key_exchange: group.map_or(KeyExchange::RsaKeyTransport, KeyExchange::Named),
         extended_master_secret: choice.extended_master_secret,
     });
     let ephemeral = match (group, choice.scheme) {

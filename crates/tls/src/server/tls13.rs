@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::{Offer, certified_key, choose_certificate, choose_suite, common_groups};
 use crate::Error;
 use crate::config::ServerConfig;
-use crate::conn::{Core, Input, Negotiated, State, expect_message};
+use crate::conn::{Core, Input, State, expect_message};
 use crate::handshake::{Transcript, certificate_verify_content, check_finished};
 use crate::key_schedule::tls13::TrafficSecret;
 use crate::keys::{HandshakeSecrets, application_secrets, handshake_secrets, install13};
@@ -17,6 +17,7 @@ use crate::messages::{
     CertificateMessage, ClientHello, DigitallySigned, Extensions, HELLO_RETRY_REQUEST_RANDOM, HandshakeType,
     KeyShare, ProtocolVersion, ServerHello, ext,
 };
+use crate::negotiated::{KeyExchange, Negotiated};
 use crate::registry;
 use crate::sign::SignatureScheme;
 use crate::suites::{CipherSuite, NamedGroup};
@@ -281,7 +282,7 @@ fn send_server_hello(
     core.set_negotiated(Negotiated {
         version: ProtocolVersion::Tls13,
         suite: choice.suite,
-        group: Some(group.name().into()),
+        key_exchange: KeyExchange::Named(group),
         extended_master_secret: false,
     });
     Ok(())
