@@ -18,9 +18,10 @@
 //! address, the whole handshake done within `--handshake-timeout`, the
 //! whole request within `--request-timeout`. A failed handshake is one line
 //! on standard error, `padlock: PEER: reason`, and the server goes on
-//! serving. Whatever came from the client is escaped before it is printed
-//! (`escape.rs`): a request target cannot write escape sequences to the
-//! terminal or forge a log line.
+//! serving; after any fatal alert it lingers a moment, so that the client
+//! reads the alert rather than a TCP reset. Whatever came from the client
+//! is escaped before it is printed (`escape.rs`): a request target cannot
+//! write escape sequences to the terminal or forge a log line.
 
 mod http;
 pub(crate) mod limits;
@@ -37,7 +38,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use padlock_der::{Time, pem};
 use padlock_rsa::RsaKey;
 use padlock_tls::{
-    CertifiedKey, Connection, ProtocolVersion, ServerConfig, SignatureScheme, SigningKey, Stream,
+    CertifiedKey, Connection, Negotiated, ProtocolVersion, ServerConfig, SignatureScheme, SigningKey, Stream,
 };
 use padlock_x509::Certificate;
 use rand::SeedableRng;
@@ -411,22 +412,36 @@ fn exchange(
     };
 
     stream.get_ref().next("the request", request_timeout);
-    let (response, request) = match http::read_request(&mut stream) {
-        Ok(request) => (http::respond(&request, &negotiated), Ok(request)),
-        Err(http::Unread { answer: Some(answer), reason }) => (answer, Err(reason)),
-        Err(http::Unread { answer: None, reason }) => return Err(reason),
-    };
-    stream.write_all(response.as_bytes()).map_err(|error| format!("sending the response: {error}"))?;
-    // RFC 8446 §6.1: close_notify tells the client the response is whole.
-    stream.close().map_err(|error| format!("sending close_notify: {error}"))?;
-    let request = request?;
+    let answered = answer(&mut stream, &negotiated);
+    // A fatal alert went out while we read the request (bad_record_mac, say,
+    // or too many records that advance nothing): as after a failed
+    // handshake, let the client read it before we close. A deadline that
+    // passed sent no alert, and gets no more time.
+    if stream.connection().error().is_some_and(|error| error.alert().is_some()) {
+        stream.linger_after_error(LINGER);
+    }
+    let request = answered?;
     eprintln!(
         "{peer}: {} {} ({}, {}, {})",
         escape::for_terminal(&request.method),
         escape::for_terminal(&request.target),
         negotiated.version_name(),
         negotiated.suite.name(),
-        negotiated.group.as_deref().unwrap_or("no group"),
+        crate::narrate::group_name(negotiated.key_exchange).unwrap_or("no group"),
     );
     Ok(())
+}
+
+/// Reads the request and sends its answer and close_notify; returns the
+/// request, or what went wrong (after answering it, if HTTP has an answer).
+fn answer(stream: &mut Stream<Deadline>, negotiated: &Negotiated) -> Result<http::Request, String> {
+    let (response, request) = match http::read_request(stream) {
+        Ok(request) => (http::respond(&request, negotiated), Ok(request)),
+        Err(http::Unread { answer: Some(answer), reason }) => (answer, Err(reason)),
+        Err(http::Unread { answer: None, reason }) => return Err(reason),
+    };
+    stream.write_all(response.as_bytes()).map_err(|error| format!("sending the response: {error}"))?;
+    // RFC 8446 §6.1: close_notify tells the client the response is whole.
+    stream.close().map_err(|error| format!("sending close_notify: {error}"))?;
+    request
 }

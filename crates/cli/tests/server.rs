@@ -1,9 +1,13 @@
 //! `padlock server` against slow and hostile clients, over real sockets on
 //! loopback: hundreds of connections that trickle a byte now and then are
-//! closed at their deadline while a real client is served at once; one
-//! address gets only its share of the connections; what a client sends is
-//! escaped before the server prints it; and the HTTP edges (a head ending
-//! in bare LFs, a KeyUpdate in the middle of a request, a head too long).
+//! closed at their deadline while a real client is served at once; a
+//! request trickled after the handshake is cut off at its own deadline; one
+//! address gets only its share of the connections; accept failing for want
+//! of descriptors is backed off and logged once; a fatal alert after the
+//! handshake reaches the client before an orderly close, not a reset; what
+//! a client sends is escaped before the server prints it; and the HTTP
+//! edges (a head ending in bare LFs, a KeyUpdate in the middle of a
+//! request, a head too long).
 //!
 //! The slow clients connect from 127.0.0.2, 127.0.0.3, ... (Linux answers
 //! on all of 127.0.0.0/8), bound before they connect, so that the
@@ -19,7 +23,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use common::{Scratch, Server, TIMEOUT, client, describe, success};
-use padlock_tls::{ClientConfig, Connection, Stream};
+use padlock_tls::alert::AlertDescription;
+use padlock_tls::{ClientConfig, Connection, Error, ProtocolVersion, Stream};
 use padlock_x509::Certificate;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -174,17 +179,33 @@ fn one_address_gets_only_its_share_and_the_rest_wait() {
     assert!(success(&output).contains("<code>/waited</code>"), "{}", describe(&output));
 }
 
+/// Connects with padlock-tls as a library (trusting `dir/ca.pem`) and runs
+/// the handshake, offering only `version` if given; returns the stream and
+/// a second handle on its socket, for raw bytes beside the stream's.
+fn handshaken(
+    server: &Server,
+    dir: &Scratch,
+    version: Option<ProtocolVersion>,
+) -> (Stream<TcpStream>, TcpStream) {
+    let anchors = Certificate::all_from_pem(dir.read("ca.pem")).expect("the CA");
+    let mut config = ClientConfig::new("localhost", anchors);
+    if let Some(version) = version {
+        config.versions = vec![version];
+    }
+    let conn = Connection::client(Arc::new(config), Box::new(StdRng::seed_from_u64(1))).expect("a client");
+    let socket = TcpStream::connect(("127.0.0.1", server.port)).expect("connecting");
+    socket.set_read_timeout(Some(TIMEOUT)).expect("a timeout");
+    let raw = socket.try_clone().expect("a second handle on the socket");
+    let mut stream = Stream::new(conn, socket);
+    stream.handshake().expect("the handshake");
+    (stream, raw)
+}
+
 /// Connects with padlock-tls as a library (trusting `dir/ca.pem`), sends
 /// each of `parts` as its own record, with a KeyUpdate after the first if
 /// `key_update`, and returns the server's whole answer.
 fn request(server: &Server, dir: &Scratch, parts: &[&[u8]], key_update: bool) -> String {
-    let anchors = Certificate::all_from_pem(dir.read("ca.pem")).expect("the CA");
-    let config = Arc::new(ClientConfig::new("localhost", anchors));
-    let conn = Connection::client(config, Box::new(StdRng::seed_from_u64(1))).expect("a client");
-    let socket = TcpStream::connect(("127.0.0.1", server.port)).expect("connecting");
-    socket.set_read_timeout(Some(TIMEOUT)).expect("a timeout");
-    let mut stream = Stream::new(conn, socket);
-    stream.handshake().expect("the handshake");
+    let (mut stream, _) = handshaken(server, dir, None);
     for (i, part) in parts.iter().enumerate() {
         stream.write_all(part).expect("sending");
         if i == 0 && key_update {
@@ -196,6 +217,87 @@ fn request(server: &Server, dir: &Scratch, parts: &[&[u8]], key_update: bool) ->
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).expect("the answer and close_notify");
     String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// The whole-request deadline: after a quick handshake, a request head
+/// trickled one byte (one record) every 100 ms, never finishing, is cut off
+/// `--request-timeout` after the handshake, though no read ever waited long.
+#[test]
+fn a_request_trickled_a_byte_at_a_time_is_cut_off_at_its_deadline() {
+    const DEADLINE: f64 = 1.5;
+    let dir = Scratch::new("slow-request");
+    let deadline = DEADLINE.to_string();
+    let server = Server::start(&dir, 1, &["--handshake-timeout", "30", "--request-timeout", &deadline]);
+    let (mut stream, mut socket) = handshaken(&server, &dir, None);
+    let handshaken_at = Instant::now();
+    let head = b"GET /slow HTTP/1.1\r\nX-Slow: ";
+    let mut sent = 0;
+    let closed_after = loop {
+        let elapsed = handshaken_at.elapsed();
+        // The server sends nothing here (no session tickets) before it
+        // closes, so `closed` takes nothing from the stream, which is only
+        // written from now on.
+        if closed(&mut socket) {
+            break Some(elapsed);
+        }
+        if elapsed > Duration::from_secs_f64(DEADLINE + 5.0) {
+            break None;
+        }
+        // A write may fail if the server closed a moment ago; the next round sees it.
+        let _ = stream.write_all(&[head.get(sent).copied().unwrap_or(b'a')]);
+        sent += 1;
+        thread::sleep(Duration::from_millis(100));
+    };
+    let closed_after = closed_after.expect("the connection still open 5 s past its request deadline");
+    assert!(
+        closed_after >= Duration::from_secs_f64(DEADLINE - 0.2)
+            && closed_after <= Duration::from_secs_f64(DEADLINE + 1.5),
+        "closed {closed_after:?} after the handshake, with a {DEADLINE} s request deadline"
+    );
+    assert!(sent >= 10, "only {sent} bytes trickled before the close");
+    let line = server.guard.wait_for("not done within");
+    assert!(line.contains("the request was not done within 1.5 s"), "{line}");
+}
+
+/// After a fatal alert while it reads the request, the server half-closes
+/// and drains what the client still sends, as after a failed handshake: a
+/// client that sends a record with a broken tag, and 64 KiB more behind it,
+/// reads bad_record_mac and then the end of the stream, never a TCP reset
+/// (which closing with those bytes unread would cause, and which can erase
+/// the alert from the client's receive buffer before it is read).
+#[test]
+fn a_bad_record_after_the_handshake_is_answered_with_its_alert_not_a_reset() {
+    let dir = Scratch::new("bad-record");
+    let server = Server::start(&dir, 2, &[]);
+    for version in [ProtocolVersion::Tls13, ProtocolVersion::Tls12] {
+        let (mut stream, mut socket) = handshaken(&server, &dir, Some(version));
+        if version == ProtocolVersion::Tls13 {
+            // Our Finished may still be on its way: once the server answers a
+            // KeyUpdate (RFC 8446 §4.6.3), its handshake is surely over.
+            stream.connection_mut().send_key_update(true).expect("a KeyUpdate");
+            stream.flush().expect("sending the KeyUpdate");
+            let mut reply = [0u8; 256];
+            let n = socket.read(&mut reply).expect("the server's KeyUpdate");
+            stream.connection_mut().read_tls(&reply[..n]).expect("the server's KeyUpdate");
+        }
+        stream.connection_mut().write_app_data(b"GET / HTTP/1.1\r\n\r\n").expect("a record");
+        let mut bytes = stream.connection_mut().take_outgoing();
+        *bytes.last_mut().expect("a sealed record") ^= 1;
+        bytes.resize(bytes.len() + 64 * 1024, 0);
+        socket.write_all(&bytes).expect("sending the bad record and more");
+
+        let answer = stream.read(&mut [0u8; 64]);
+        let error = stream.connection().error();
+        assert!(
+            matches!(error, Some(Error::AlertReceived(AlertDescription::BadRecordMac))),
+            "{version:?}: read {answer:?}, the connection's error is {error:?}"
+        );
+        // The server half-closed (TCP FIN) after its alert, and was draining.
+        let after = socket.read(&mut [0u8; 64]);
+        assert!(matches!(after, Ok(0)), "{version:?}: after the alert, {after:?} rather than the end");
+        let line = server.guard.wait_for("reading the request");
+        assert!(line.contains("bad_record_mac"), "{line}");
+    }
 }
 
 #[test]
@@ -299,4 +401,80 @@ fn a_flood_under_a_small_file_limit_leaves_room_for_others() {
     let refusals = lines.iter().filter(|line| line.contains("closed at once")).count();
     assert_eq!(refusals, 1, "{lines:#?}");
     assert!(!lines.iter().any(|line| line.contains("Too many open files")), "{lines:#?}");
+}
+
+/// The CPU time `pid` has used so far (user and system, all threads), from
+/// Linux's `/proc/PID/stat` (in clock ticks of 1/100 s).
+fn cpu_time(pid: u32) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("the server's /proc stat");
+    // The fields after the command name, which is in parentheses: state is
+    // the first, utime the 12th and stime the 13th.
+    let fields: Vec<&str> =
+        stat.rsplit_once(") ").map(|(_, rest)| rest).unwrap_or_default().split(' ').collect();
+    let ticks: u64 = fields[11..13].iter().map(|f| f.parse::<u64>().expect("a tick count")).sum();
+    Duration::from_millis(ticks * 10)
+}
+
+/// Accept failing for want of a file descriptor: the server backs off
+/// (its CPU stays idle), says so once rather than once per try, and serves
+/// the waiting client as soon as a descriptor frees. Under `ulimit -n 40`
+/// it fits 8 slots, but bash fills descriptors 5 to 39 before starting it,
+/// leaving 3 (the listener) and 4 (one connection): a second connection
+/// finds no descriptor though a slot is free.
+#[test]
+fn failed_accepts_back_off_and_the_server_serves_once_a_descriptor_frees() {
+    const WINDOW: Duration = Duration::from_secs(3);
+    let dir = Scratch::new("accept-backoff");
+    let mut command = std::process::Command::new("bash");
+    let script = "ulimit -n 40 && exec 3<&- 4<&- && for fd in $(seq 5 39); do eval \"exec $fd</dev/null\"; done \
+                  && exec \"$0\" \"$@\"";
+    command.current_dir(&dir.path).args(["-c", script, env!("CARGO_BIN_EXE_padlock")]);
+    command.args(["server", "--listen", "127.0.0.1:0", "--ca-out", "ca.pem", "--handshake-timeout", "30"]);
+    command.env_remove("SSLKEYLOGFILE");
+    let mut guard = common::Guard::spawn(command, true);
+    assert_eq!(
+        guard.wait_for("serving at most"),
+        "serving at most 8 connections at once, not 512: this process may open only 40 files (ulimit -n)"
+    );
+    let port = common::port_of(&guard.wait_for("listening on "));
+
+    // The one connection there is a descriptor for, silent.
+    let holder = connect_from(Ipv4Addr::LOCALHOST, port);
+    thread::sleep(Duration::from_millis(200));
+    let pid = guard.child.id();
+    let cpu_before = cpu_time(pid);
+    let fetch = {
+        let (dir_path, url) = (dir.path.clone(), format!("https://localhost:{port}/waited"));
+        thread::spawn(move || {
+            let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_padlock"));
+            command.current_dir(dir_path).args(["client", "--ca", "ca.pem", &url]);
+            let output = common::run_bounded(command, TIMEOUT);
+            (output, Instant::now())
+        })
+    };
+    let line = guard.wait_for("accept: ");
+    assert!(line.ends_with("accept: Too many open files"), "{line}");
+    thread::sleep(WINDOW);
+    let cpu = cpu_time(pid) - cpu_before;
+    assert!(!fetch.is_finished(), "served with no descriptor to spare");
+    assert!(
+        cpu < Duration::from_millis(500),
+        "the server used {cpu:?} of CPU in {WINDOW:?} of failing accepts"
+    );
+
+    // The holder leaves, its descriptor frees, and within the longest pause
+    // (1 s) the waiting client is accepted and served.
+    let freed = Instant::now();
+    drop(holder);
+    let (output, served_at) = fetch.join().expect("the client thread");
+    assert!(success(&output).contains("<code>/waited</code>"), "{}", describe(&output));
+    let waited = served_at.duration_since(freed);
+    assert!(waited < Duration::from_secs(3), "served {waited:?} after a descriptor freed");
+
+    guard.child.kill().expect("stopping the server");
+    guard.child.wait().expect("the server's status");
+    let lines: Vec<String> = guard.lines.iter().collect();
+    // The first failure was printed above; the rest, within the 10 s interval, only counted.
+    let accepts = lines.iter().filter(|line| line.contains("accept: ")).count();
+    assert_eq!(accepts, 0, "{lines:#?}");
 }
