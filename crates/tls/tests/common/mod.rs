@@ -329,3 +329,57 @@ pub fn record(content_type: u8, payload: &[u8]) -> Vec<u8> {
 pub fn handshake_records(message: &[u8]) -> Vec<u8> {
     message.chunks(1 << 14).flat_map(|chunk| record(22, chunk)).collect()
 }
+
+/// The TLS 1.2 AES-GCM write keys (key, salt) a side installed, from its
+/// trace (RFC 5288: the 4-byte salt is the implicit part of the nonce).
+pub fn installed_keys12(events: &Events, side: Side) -> (Vec<u8>, [u8; 4]) {
+    let events = events.lock().expect("lock");
+    events
+        .iter()
+        .find_map(|(s, e)| match e {
+            Event::KeysInstalled { direction: Direction::Write, stage: KeyStage::Application, key, iv }
+                if *s == side =>
+            {
+                Some((key.clone(), iv.as_slice().try_into().expect("4-byte salt")))
+            }
+            _ => None,
+        })
+        .expect("TLS 1.2 keys installed")
+}
+
+/// Opens one protected record (a [`RawRecord`] of the test's framing) with
+/// `reader`, which counts the sequence number.
+pub fn open_raw(
+    reader: &mut padlock_tls::record::HalfConn,
+    raw: &RawRecord,
+) -> (padlock_tls::record::ContentType, Vec<u8>) {
+    use padlock_tls::record::{ContentType, Record};
+    let content_type = ContentType::from_u8(raw.content_type).expect("a known content type");
+    let record = Record { content_type, version: raw.version, fragment: raw.payload.clone() };
+    reader.open(record).expect("the record opens")
+}
+
+/// Decrypts the TLS 1.2 AES-GCM record that follows the ChangeCipherSpec in
+/// `bytes` with (key, salt) at sequence 0, lets `change` edit its handshake
+/// messages of type `typ`, and re-seals it.
+pub fn edit_encrypted12(
+    bytes: &[u8],
+    key: &[u8],
+    salt: [u8; 4],
+    typ: u8,
+    change: &mut dyn FnMut(&mut Vec<u8>),
+) -> Vec<u8> {
+    use padlock_tls::record::{ContentType, HalfConn};
+    let mut records = split_records(bytes);
+    let ccs = records.iter().position(|r| r.content_type == 20).expect("a ChangeCipherSpec");
+    let index = ccs + 1;
+    let (inner_type, plaintext) =
+        open_raw(&mut HalfConn::tls12_gcm(key, salt).expect("key"), &records[index]);
+    assert_eq!(inner_type, ContentType::Handshake);
+    let (edited, n) = edit_messages(&plaintext, typ, change);
+    assert!(n > 0, "no message of type {typ} in the encrypted record");
+    let sealed =
+        HalfConn::tls12_gcm(key, salt).expect("key").seal(ContentType::Handshake, &edited).expect("seal");
+    records[index].payload = sealed[5..].to_vec();
+    join_records(&records)
+}
