@@ -16,7 +16,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::{
-    Guard, Scratch, Server, TIMEOUT, client, describe, other_ca, port_of, run_bounded, self_signed, success,
+    Guard, Scratch, Server, TIMEOUT, client, describe, openssl, other_ca, port_of, run_bounded, self_signed,
+    success,
 };
 
 #[test]
@@ -362,4 +363,79 @@ fn padlock_server_with_an_openssl_ec_certificate() {
     let output = client(&dir, &["--ca", "ec.pem", &server.url("/")]);
     let body = success(&output);
     assert!(body.contains("Version: TLS 1.3"), "{}", describe(&output));
+}
+
+/// `padlock server` given an RSA and an ECDSA (P-256) certificate from
+/// files, `--cert`/`--key` twice, in either order: a client that verifies
+/// only ECDSA gets the ECDSA certificate and a client that verifies only
+/// RSA-PSS gets the RSA one, in both versions (in TLS 1.2 through the
+/// ECDHE_ECDSA or ECDHE_RSA suites). The two certificates are self-signed
+/// with different subjects, so each client sees which one came: trusting
+/// it, the client connects; trusting the other, it is refused with a
+/// message naming the certificate it was shown. `openssl s_client` with
+/// `-sigalgs` prints the subject of what it got.
+#[test]
+fn padlock_server_with_rsa_and_ecdsa_certificate_files() {
+    let dir = Scratch::new("two-cert-files");
+    self_signed(&dir, "/O=Padlock RSA/CN=localhost", Some("DNS:localhost"), "rsa.key", "rsa.pem");
+    openssl(
+        &dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            "ec.key",
+            "-out",
+            "ec.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/O=Padlock ECDSA/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost",
+        ],
+    );
+    let rsa = ["--cert", "rsa.pem", "--key", "rsa.key"];
+    let ec = ["--cert", "ec.pem", "--key", "ec.key"];
+    for order in [[rsa, ec].concat(), [ec, rsa].concat()] {
+        // 8 padlock clients (half of them refused) and 2 s_clients.
+        let server = Server::start(&dir, 10, &order);
+        let cases = [
+            ("ecdsa_secp256r1_sha256", "ec.pem", "rsa.pem", "Padlock ECDSA", "ECDSA"),
+            ("rsa_pss_rsae_sha256", "rsa.pem", "ec.pem", "Padlock RSA", "RSA"),
+        ];
+        for (sigalg, right_ca, wrong_ca, presented, suite_kind) in cases {
+            for version in ["1.3", "1.2"] {
+                let what = format!("{order:?}, TLS {version}, {sigalg}");
+                let args = ["--tls", version, "--sigalgs", sigalg];
+                let output = client(&dir, &[&["--ca", right_ca][..], &args, &[&server.url("/")]].concat());
+                success(&output);
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                if version == "1.2" {
+                    let suite = format!("TLS_ECDHE_{suite_kind}_WITH_");
+                    assert!(stderr.contains(&suite), "{what}: {}", describe(&output));
+                }
+                let output = client(&dir, &[&["--ca", wrong_ca][..], &args, &[&server.url("/")]].concat());
+                assert_eq!(output.status.code(), Some(1), "{what}: {}", describe(&output));
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                let line = stderr.lines().find(|l| l.contains("certificate: ")).unwrap_or_default();
+                assert!(line.contains(presented), "{what}: {}", describe(&output));
+            }
+            let mut command = Command::new("openssl");
+            command.current_dir(&dir.path);
+            command.args(["s_client", "-connect", &format!("127.0.0.1:{}", server.port)]);
+            command.args(["-servername", "localhost", "-CAfile", right_ca, "-verify_return_error", "-brief"]);
+            command.args(["-sigalgs", sigalg]);
+            let output = run_bounded(command, TIMEOUT);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(stderr.contains("Verification: OK"), "{order:?} {sigalg}: {}", describe(&output));
+            let peer = stderr.lines().find(|l| l.starts_with("Peer certificate: ")).unwrap_or_default();
+            assert!(peer.contains(presented), "{order:?} {sigalg}: {}", describe(&output));
+        }
+    }
 }
