@@ -15,7 +15,15 @@
 //! hex, and the walk goes on after it. No input makes it panic.
 //!
 //! Layouts: RFC 8446 §4 (TLS 1.3), RFC 5246 §7.4 (TLS 1.2), RFC 8422 §5
-//! (ECDHE), RFC 7627 (EMS), RFC 5746 (renegotiation_info), RFC 5077 (tickets).
+//! (ECDHE), RFC 7627 (EMS), RFC 5746 (renegotiation_info), RFC 5077 (tickets),
+//! and the extensions browsers, curl and OpenSSL send that Padlock does not
+//! implement: RFC 6066 §8 (status_request), RFC 7301 (ALPN), RFC 6962
+//! (signed_certificate_timestamp), RFC 7685 (padding), RFC 8879
+//! (compress_certificate), RFC 8449 (record_size_limit), RFC 9345
+//! (delegated_credential), draft-vvv-tls-alps (application_settings) and
+//! draft-ietf-tls-esni (encrypted_client_hello). Every code point is named
+//! from [`padlock_tls::registry`] or beside its layout here; a value nobody
+//! registered reads "unknown code point", a GREASE value (RFC 8701) "GREASE".
 
 use padlock_tls::messages::{
     DOWNGRADE_TLS12, HELLO_RETRY_REQUEST_RANDOM, HandshakeType, KeyExchangeAlgorithm, ProtocolVersion, ext,
@@ -257,6 +265,23 @@ fn message(
     Some(())
 }
 
+/// Extension code points padlock-tls has no constant for, because it does
+/// not implement them (their names are in [`registry::EXTENSIONS`]).
+mod code {
+    pub(super) const STATUS_REQUEST: u16 = 5;
+    pub(super) const ALPN: u16 = 16;
+    pub(super) const SIGNED_CERTIFICATE_TIMESTAMP: u16 = 18;
+    pub(super) const ENCRYPT_THEN_MAC: u16 = 22;
+    pub(super) const COMPRESS_CERTIFICATE: u16 = 27;
+    pub(super) const RECORD_SIZE_LIMIT: u16 = 28;
+    pub(super) const DELEGATED_CREDENTIAL: u16 = 34;
+    pub(super) const POST_HANDSHAKE_AUTH: u16 = 49;
+    pub(super) const SIGNATURE_ALGORITHMS_CERT: u16 = 50;
+    pub(super) const APPLICATION_SETTINGS_OLD: u16 = 0x4469;
+    pub(super) const APPLICATION_SETTINGS: u16 = 0x44cd;
+    pub(super) const ENCRYPTED_CLIENT_HELLO: u16 = 0xfe0d;
+}
+
 /// Where an extension list sits: the same code point reads differently.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Context {
@@ -360,7 +385,42 @@ fn extension_meaning(typ: u16, context: Context) -> Option<&'static str> {
         ext::RENEGOTIATION_INFO => "secure renegotiation (RFC 5746)",
         ext::EC_POINT_FORMATS => "elliptic-curve point encodings (RFC 8422 §5.1.2)",
         ext::COOKIE => "a value the client must echo (RFC 8446 §4.2.2)",
-        16 => "application protocols, such as h2 and http/1.1 (RFC 7301)",
+        ext::SESSION_TICKET => "TLS 1.2 resumption with a ticket the server keeps nothing for (RFC 5077)",
+        ext::PRE_SHARED_KEY if client => "keys from earlier sessions to resume with (RFC 8446 §4.2.11)",
+        ext::PRE_SHARED_KEY => "which of the client's keys the server resumes with (RFC 8446 §4.2.11)",
+        ext::EARLY_DATA => "0-RTT: application data before the handshake ends (RFC 8446 §4.2.10)",
+        ext::PADDING => "zeros, so the hello avoids sizes that hang some old middleboxes (RFC 7685)",
+        code::ALPN if client => "application protocols, such as h2 and http/1.1 (RFC 7301)",
+        code::ALPN => "the application protocol the server chose (RFC 7301 §3.1)",
+        code::STATUS_REQUEST if client => {
+            "asks the server to staple a fresh OCSP response: the certificate is not revoked (RFC 6066 §8)"
+        }
+        code::STATUS_REQUEST => "a stapled OCSP response (RFC 6066 §8, RFC 8446 §4.4.2.1)",
+        code::SIGNED_CERTIFICATE_TIMESTAMP if client => {
+            "asks for Certificate Transparency timestamps: proof the certificate is logged (RFC 6962 §3.3.1)"
+        }
+        code::SIGNED_CERTIFICATE_TIMESTAMP => "Certificate Transparency timestamps (RFC 6962 §3.3)",
+        code::ENCRYPT_THEN_MAC => "CBC suites would MAC the ciphertext, not the plaintext (RFC 7366)",
+        code::COMPRESS_CERTIFICATE => "the server may compress its certificates with these (RFC 8879)",
+        code::RECORD_SIZE_LIMIT => "the largest record the sender will accept (RFC 8449)",
+        code::DELEGATED_CREDENTIAL => {
+            "short-lived keys signed by the certificate's key, with these schemes (RFC 9345)"
+        }
+        code::POST_HANDSHAKE_AUTH => {
+            "the client can show a certificate after the handshake (RFC 8446 §4.2.6)"
+        }
+        code::SIGNATURE_ALGORITHMS_CERT => {
+            "the signatures the client can verify in certificates (RFC 8446 §4.2.3)"
+        }
+        code::APPLICATION_SETTINGS | code::APPLICATION_SETTINGS_OLD if client => {
+            "ALPS: the protocols for which the client would swap settings in the handshake (draft-vvv-tls-alps)"
+        }
+        code::APPLICATION_SETTINGS | code::APPLICATION_SETTINGS_OLD => "ALPS: the server's settings",
+        code::ENCRYPTED_CLIENT_HELLO if client => {
+            "ECH: the real hello, sealed to the server's HPKE key (draft-ietf-tls-esni); without a key, a \
+             browser sends random bytes of the same shape (GREASE ECH, §6.2), which this one may be"
+        }
+        code::ENCRYPTED_CLIENT_HELLO => "ECH: the server's answer (draft-ietf-tls-esni §7)",
         _ => return None,
     })
 }
@@ -371,8 +431,9 @@ fn extension_body(w: &mut Walk<'_>, typ: u16, context: Context) -> Option<()> {
     match typ {
         ext::SERVER_NAME if client => w.vector(2, "server_name_list", |w| {
             while w.left() > 0 {
-                w.uint(1, |v| {
-                    if v == 0 { "name type: host_name (0)".into() } else { format!("name type: {v}") }
+                w.uint(1, |v| match v {
+                    0 => "name type: host_name (0)".into(),
+                    _ => format!("name type: unknown code point 0x{v:02x}"),
                 })?;
                 w.vector(2, "host name", |w| {
                     let name = w.peek(w.left())?;
@@ -383,7 +444,10 @@ fn extension_body(w: &mut Walk<'_>, typ: u16, context: Context) -> Option<()> {
             Some(())
         }),
         ext::SUPPORTED_GROUPS => w.list16(2, "named group list", "group", group_name),
-        ext::SIGNATURE_ALGORITHMS | 50 => w.list16(2, "signature scheme list", "scheme", scheme_name),
+        ext::SIGNATURE_ALGORITHMS | code::SIGNATURE_ALGORITHMS_CERT => {
+            w.list16(2, "signature scheme list", "scheme", scheme_name)
+        }
+        code::DELEGATED_CREDENTIAL if client => w.list16(2, "signature scheme list", "scheme", scheme_name),
         ext::SUPPORTED_VERSIONS if client => w.vector(1, "versions", |w| {
             while w.left() > 0 {
                 w.code16("version", version_name)?;
@@ -403,43 +467,184 @@ fn extension_body(w: &mut Walk<'_>, typ: u16, context: Context) -> Option<()> {
         ext::KEY_SHARE => key_share_entry(w),
         ext::PSK_KEY_EXCHANGE_MODES => w.vector(1, "ke_modes", |w| {
             while w.left() > 0 {
-                w.uint(1, |v| match v {
-                    0 => "mode: psk_ke (0)".into(),
-                    1 => "mode: psk_dhe_ke (1): resumption with a fresh Diffie-Hellman".into(),
-                    _ => format!("mode: {v}"),
-                })?;
+                w.uint(1, |v| psk_mode_name(v as u8))?;
             }
             Some(())
         }),
+        ext::PRE_SHARED_KEY if client => offered_psks(w),
+        ext::PRE_SHARED_KEY => {
+            w.uint(2, |v| format!("selected_identity: the client's key number {v}")).map(drop)
+        }
+        ext::EARLY_DATA if context == Context::Other => {
+            w.uint(4, |v| format!("max_early_data_size: {v} bytes (RFC 8446 §4.2.10)")).map(drop)
+        }
         ext::EC_POINT_FORMATS => w.vector(1, "ec_point_format_list", |w| {
             while w.left() > 0 {
-                w.uint(
-                    1,
-                    |v| if v == 0 { "format: uncompressed (0)".into() } else { format!("format: {v}") },
-                )?;
+                w.uint(1, |v| match v {
+                    0 => "format: uncompressed (0)".into(),
+                    1 => "format: ansiX962_compressed_prime (1), deprecated (RFC 8422 §5.1.2)".into(),
+                    2 => "format: ansiX962_compressed_char2 (2), deprecated (RFC 8422 §5.1.2)".into(),
+                    _ => format!("format: unknown code point 0x{v:02x}"),
+                })?;
             }
             Some(())
         }),
         ext::RENEGOTIATION_INFO => w.opaque(1, "renegotiated_connection (empty in a first handshake)"),
         ext::COOKIE => w.opaque(2, "cookie"),
-        16 => w.vector(2, "protocol_name_list", |w| {
+        ext::SESSION_TICKET => {
+            match (w.left(), client) {
+                (0, true) => w.note("(empty: no ticket yet; the client would take one)"),
+                (0, false) => w.note("(empty: a NewSessionTicket will follow)"),
+                (n, _) => drop(w.field(n, "a ticket from an earlier connection")),
+            }
+            Some(())
+        }
+        ext::PADDING => {
+            let zeros = w.peek(w.left())?.iter().all(|&b| b == 0);
+            w.rest(if zeros { "of zeros" } else { "of padding, not all zero as RFC 7685 §3 requires" });
+            Some(())
+        }
+        code::ALPN => protocol_names(w),
+        code::APPLICATION_SETTINGS | code::APPLICATION_SETTINGS_OLD if client => protocol_names(w),
+        code::APPLICATION_SETTINGS | code::APPLICATION_SETTINGS_OLD => {
+            w.rest("of settings for the chosen protocol, opaque to TLS");
+            Some(())
+        }
+        code::STATUS_REQUEST => status_request(w, client),
+        code::SIGNED_CERTIFICATE_TIMESTAMP if !client => {
+            w.vector(2, "signed_certificate_timestamp_list", |w| {
+                while w.left() > 0 {
+                    w.opaque(2, "SerializedSCT: a log's signed promise to publish the certificate")?;
+                }
+                Some(())
+            })
+        }
+        code::COMPRESS_CERTIFICATE => w.vector(1, "algorithms", |w| {
             while w.left() > 0 {
-                w.vector(1, "protocol name", |w| {
-                    let name = w.peek(w.left())?;
-                    w.field(name.len(), format!("\"{}\"", String::from_utf8_lossy(name).escape_debug()))?;
-                    Some(())
-                })?;
+                w.code16("algorithm", |v| named(registry::certificate_compression(v), v))?;
             }
             Some(())
         }),
+        code::RECORD_SIZE_LIMIT => {
+            w.uint(2, |v| format!("record_size_limit: {v} bytes of plaintext (RFC 8449 §4)")).map(drop)
+        }
+        code::ENCRYPTED_CLIENT_HELLO if client => encrypted_client_hello(w),
+        code::ENCRYPTED_CLIENT_HELLO if context == Context::RetryRequest => {
+            w.field(8, "accept_confirmation: the server took the inner hello (§7.2.1)").map(drop)
+        }
+        code::ENCRYPTED_CLIENT_HELLO => {
+            w.rest("of retry_configs: an ECHConfigList, keys to try ECH again with (§7.1)");
+            Some(())
+        }
         _ => {
             let n = w.left();
-            if n > 0 {
+            if n > 0 && registry::is_grease(typ) {
+                w.field(n, "GREASE extension data, meaningless: peers ignore it (RFC 8701 §3)")?;
+            } else if n > 0 {
                 w.field(n, "extension data (not decoded here)")?;
             }
             Some(())
         }
     }
+}
+
+/// psk_key_exchange_modes (RFC 8446 §4.2.9); RFC 8701 §2 reserves 0x0B,
+/// 0x2A, ... 0xE4 (every 0x1F) as GREASE modes.
+fn psk_mode_name(mode: u8) -> String {
+    match mode {
+        0 => "mode: psk_ke (0)".into(),
+        1 => "mode: psk_dhe_ke (1): resumption with a fresh Diffie-Hellman".into(),
+        _ if mode % 0x1f == 0x0b => {
+            format!("mode: GREASE, a reserved value peers must ignore (0x{mode:02x})")
+        }
+        _ => format!("mode: unknown code point 0x{mode:02x}"),
+    }
+}
+
+/// A ProtocolNameList (RFC 7301 §3.1), as ALPN and ALPS carry it.
+fn protocol_names(w: &mut Walk<'_>) -> Option<()> {
+    w.vector(2, "protocol_name_list", |w| {
+        while w.left() > 0 {
+            w.vector(1, "protocol name", |w| {
+                let name = w.peek(w.left())?;
+                let shown = format!("\"{}\"", String::from_utf8_lossy(name).escape_debug());
+                let note = match name {
+                    b"h2" => format!("{shown}: HTTP/2 over TLS (RFC 9113 §3.2)"),
+                    b"http/1.1" => format!("{shown}: HTTP/1.1"),
+                    // RFC 8701 §3.1: two-byte names 0x0A0A ... 0xFAFA.
+                    &[a, b] if registry::is_grease(u16::from_be_bytes([a, b])) => {
+                        "GREASE, a reserved protocol name peers must ignore (RFC 8701 §3.1)".into()
+                    }
+                    _ => shown,
+                };
+                w.field(name.len(), note)?;
+                Some(())
+            })?;
+        }
+        Some(())
+    })
+}
+
+/// status_request (RFC 6066 §8): a client's CertificateStatusRequest, or
+/// in a TLS 1.3 certificate entry the stapled response (RFC 8446 §4.4.2.1).
+/// Empty in a TLS 1.2 ServerHello: the response follows in CertificateStatus.
+fn status_request(w: &mut Walk<'_>, client: bool) -> Option<()> {
+    if w.left() == 0 {
+        return Some(());
+    }
+    let typ = w.uint(1, |v| match v {
+        1 => "status_type: ocsp (1)".into(),
+        _ => format!("status_type: unknown code point 0x{v:02x}"),
+    })?;
+    if typ != 1 {
+        return None;
+    }
+    if client {
+        w.opaque(2, "responder_id_list (empty: the responder the server knows)")?;
+        w.opaque(2, "request_extensions (DER OCSP extensions)")
+    } else {
+        w.opaque(3, "OCSPResponse (DER), signed for the CA: not revoked as of its date")
+    }
+}
+
+/// encrypted_client_hello in a ClientHello (draft-ietf-tls-esni §5): an
+/// outer hello carries the real one, sealed with HPKE (RFC 9180) to the key
+/// of the server's ECHConfig `config_id`; the inner one only says it is.
+fn encrypted_client_hello(w: &mut Walk<'_>) -> Option<()> {
+    let typ = w.uint(1, |v| match v {
+        0 => "type: outer (0): the real hello is sealed inside".into(),
+        1 => "type: inner (1): this is the real hello".into(),
+        _ => format!("type: unknown code point 0x{v:02x}"),
+    })?;
+    match typ {
+        0 => {
+            w.code16("HPKE KDF", |v| named(registry::hpke_kdf(v), v))?;
+            w.code16("HPKE AEAD", |v| named(registry::hpke_aead(v), v))?;
+            w.uint(1, |v| format!("config_id: {v}, which of the server's ECH keys"))?;
+            w.opaque(2, "enc: the HPKE encapsulated key")?;
+            w.opaque(2, "payload: the inner ClientHello, sealed")
+        }
+        1 => Some(()),
+        _ => None,
+    }
+}
+
+/// pre_shared_key in a ClientHello (RFC 8446 §4.2.11): tickets offered for
+/// resumption, then one binder per ticket. Always the last extension.
+fn offered_psks(w: &mut Walk<'_>) -> Option<()> {
+    w.vector(2, "identities", |w| {
+        while w.left() > 0 {
+            w.opaque(2, "identity: a ticket from an earlier session")?;
+            w.uint(4, |_| "obfuscated_ticket_age: the ticket's age plus ticket_age_add".into())?;
+        }
+        Some(())
+    })?;
+    w.vector(2, "binders", |w| {
+        while w.left() > 0 {
+            w.opaque(1, "binder: an HMAC over the hello so far, keyed by the PSK (§4.2.11.2)")?;
+        }
+        Some(())
+    })
 }
 
 /// One KeyShareEntry: group and public value.
@@ -477,7 +682,7 @@ fn extension_name(id: u16) -> String {
 }
 
 fn version_name(id: u16) -> String {
-    registry::version(id).name(id)
+    named(registry::version(id), id)
 }
 
 /// Certificate (RFC 5246 §7.4.2; RFC 8446 §4.4.2 adds a context and
@@ -642,6 +847,22 @@ mod tests {
         }
     }
 
+    /// Every prefix of Chromium's hello, and the hello with any one byte
+    /// set to 0xff, dissects without a panic, each byte shown once.
+    #[test]
+    fn a_damaged_browser_hello_never_panics() {
+        let record = from_fixture(include_str!("../tests/fixtures/chromium-client-hello.hex"));
+        let hello = &record[5..];
+        for cut in 0..hello.len() {
+            notes_of(&hello[..cut]);
+        }
+        for i in 0..hello.len() {
+            let mut bad = hello.to_vec();
+            bad[i] = 0xff;
+            notes_of(&bad);
+        }
+    }
+
     /// A browser's offer reads as what it is: GREASE, the hybrid group and
     /// the suites we lack are named and marked.
     #[test]
@@ -653,6 +874,177 @@ mod tests {
         assert_eq!(extension_name(0xfe0d), "encrypted_client_hello, not implemented by Padlock");
         assert_eq!(scheme_name(0x0808), "ed448, not implemented by Padlock");
         assert_eq!(extension_name(0x7777), "unknown code point 0x7777");
+    }
+
+    /// ClientHellos recorded once from real clients (how and when: each
+    /// fixture's header): every code point in them is named, GREASE values
+    /// as GREASE, and every extension body is decoded, as `--trace` shows it.
+    #[test]
+    fn real_client_hellos_have_nothing_unnamed() {
+        let fixtures = [
+            ("chromium", include_str!("../tests/fixtures/chromium-client-hello.hex")),
+            ("openssl", include_str!("../tests/fixtures/openssl-client-hello.hex")),
+            ("curl", include_str!("../tests/fixtures/curl-client-hello.hex")),
+        ];
+        for (client, text) in fixtures {
+            let record = from_fixture(text);
+            // One TLS record: type, version, uint16 length, then the hello.
+            let (header, hello) = record.split_at(5);
+            assert_eq!(usize::from(u16::from_be_bytes([header[3], header[4]])), hello.len(), "{client}");
+            assert_everything_named(&notes_of(hello), client);
+        }
+        let chromium = from_fixture(fixtures[0].1);
+        let notes = notes_of(&chromium[5..]);
+        for expected in [
+            "group: X25519MLKEM768 (0x11ec)",
+            "extension: GREASE",
+            "cipher suite: GREASE",
+            "group: GREASE",
+            "version: GREASE",
+            "algorithm: brotli, not implemented by Padlock (0x0002)",
+            "status_type: ocsp (1)",
+            "HPKE KDF: HKDF-SHA256, not implemented by Padlock (0x0001)",
+            "\"h2\": HTTP/2 over TLS",
+            "extension: application_settings, not implemented by Padlock (0x44cd)",
+            "\"localhost\"",
+        ] {
+            assert!(notes.contains(expected), "{expected:?} missing from Chromium's hello:\n{notes}");
+        }
+    }
+
+    /// Each decoder names its code points, and says "unknown" for values
+    /// nobody registered.
+    #[test]
+    fn extension_bodies_are_decoded_field_by_field() {
+        let notes = notes_of(&client_hello_with(&[
+            (27, &[6, 0, 1, 0, 3, 0x0a, 0x0a]),
+            (28, &[0x40, 0x01]),
+            (5, &[1, 0, 0, 0, 0]),
+            (45, &[3, 1, 0x2a, 7]),
+            (0x4469, &[0, 3, 2, b'h', b'2']),
+            (16, &[0, 6, 2, 0x3a, 0x3a, 2, b'h', b'3']),
+            (0xfe0d, &[0, 0, 1, 0, 3, 0x42, 0, 2, 9, 9, 0, 3, 1, 2, 3]),
+            (21, &[0, 0, 0]),
+            (35, &[]),
+            (34, &[0, 4, 4, 3, 8, 7]),
+            (11, &[4, 0, 1, 2, 9]),
+            (0x1a1a, &[0]),
+        ]));
+        for expected in [
+            "algorithm: zlib, not implemented by Padlock (0x0001)",
+            "algorithm: zstd, not implemented by Padlock (0x0003)",
+            "algorithm: unknown code point 0x0a0a (0x0a0a)",
+            "record_size_limit: 16385 bytes of plaintext",
+            "status_type: ocsp (1)",
+            "length of responder_id_list",
+            "mode: psk_dhe_ke (1)",
+            "mode: GREASE",
+            "mode: unknown code point 0x07",
+            "application_settings (old code point)",
+            "\"h2\": HTTP/2 over TLS",
+            "GREASE, a reserved protocol name",
+            "\"h3\"",
+            "type: outer (0)",
+            "HPKE AEAD: ChaCha20Poly1305, not implemented by Padlock (0x0003)",
+            "config_id: 66",
+            "enc: the HPKE encapsulated key",
+            "payload: the inner ClientHello, sealed",
+            "3 bytes of zeros",
+            "(empty: no ticket yet",
+            "scheme: ed25519, not implemented by Padlock (0x0807)",
+            "format: ansiX962_compressed_prime (1)",
+            "format: unknown code point 0x09",
+            "GREASE extension data",
+        ] {
+            assert!(notes.contains(expected), "{expected:?} missing:\n{notes}");
+        }
+        assert_eq!(notes.matches("unknown code point").count(), 3, "{notes}");
+        assert!(!notes.contains("not decoded here") && !notes.contains("not understood"), "{notes}");
+
+        // An inner ECH hello, and a status type nobody registered (the rest raw).
+        let notes = notes_of(&client_hello_with(&[(0xfe0d, &[1]), (5, &[7, 0, 0])]));
+        assert!(notes.contains("type: inner (1)"), "{notes}");
+        assert!(notes.contains("status_type: unknown code point 0x07"), "{notes}");
+        assert!(notes.contains("2 bytes not understood, shown raw"), "{notes}");
+    }
+
+    /// The server's side of the same extensions: its ALPN choice, ALPS
+    /// settings and ECH retry keys in EncryptedExtensions, a stapled OCSP
+    /// response and SCTs in a TLS 1.3 certificate entry.
+    #[test]
+    fn server_extension_bodies_read_as_the_servers() {
+        let list = extension_list(&[(16, &[0, 3, 2, b'h', b'2']), (0x44cd, &[1, 2, 3]), (0xfe0d, &[0; 4])]);
+        let notes = notes_of(&message(8, &vector(2, &list)));
+        assert!(notes.contains("the application protocol the server chose"), "{notes}");
+        assert!(notes.contains("3 bytes of settings for the chosen protocol"), "{notes}");
+        assert!(notes.contains("4 bytes of retry_configs"), "{notes}");
+
+        let status = [&[1u8][..], &vector(3, b"OCSP")].concat();
+        let sct = vector(2, &vector(2, b"SCT"));
+        let entry = [vector(3, b"not DER"), vector(2, &extension_list(&[(5, &status), (18, &sct)]))].concat();
+        let certificate = message(11, &[&[0u8][..], &vector(3, &entry)].concat());
+        let lines = dissect(&certificate, Some(ProtocolVersion::Tls13), None);
+        let notes: Vec<&str> = lines.iter().map(|l| l.note.as_str()).collect();
+        let notes = notes.join("\n");
+        assert!(notes.contains("OCSPResponse (DER)"), "{notes}");
+        assert!(notes.contains("SerializedSCT"), "{notes}");
+        assert!(!notes.contains("not decoded here"), "{notes}");
+    }
+
+    /// The notes of a dissected message, one per line, after checking that
+    /// every byte is covered once.
+    fn notes_of(msg: &[u8]) -> String {
+        let lines = dissect(msg, None, None);
+        assert_eq!(lines.iter().map(|l| l.len).sum::<usize>(), msg.len(), "every byte is shown once");
+        lines.iter().map(|l| l.note.as_str()).collect::<Vec<_>>().join("\n")
+    }
+
+    /// No unknown code point, no undecoded or unparsed bytes; a line that
+    /// shows a GREASE value (RFC 8701) says GREASE.
+    fn assert_everything_named(notes: &str, client: &str) {
+        for bad in ["unknown code point", "not decoded here", "not understood", "left over", "trailing"] {
+            assert!(!notes.contains(bad), "{client}: {bad:?} in\n{notes}");
+        }
+        for line in notes.lines() {
+            let grease =
+                (0..16u16).map(|i| 0x0a0a + i * 0x1010).find(|g| line.contains(&format!("(0x{g:04x})")));
+            assert!(grease.is_none() || line.contains("GREASE"), "{client}: GREASE unnamed: {line}");
+        }
+    }
+
+    /// The bytes of a `.hex` fixture: `#` lines are comments, the rest hex.
+    fn from_fixture(text: &str) -> Vec<u8> {
+        let hex: String =
+            text.lines().filter(|l| !l.starts_with('#')).flat_map(str::split_whitespace).collect();
+        (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex")).collect()
+    }
+
+    /// A ClientHello offering TLS_AES_128_GCM_SHA256 with `extensions`.
+    fn client_hello_with(extensions: &[(u16, &[u8])]) -> Vec<u8> {
+        let list = extension_list(extensions);
+        message(1, &[&[3, 3][..], &[7; 32], &[0, 0, 2, 0x13, 1, 1, 0], &vector(2, &list)].concat())
+    }
+
+    /// Extensions, each `type || uint16 length || data`, without the
+    /// list's own length.
+    fn extension_list(extensions: &[(u16, &[u8])]) -> Vec<u8> {
+        let mut list = Vec::new();
+        for (typ, data) in extensions {
+            list.extend(typ.to_be_bytes());
+            list.extend(vector(2, data));
+        }
+        list
+    }
+
+    /// `bytes` behind a big-endian length of `width` bytes.
+    fn vector(width: usize, bytes: &[u8]) -> Vec<u8> {
+        let len = (bytes.len() as u32).to_be_bytes();
+        [&len[4 - width..], bytes].concat()
+    }
+
+    /// A handshake message: type, uint24 length, body.
+    fn message(typ: u8, body: &[u8]) -> Vec<u8> {
+        [&[typ][..], &vector(3, body)].concat()
     }
 
     /// Dissects `msg` in every context; every byte is covered exactly once.

@@ -83,10 +83,35 @@ pub fn version(code: u16) -> CodePoint {
     lookup(VERSIONS, code)
 }
 
+/// A certificate compression algorithm (compress_certificate). RFC 8701
+/// reserves no GREASE values here.
+pub fn certificate_compression(code: u16) -> CodePoint {
+    lookup_without_grease(CERTIFICATE_COMPRESSION, code)
+}
+
+/// An HPKE key derivation function (an ECH cipher suite's first half).
+pub fn hpke_kdf(code: u16) -> CodePoint {
+    lookup_without_grease(HPKE_KDFS, code)
+}
+
+/// An HPKE AEAD (an ECH cipher suite's second half).
+pub fn hpke_aead(code: u16) -> CodePoint {
+    lookup_without_grease(HPKE_AEADS, code)
+}
+
 fn lookup(table: &[Entry], code: u16) -> CodePoint {
     match table.iter().find(|e| e.code == code) {
         Some(entry) => CodePoint::Known(*entry),
         None if is_grease(code) => CodePoint::Grease,
+        None => CodePoint::Unknown,
+    }
+}
+
+/// As [`lookup`], for registries without GREASE values, where 0x0a0a is
+/// simply unknown.
+fn lookup_without_grease(table: &[Entry], code: u16) -> CodePoint {
+    match table.iter().find(|e| e.code == code) {
+        Some(entry) => CodePoint::Known(*entry),
         None => CodePoint::Unknown,
     }
 }
@@ -256,6 +281,23 @@ pub const EXTENSIONS: &[Entry] = &[
     yes(0xff01, "renegotiation_info"),
 ];
 
+/// Certificate compression algorithms (IANA TLS Certificate Compression
+/// Algorithm IDs, RFC 8879 §7.3). Padlock sends certificates uncompressed.
+pub const CERTIFICATE_COMPRESSION: &[Entry] = &[no(1, "zlib"), no(2, "brotli"), no(3, "zstd")];
+
+/// HPKE key derivation functions (RFC 9180 §7.2), as encrypted_client_hello
+/// names them (draft-ietf-tls-esni §4). Padlock implements no ECH.
+pub const HPKE_KDFS: &[Entry] =
+    &[no(0x0001, "HKDF-SHA256"), no(0x0002, "HKDF-SHA384"), no(0x0003, "HKDF-SHA512")];
+
+/// HPKE AEADs (RFC 9180 §7.3).
+pub const HPKE_AEADS: &[Entry] = &[
+    no(0x0001, "AES-128-GCM"),
+    no(0x0002, "AES-256-GCM"),
+    no(0x0003, "ChaCha20Poly1305"),
+    no(0xffff, "Export-only"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,8 +314,26 @@ mod tests {
     }
 
     #[test]
+    fn registries_without_grease_call_grease_values_unknown() {
+        assert_eq!(certificate_compression(2).name(2), "brotli");
+        assert_eq!(certificate_compression(0x0a0a), CodePoint::Unknown);
+        assert_eq!(hpke_kdf(1).name(1), "HKDF-SHA256");
+        assert_eq!(hpke_aead(0xffff).name(0xffff), "Export-only");
+        assert_eq!(hpke_aead(0x1a1a), CodePoint::Unknown);
+    }
+
+    #[test]
     fn no_code_point_is_listed_twice() {
-        for table in [VERSIONS, CIPHER_SUITES, GROUPS, SIGNATURE_SCHEMES, EXTENSIONS] {
+        for table in [
+            VERSIONS,
+            CIPHER_SUITES,
+            GROUPS,
+            SIGNATURE_SCHEMES,
+            EXTENSIONS,
+            CERTIFICATE_COMPRESSION,
+            HPKE_KDFS,
+            HPKE_AEADS,
+        ] {
             for (i, entry) in table.iter().enumerate() {
                 assert!(!is_grease(entry.code), "{} is a GREASE value", entry.name);
                 assert!(
