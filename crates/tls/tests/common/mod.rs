@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use padlock_der::Time;
 use padlock_ec::Curve;
+use padlock_tls::messages::{ClientHello, HandshakeType, frame};
 use padlock_tls::trace::{Direction, Event, KeyStage, Side, TraceSink};
 use padlock_tls::{ClientConfig, Connection, Error, ServerConfig};
 use padlock_x509::throwaway::{EcPki, Pki, throwaway, throwaway_ecdsa};
@@ -382,4 +383,32 @@ pub fn edit_encrypted12(
         HalfConn::tls12_gcm(key, salt).expect("key").seal(ContentType::Handshake, &edited).expect("seal");
     records[index].payload = sealed[5..].to_vec();
     join_records(&records)
+}
+
+/// The handshake messages in plaintext wire bytes, concatenated.
+pub fn handshake_bytes(wire: &[u8]) -> Vec<u8> {
+    split_records(wire).into_iter().filter(|r| r.content_type == 22).flat_map(|r| r.payload).collect()
+}
+
+/// Our client's ClientHello, with `change` applied to its decoded form.
+pub fn edited_client_hello(change: impl FnOnce(&mut ClientHello)) -> Vec<u8> {
+    let mut c = Connection::client(Arc::new(client_config()), rng(1)).expect("client");
+    let hello = handshake_bytes(&c.take_outgoing());
+    let mut decoded = ClientHello::decode(&hello[4..]).expect("our hello");
+    change(&mut decoded);
+    frame(HandshakeType::ClientHello, &decoded.encode().expect("encodes")).expect("frames")
+}
+
+/// Our client's first flight (seed 1): its ClientHello, in plaintext records.
+pub fn c_hello() -> Vec<u8> {
+    Connection::client(Arc::new(client_config()), rng(1)).expect("client").take_outgoing()
+}
+
+/// Applies `change` to the ClientHello in plaintext wire bytes.
+pub fn edit_hello(wire: &[u8], change: &mut dyn FnMut(&mut ClientHello)) -> Vec<u8> {
+    edit_plaintext(wire, 1, &mut |body| {
+        let mut hello = ClientHello::decode(body).expect("hello");
+        change(&mut hello);
+        *body = hello.encode().expect("encodes");
+    })
 }
