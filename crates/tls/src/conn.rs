@@ -732,3 +732,36 @@ fn skip_early_data<T>(budget: &mut Option<usize>, len: usize) -> Result<Option<T
         None => Err(Error::BadRecordMac),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use rand::SeedableRng;
+
+    use super::*;
+
+    fn core(trace: Option<TraceSink>) -> Core {
+        let rng = Box::new(rand::rngs::StdRng::seed_from_u64(1));
+        Core::new(Side::Client, rng, trace, None, Switches::NONE)
+    }
+
+    /// The hostile-peers issue (defect 9): events that copy secrets are
+    /// built only when a sink listens.
+    #[test]
+    fn events_are_built_only_when_a_sink_listens() {
+        let quiet = core(None);
+        quiet.emit(|| panic!("an event built with no sink attached"));
+        quiet.log_secret(SecretKind::ClientHandshakeTraffic, &[7; 32]);
+
+        let received = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&received);
+        let sink: TraceSink = Arc::new(move |_, event| {
+            assert!(matches!(event, Event::Secret { value, .. } if value == &[7; 32]));
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        core(Some(sink)).log_secret(SecretKind::ClientHandshakeTraffic, &[7; 32]);
+        assert_eq!(received.load(Ordering::SeqCst), 1);
+    }
+}
