@@ -424,6 +424,47 @@ fn client_tls12_dhe_refuses_a_group_that_is_not_a_safe_prime() {
     println!("interop: our client -> openssl s_server -dhparam RFC 5114 group: refused, as it should be");
 }
 
+/// A server that asks for a client certificate (CertificateRequest, RFC 8446
+/// §4.3.2, RFC 5246 §7.4.4): our client has none, so it answers with an
+/// empty Certificate (and, in TLS 1.3, no CertificateVerify). s_server's
+/// `-verify 1` asks and takes no certificate; `-Verify 1` insists, and
+/// refuses us with its alert: certificate_required in TLS 1.3 (§4.4.2.4),
+/// handshake_failure in TLS 1.2.
+#[test]
+fn client_answers_a_certificate_request_without_a_certificate() {
+    let dir = Scratch::new("client-certificate-request");
+    dir.write("cert.pem", pem::encode("CERTIFICATE", common::pki().leaf.der()).as_bytes());
+    dir.write("key.pem", common::pki().key.to_pkcs8_pem().as_bytes());
+    dir.write("ca.pem", pem::encode("CERTIFICATE", common::pki().ca.der()).as_bytes());
+    for (version, config) in [("-tls1_3", common::client_config()), ("-tls1_2", tls12_client())] {
+        for (insist, refusal) in [("-verify", None), ("-Verify", Some(version))] {
+            let port = free_port();
+            let accept = format!("127.0.0.1:{port}");
+            let args = ["s_server", "-accept", &accept, "-cert", "cert.pem", "-key", "key.pem", "-rev"];
+            let mut args = args.to_vec();
+            args.extend([version, insist, "1", "-CAfile", "ca.pem"]);
+            let mut server = Openssl::spawn(&dir, &args);
+            let listening = wait_until(|| server.stdout().contains("ACCEPT\n") || server.exited());
+            assert!(listening && !server.exited(), "s_server did not start listening\n{}", server.describe());
+            let result = talk_to(SocketAddr::from((Ipv4Addr::LOCALHOST, port)), Arc::new(config.clone()));
+            match refusal {
+                None => {
+                    let (_, reply) =
+                        result.unwrap_or_else(|e| panic!("{version} {insist}: {e}\n{}", server.describe()));
+                    assert_eq!(reply, "olleh\n", "{version} {insist}");
+                }
+                Some(version) => {
+                    let error = result.expect_err("s_server -Verify served a client without a certificate");
+                    let alert =
+                        if version == "-tls1_3" { "certificate_required" } else { "handshake_failure" };
+                    assert!(error.contains(alert), "{version} {insist}: {error}\n{}", server.describe());
+                }
+            }
+            println!("interop: our client -> openssl s_server {version} {insist} 1: as expected");
+        }
+    }
+}
+
 #[test]
 fn client_tls12_rsa_aes128() {
     let expect = tls12(RSA_AES_128_GCM_SHA256, "AES128-GCM-SHA256");
