@@ -25,9 +25,9 @@ use std::process::ExitCode;
 use padlock_ec::{Curve, EcKey, EcPrivateKey, EcPublicKey, read_key};
 use padlock_sha::{Sha256, Sha384, Sha512};
 
+use crate::files::read_input;
 use crate::files::write_output;
 use crate::report::{self, Failed};
-use crate::rsa::read_input;
 
 /// The end of `padlock ecdsa --help`.
 const EXAMPLES: &str = "\

@@ -3,7 +3,7 @@
 //! Each failure is a [`Failed`] naming the file, as coreutils would.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 
 use padlock_rsa::{RsaKey, read_key};
@@ -28,4 +28,15 @@ pub(crate) fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Faile
             stdout.write_all(bytes).and_then(|()| stdout.flush()).map_err(|error| write_failed(&error))
         }
     }
+}
+
+/// The whole of the file `name`, or of standard input if it is `-`.
+pub(crate) fn read_input(name: &std::ffi::OsStr) -> Result<Vec<u8>, Failed> {
+    let read = if name == "-" {
+        let mut contents = Vec::new();
+        io::stdin().lock().read_to_end(&mut contents).map(|_| contents)
+    } else {
+        fs::read(name)
+    };
+    read.map_err(|error| Failed::new(format_args!("{}: {}", report::quote(name), report::os_message(&error))))
 }

@@ -40,6 +40,7 @@ use clap::{Parser, Subcommand};
 mod annotate;
 mod cert;
 mod client;
+mod deadline;
 mod demo;
 mod dh;
 mod digest;

@@ -19,14 +19,13 @@
 
 use std::ffi::OsString;
 use std::fs;
-use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use padlock_rsa::{RsaKey, RsaPrivateKey, RsaPublicKey};
 use padlock_sha::{Hash, Sha1, Sha256, Sha384, Sha512};
 
-use crate::files::{load_key, write_output};
+use crate::files::{load_key, read_input, write_output};
 use crate::report::{self, Failed};
 
 /// The end of `padlock rsa --help`.
@@ -336,15 +335,4 @@ fn oaep_hash(args: &CryptArgs, name: &str) -> OaepHash {
 fn private_half<'a>(key: &'a RsaKey, path: &Path, what: &str) -> Result<&'a RsaPrivateKey, Failed> {
     key.private_key()
         .ok_or_else(|| Failed::about(path, format_args!("a public key; {what} needs the private key")))
-}
-
-/// The whole of the file `name`, or of standard input if it is `-`.
-pub(crate) fn read_input(name: &std::ffi::OsStr) -> Result<Vec<u8>, Failed> {
-    let read = if name == "-" {
-        let mut contents = Vec::new();
-        io::stdin().lock().read_to_end(&mut contents).map(|_| contents)
-    } else {
-        fs::read(name)
-    };
-    read.map_err(|error| Failed::new(format_args!("{}: {}", report::quote(name), report::os_message(&error))))
 }

@@ -44,7 +44,8 @@ use padlock_x509::Certificate;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use self::limits::{Deadline, Slot, Slots, Throttled};
+use self::limits::{Slot, Slots, Throttled};
+use crate::deadline::Deadline;
 use crate::escape;
 use crate::files::load_key;
 use crate::report::{self, Failed};

@@ -31,8 +31,8 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 
 use super::{Piece, Recorder, agreed, lacking};
+use crate::deadline::Deadline;
 use crate::escape;
-use crate::server::limits::Deadline;
 
 /// Opens a new TCP connection to the server, or says why it could not.
 pub(crate) type Connect<'a> = &'a dyn Fn() -> Result<TcpStream, String>;

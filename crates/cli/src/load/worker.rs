@@ -29,7 +29,7 @@ use rand::rngs::StdRng;
 
 use super::http::{self, Response, Unread, UnreadKind};
 use super::tally::{ErrorKind, Live, Tally};
-use crate::server::limits::Deadline;
+use crate::deadline::Deadline;
 use crate::{explain, report};
 
 /// How long a worker waits after a refused connection before the next try,
