@@ -14,8 +14,11 @@ pub struct Scratch {
 impl Scratch {
     /// An empty directory `padlock-<process id>-<test>` in the system's
     /// temporary directory. The process id keeps apart test binaries running
-    /// at once; `test` must be unique within one binary.
+    /// at once; `test` must be unique within one binary. Characters other
+    /// than ASCII letters and digits in it become `-`, so a label such as
+    /// "TLS 1.3 AES128-GCM / P-256" makes a plain directory name.
     pub fn new(test: &str) -> Scratch {
+        let test: String = test.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
         let path = std::env::temp_dir().join(format!("padlock-{}-{test}", std::process::id()));
         // Left over from an earlier, killed run whose process id was the same.
         let _ = fs::remove_dir_all(&path);

@@ -321,28 +321,19 @@ fn tls12_prf_published_vectors() {
     }
 }
 
-/// `openssl kdf ... TLS1-PRF`, or `None` if there is no `openssl` binary.
+/// `openssl kdf ... TLS1-PRF` (a missing `openssl` fails the test, saying how to install it).
 /// OpenSSL takes the label as the first bytes of the seed.
 fn openssl_prf(hash: HashAlgorithm, secret: &[u8], label_and_seed: &[u8], len: usize) -> Vec<u8> {
     let digest = match hash {
         HashAlgorithm::Sha256 => "SHA256",
         HashAlgorithm::Sha384 => "SHA384",
     };
-    let output = match Command::new("openssl")
-        .args(["kdf", "-keylen", &len.to_string(), "-kdfopt", &format!("digest:{digest}")])
-        .args(["-kdfopt", &format!("hexsecret:{}", hex(secret))])
-        .args(["-kdfopt", &format!("hexseed:{}", hex(label_and_seed)), "TLS1-PRF"])
-        .output()
-    {
-        Ok(output) => output,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            panic!(
-                "the `openssl` binary is needed for this test and is not installed (Debian: apt-get install openssl)"
-            )
-        }
-        Err(e) => panic!("running openssl: {e}"),
-    };
-    assert!(output.status.success(), "openssl kdf: {}", String::from_utf8_lossy(&output.stderr));
+    let output = padlock_testkit::run_ok(
+        Command::new("openssl")
+            .args(["kdf", "-keylen", &len.to_string(), "-kdfopt", &format!("digest:{digest}")])
+            .args(["-kdfopt", &format!("hexsecret:{}", hex(secret))])
+            .args(["-kdfopt", &format!("hexseed:{}", hex(label_and_seed)), "TLS1-PRF"]),
+    );
     // Output is "7A:29:DA:...": uppercase hex bytes separated by colons.
     let text: String =
         String::from_utf8_lossy(&output.stdout).chars().filter(char::is_ascii_hexdigit).collect();

@@ -24,16 +24,15 @@
 
 mod common;
 
-use std::fs;
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use padlock_der::pem;
+use padlock_testkit::Scratch;
 use padlock_tls::ProtocolVersion::{self, Tls12, Tls13};
 use padlock_tls::messages::{HandshakeType, KeyExchangeAlgorithm};
 use padlock_tls::suites::{
@@ -827,32 +826,6 @@ fn collect(mut pipe: impl Read + Send + 'static) -> (Arc<Mutex<Vec<u8>>>, thread
         }
     });
     (buffer, collector)
-}
-
-/// A scratch directory, removed when dropped.
-struct Scratch {
-    path: PathBuf,
-}
-
-impl Scratch {
-    /// An empty directory whose name is unique to this case and process.
-    fn new(case: &str) -> Scratch {
-        let case: String = case.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
-        let path = std::env::temp_dir().join(format!("padlock-tls-{}-{case}", std::process::id()));
-        let _ = fs::remove_dir_all(&path);
-        fs::create_dir_all(&path).expect("creating a scratch directory");
-        Scratch { path }
-    }
-
-    fn write(&self, name: &str, contents: &[u8]) {
-        fs::write(self.path.join(name), contents).expect("writing a scratch file");
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
-    }
 }
 
 // ---------------------------------------------------------------------------
