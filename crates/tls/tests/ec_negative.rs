@@ -18,9 +18,9 @@ use std::sync::Arc;
 
 use common::*;
 use padlock_tls::ProtocolVersion::Tls12;
-use padlock_tls::codec::{Reader, Writer};
+use padlock_tls::codec::Reader;
 use padlock_tls::messages::{
-    ClientHello, DigitallySigned, Extensions, KeyExchangeAlgorithm, KeyShare, ServerHello, ServerKeyExchange,
+    ClientHello, DigitallySigned, Extensions, KeyExchangeAlgorithm, ServerHello, ServerKeyExchange,
     ServerKeyExchangeParams, decode_client_key_exchange, encode_client_key_exchange, ext,
 };
 use padlock_tls::trace::Side;
@@ -222,19 +222,7 @@ fn bad_point_in_a_tls13_server_hello_is_illegal_parameter() {
             if flight > 0 {
                 return bytes;
             }
-            edit_plaintext(&bytes, 2, &mut |body| {
-                let mut hello = ServerHello::decode(body).expect("ServerHello");
-                for e in &mut hello.extensions.0 {
-                    if e.typ == ext::KEY_SHARE {
-                        let mut share = KeyShare::decode(&mut Reader::new(&e.data)).expect("one share");
-                        change(&mut share.key_exchange);
-                        let mut w = Writer::new();
-                        share.encode(&mut w);
-                        e.data = w.into_bytes().expect("fits");
-                    }
-                }
-                *body = hello.encode().expect("encodes");
-            })
+            server_hello_share_edited(&bytes, &change)
         };
         let (side, error, alert) =
             expect_failure(run_with_mitm(client, ecdsa_server_config(), 73, &mut pass, &mut edit));

@@ -489,8 +489,6 @@ fn a_long_hybrid_server_share_is_illegal_parameter() {
 /// A TLS 1.3 handshake in X25519MLKEM768 only, whose ServerHello key share
 /// (ciphertext(1088) || x25519(32)) `change` edits, fixing its length.
 fn hybrid_server_share_edited(seed: u64, change: impl Fn(&mut Vec<u8>)) -> (Side, Error, Vec<u8>) {
-    use padlock_tls::codec::{Reader, Writer};
-    use padlock_tls::messages::{KeyShare, ServerHello, ext};
     let mut client = client_config();
     client.groups = vec![NamedGroup::X25519MlKem768];
     client.key_share_groups = vec![NamedGroup::X25519MlKem768];
@@ -498,19 +496,7 @@ fn hybrid_server_share_edited(seed: u64, change: impl Fn(&mut Vec<u8>)) -> (Side
         if flight > 0 {
             return bytes;
         }
-        edit_plaintext(&bytes, 2, &mut |body| {
-            let mut hello = ServerHello::decode(body).expect("ServerHello");
-            for e in &mut hello.extensions.0 {
-                if e.typ == ext::KEY_SHARE {
-                    let mut share = KeyShare::decode(&mut Reader::new(&e.data)).expect("one share");
-                    change(&mut share.key_exchange);
-                    let mut w = Writer::new();
-                    share.encode(&mut w);
-                    e.data = w.into_bytes().expect("fits");
-                }
-            }
-            *body = hello.encode().expect("encodes");
-        })
+        server_hello_share_edited(&bytes, &change)
     };
     expect_failure(run_with_mitm(client, server_config(), seed, &mut pass, &mut edit))
 }

@@ -412,3 +412,23 @@ pub fn edit_hello(wire: &[u8], change: &mut dyn FnMut(&mut ClientHello)) -> Vec<
         *body = hello.encode().expect("encodes");
     })
 }
+
+/// The plaintext flight `bytes` with the key share of its ServerHello
+/// edited by `change` (the share's length prefix follows the edit).
+pub fn server_hello_share_edited(bytes: &[u8], change: &dyn Fn(&mut Vec<u8>)) -> Vec<u8> {
+    use padlock_tls::codec::{Reader, Writer};
+    use padlock_tls::messages::{KeyShare, ServerHello, ext};
+    edit_plaintext(bytes, 2, &mut |body| {
+        let mut hello = ServerHello::decode(body).expect("ServerHello");
+        for e in &mut hello.extensions.0 {
+            if e.typ == ext::KEY_SHARE {
+                let mut share = KeyShare::decode(&mut Reader::new(&e.data)).expect("one share");
+                change(&mut share.key_exchange);
+                let mut w = Writer::new();
+                share.encode(&mut w);
+                e.data = w.into_bytes().expect("fits");
+            }
+        }
+        *body = hello.encode().expect("encodes");
+    })
+}
