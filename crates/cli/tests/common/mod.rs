@@ -93,6 +93,10 @@ pub struct Guard {
     pub lines: Receiver<String>,
     /// The lines read so far but not returned by a wait, for error messages.
     seen: RefCell<Vec<String>>,
+    /// When the lines come from standard error: all of standard output,
+    /// read to its end by a thread of its own (so a chatty child never
+    /// blocks on a full pipe), for [`Guard::stdout`].
+    stdout: Option<thread::JoinHandle<String>>,
 }
 
 /// How [`Guard::wait_for_line`] ended.
@@ -107,18 +111,25 @@ pub enum Line {
 
 impl Guard {
     /// Starts `command` with the stream `stderr` (else stdout) read line by
-    /// line; the other stream is thrown away.
+    /// line; with `stderr`, standard output is kept whole for
+    /// [`Guard::stdout`], else standard error is thrown away.
     pub fn spawn(mut command: Command, from_stderr: bool) -> Guard {
         let (stdout, stderr) =
-            if from_stderr { (Stdio::null(), Stdio::piped()) } else { (Stdio::piped(), Stdio::null()) };
+            if from_stderr { (Stdio::piped(), Stdio::piped()) } else { (Stdio::piped(), Stdio::null()) };
         command.stdin(Stdio::null()).stdout(stdout).stderr(stderr);
         let mut child =
             command.spawn().unwrap_or_else(|e| panic!("{}", padlock_testkit::not_started(&command, &e)));
         let (sender, lines) = mpsc::channel();
-        let pipe: Box<dyn Read + Send> = if from_stderr {
-            Box::new(child.stderr.take().expect("piped stderr"))
+        let (pipe, stdout): (Box<dyn Read + Send>, _) = if from_stderr {
+            let mut out = child.stdout.take().expect("piped stdout");
+            let whole = thread::spawn(move || {
+                let mut text = String::new();
+                let _ = out.read_to_string(&mut text);
+                text
+            });
+            (Box::new(child.stderr.take().expect("piped stderr")), Some(whole))
         } else {
-            Box::new(child.stdout.take().expect("piped stdout"))
+            (Box::new(child.stdout.take().expect("piped stdout")), None)
         };
         thread::spawn(move || {
             for line in BufReader::new(pipe).lines().map_while(Result::ok) {
@@ -127,7 +138,15 @@ impl Guard {
                 }
             }
         });
-        Guard { child, lines, seen: RefCell::new(Vec::new()) }
+        Guard { child, lines, seen: RefCell::new(Vec::new()), stdout }
+    }
+
+    /// Everything the process wrote to standard output, once it has ended
+    /// (wait for that first, with [`Guard::wait`]). Only for a guard that
+    /// reads standard error.
+    pub fn stdout(&mut self) -> String {
+        let reader = self.stdout.take().expect("a guard reading stderr, asked for its stdout once");
+        reader.join().expect("the stdout reader")
     }
 
     /// Waits, at most [`TIMEOUT`], for a line containing `needle`, returning
