@@ -49,6 +49,9 @@ mod escape;
 mod explain;
 mod files;
 mod keygen;
+// The labs and the vulnerable switches they turn on, only in a build with
+// the `labs` feature (the default; docs/labs/README.md).
+#[cfg(feature = "labs")]
 mod lab;
 mod load;
 mod narrate;
@@ -144,6 +147,7 @@ enum Command {
     /// a server or client on 127.0.0.1 with one decision flipped, narrated;
     /// `--fixed` runs it against the real code. docs/labs/ has a chapter each.
     #[command(verbatim_doc_comment)]
+    #[cfg(feature = "labs")]
     Lab(lab::Args),
 }
 
@@ -162,6 +166,7 @@ fn main() -> ExitCode {
         Command::Ecdsa(args) => ecdsa::run(&args),
         Command::Dh(args) => dh::run(&args),
         Command::Cert(args) => cert::run(&args),
+        #[cfg(feature = "labs")]
         Command::Lab(args) => lab::run(&args),
     }
 }
