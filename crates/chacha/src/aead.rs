@@ -14,7 +14,7 @@
 //! Opening computes the tag over the received ciphertext and compares it
 //! before it hands anything back. The two-pass backends decrypt only after
 //! the tag matched; the AVX2 backend decrypts each 512-byte chunk right
-//! after MACing it (one pass over the buffer, see `avx2::stitched`), so on
+//! after MACing it (one pass over the buffer, see `avx2::aead`), so on
 //! a mismatch it wipes the buffer it decrypted: either way a forged record
 //! never leaves `open_in_place` as plaintext.
 
@@ -73,17 +73,17 @@ impl ChaCha20Poly1305 {
         mac
     }
 
-    /// Whether this key seals and opens in one pass (`avx2::stitched`).
+    /// Whether this key seals and opens in one pass (`avx2::aead`).
     fn stitches(&self) -> bool {
         self.backend == Backend::Avx2 && avx2::stitched_available()
     }
 
-    /// Steps 1 to 3 in one pass over the buffer where the backend allows:
-    /// ChaCha20 from block 1 and Poly1305 over the ciphertext together, 512
-    /// bytes at a time, so that the integer unit computes Poly1305 while
-    /// the vector unit computes the keystream. Sealing (`open = false`)
-    /// MACs the ciphertext it has just made, opening MACs the ciphertext
-    /// before decrypting it. Returns the tag.
+    /// Steps 1 to 3 in one pass over the buffer (`avx2::aead`): the
+    /// one-time key from the same eight-block call as the first keystream,
+    /// then ChaCha20 and Poly1305 together, 512 bytes at a time, so that the
+    /// integer unit computes Poly1305 while the vector unit computes the
+    /// keystream. Sealing (`open = false`) MACs the ciphertext it has made,
+    /// opening MACs the ciphertext before decrypting it. Returns the tag.
     fn crypt_and_tag(
         &self,
         nonce: &[u8; NONCE_LEN],
@@ -91,25 +91,10 @@ impl ChaCha20Poly1305 {
         buffer: &mut [u8],
         open: bool,
     ) -> [u8; TAG_LEN] {
-        let mut mac = self.mac_aad(nonce, aad);
-        let mut state = chacha20::initial_state(&self.key, 1, nonce);
-        let (mut h, mut r) = mac.limbs64();
-        let (crypted, maced) = avx2::stitched(&state, buffer, &mut h, &r, open);
-        mac.set_limbs64(h);
-        h.zeroize();
-        r.zeroize();
-        // The rest (less than 512 bytes, and for sealing the last whole
-        // chunk too), one after the other.
-        if open {
-            mac.update(&buffer[maced..]);
-        }
-        state[12] = state[12].wrapping_add((crypted / BLOCK_LEN) as u32);
-        chacha20::xor_keystream(self.backend, &state, &mut buffer[crypted..]);
+        let mut state = chacha20::initial_state(&self.key, 0, nonce);
+        let tag = avx2::aead(&state, aad, buffer, open);
         state.zeroize();
-        if !open {
-            mac.update(&buffer[maced..]);
-        }
-        finish_tag(mac, aad.len(), buffer.len())
+        tag
     }
 
     /// §2.8 step 2: ChaCha20 from block 1 (block 0 made the one-time key).

@@ -98,11 +98,8 @@ impl Poly1305 {
 
     pub(crate) fn from_key(key: &[u8; KEY_LEN], backend: Backend) -> Poly1305 {
         let [r_lo, r_hi, s_lo, s_hi] = le_u64s(key);
-        // §2.5: clamp r: r[3], r[7], r[11], r[15] < 16 and r[4], r[8],
-        // r[12] divisible by 4; that is r &= 0x0ffffffc0ffffffc0ffffffc0fffffff.
-        let r_lo = r_lo & 0x0fff_fffc_0fff_ffff;
-        let r_hi = r_hi & 0x0fff_fffc_0fff_fffc;
-        let r = [r_lo & MASK44, ((r_lo >> 44) | (r_hi << 20)) & MASK44, r_hi >> 24];
+        let (r_lo, r_hi) = clamp(r_lo, r_hi);
+        let r = r_limbs(r_lo, r_hi);
         debug_assert!(r[2] < 1 << 36, "clamping leaves r below 2^124");
         let s = u128::from(s_lo) | (u128::from(s_hi) << 64);
         Poly1305 { r, s, h: [0; 3], buffer: [0; BLOCK_LEN], buffered: 0, backend, powers: None }
@@ -139,30 +136,6 @@ impl Poly1305 {
         let rest = &data[whole..];
         self.buffer[..rest.len()].copy_from_slice(rest);
         self.buffered = rest.len();
-    }
-
-    /// The accumulator and `r` in 64-bit limbs, for the stitched AVX2 AEAD
-    /// (`avx2::stitched`): `([h0, h1, h2], [r0, r1, r1 + r1 / 4])` with
-    /// `h = h0 + h1 2^64 + h2 2^128`, `h2` at most 3. Only between whole
-    /// blocks (nothing buffered).
-    pub(crate) fn limbs64(&self) -> ([u64; 3], [u64; 3]) {
-        debug_assert_eq!(self.buffered, 0, "between whole blocks");
-        // Two carry passes leave every limb within its width (see
-        // `reduce_fully_limbs`), so the limbs regroup without overlap.
-        let [h0, h1, h2] = carry(carry(self.h));
-        let h = [h0 | (h1 << 44), (h1 >> 20) | (h2 << 24), h2 >> 40];
-        let [r0, r1, r2] = self.r;
-        let (r_lo, r_hi) = (r0 | (r1 << 44), (r1 >> 20) | (r2 << 24));
-        (h, [r_lo, r_hi, r_hi + (r_hi >> 2)])
-    }
-
-    /// Takes back an accumulator in 64-bit limbs with `h2` at most 4, as
-    /// the stitched AEAD leaves it.
-    pub(crate) fn set_limbs64(&mut self, h: [u64; 3]) {
-        let [w0, w1, w2] = h;
-        debug_assert!(w2 <= 4);
-        // Limb 2 may reach 2^43; one carry pass brings it within 2^42.
-        self.h = carry([w0 & MASK44, ((w0 >> 44) | (w1 << 20)) & MASK44, (w1 >> 24) | (w2 << 40)]);
     }
 
     /// Pads the message so far with zeros to a multiple of 16 bytes: the
@@ -259,10 +232,11 @@ pub(crate) fn mul(a: &Limbs, b: &Limbs) -> Limbs {
     debug_assert!(a[0] < 1 << 45 && a[1] < A1_BOUND && a[2] < 1 << 43, "operand a out of bounds");
     debug_assert!(b[0] < 1 << 45 && b[1] < A1_BOUND && b[2] < 1 << 43, "operand b out of bounds");
     let wide = |x: u64| u128::from(x);
+    // Limb products at 2^132 and above fold back times 20 (2^132 = 4 * 2^130 = 20 mod p).
+    // Below 2^50, so made in 64 bits: every product below is then 64 x 64 bits.
+    let (s1, s2) = (wide(b[1] * 20), wide(b[2] * 20));
     let [a0, a1, a2] = a.map(wide);
     let [b0, b1, b2] = b.map(wide);
-    // Limb products at 2^132 and above fold back times 20 (2^132 = 4 * 2^130 = 20 mod p).
-    let (s1, s2) = (b1 * 20, b2 * 20);
     // Each sum is below 2^94: for d0, a0*b0 < 2^91, a1*s2 < 2^93, a2*s1 < 2^93 (loosely);
     // d2 = a0*b2 + a1*b1 + a2*b0 < 2^92, so the carry out of it is below 2^50.
     let d0 = a0 * b0 + a1 * s2 + a2 * s1;
@@ -339,6 +313,47 @@ pub(crate) fn carry(h: Limbs) -> Limbs {
     h1 += h0 >> 44;
     h0 &= MASK44;
     [h0, h1, h2]
+}
+
+/// §2.5: clamp r: r[3], r[7], r[11], r[15] < 16 and r[4], r[8], r[12]
+/// divisible by 4; that is r &= 0x0ffffffc0ffffffc0ffffffc0fffffff, here
+/// on its two little-endian 64-bit halves.
+fn clamp(r_lo: u64, r_hi: u64) -> (u64, u64) {
+    (r_lo & 0x0fff_fffc_0fff_ffff, r_hi & 0x0fff_fffc_0fff_fffc)
+}
+
+/// The one-time `key` in the 64-bit form of the stitched AEAD
+/// (`avx2::x86::poly_block`): `[r0, r1, r1 + r1 / 4]` with `r = r0 + r1
+/// 2^64` clamped, and `s`.
+pub(crate) fn key64(key: &[u8; KEY_LEN]) -> ([u64; 3], u128) {
+    let [r_lo, r_hi, s_lo, s_hi] = le_u64s(key);
+    let (r0, r1) = clamp(r_lo, r_hi);
+    ([r0, r1, r1 + (r1 >> 2)], u128::from(s_lo) | (u128::from(s_hi) << 64))
+}
+
+/// §2.5's last step on an accumulator in 64-bit limbs, `h = h0 + h1 2^64 +
+/// h2 2^128` with `h2` at most 4 (as the stitched AEAD leaves it): `tag =
+/// ((h mod p) + s) mod 2^128`, little-endian. Constant time: the choice
+/// between `h` and `h - p` is a mask.
+pub(crate) fn tag64(h: [u64; 3], s: u128) -> [u8; TAG_LEN] {
+    let [h0, h1, h2] = h;
+    debug_assert!(h2 <= 4, "the stitched AEAD leaves h2 at most 4");
+    // What is at 2^130 and above comes back times 5 (2^130 = 5 mod p).
+    // After it `h2` is at most 3, or 4 with the low 128 bits below 5: so
+    // h < 2^130 + 5 < 2p, and one conditional subtraction of p is enough.
+    let (low, carried) = (u128::from(h0) | (u128::from(h1) << 64)).overflowing_add(u128::from((h2 >> 2) * 5));
+    let h2 = (h2 & 3) + u64::from(carried);
+    // g = h + 5 - 2^130 is the reduced value exactly when it is not
+    // negative, that is when bit 130 of h + 5 is set.
+    let (g, carried) = low.overflowing_add(5);
+    let h_at_least_p = 0u128.wrapping_sub(u128::from((h2 + u64::from(carried)) >> 2));
+    let reduced = (g & h_at_least_p) | (low & !h_at_least_p);
+    reduced.wrapping_add(s).to_le_bytes()
+}
+
+/// The clamped `r = r_lo + r_hi 2^64` in limbs of 44, 44 and 36 bits.
+pub(crate) fn r_limbs(r_lo: u64, r_hi: u64) -> Limbs {
+    [r_lo & MASK44, ((r_lo >> 44) | (r_hi << 20)) & MASK44, r_hi >> 24]
 }
 
 /// Little-endian 64-bit words of `N * 8` bytes.

@@ -261,14 +261,47 @@ fn poly1305_middle_limb_at_its_bound() {
 }
 
 /// The AEAD at the lengths where the AVX2 backend's one-pass seal and open
-/// (ChaCha20 and Poly1305 over 512-byte chunks together) hand over to the
-/// two-pass code for what is left, with the largest limbs the clamp allows
-/// (keys and messages of all-ones bytes) and with zeros, against RustCrypto
-/// on every backend; a flipped bit near the end of the first chunk, in
-/// the middle, or in the tail is refused.
+/// change course: the first region ends after 448 bytes (block 0 is the
+/// one-time key), later ones every 512; a last region of up to four blocks
+/// (256 bytes) and a first batch of up to four blocks in all (192 bytes of
+/// data) take the horizontal kernel, longer ones the eight-block kernel.
+/// With the largest limbs the clamp allows (keys and messages of all-ones
+/// bytes) and with zeros, against RustCrypto on every backend; a flipped
+/// bit near the end of the first region, in the middle, or at the end is
+/// refused.
 #[test]
 fn aead_at_chunk_boundaries_and_extreme_limbs() {
-    let lengths = [511, 512, 513, 1023, 1024, 1025, 1536, 2047, 4096 + 17, 16384, 16385];
+    let lengths = [
+        1,
+        63,
+        64,
+        65,
+        192,
+        193,
+        447,
+        448,
+        449,
+        511,
+        512,
+        513,
+        703,
+        704,
+        705,
+        959,
+        960,
+        961,
+        1023,
+        1024,
+        1025,
+        1471,
+        1472,
+        1473,
+        1536,
+        2047,
+        4096 + 17,
+        16384,
+        16385,
+    ];
     for fill in [0xffu8, 0x00, 0x5a] {
         for &len in &lengths {
             let key = [fill; 32];
@@ -284,7 +317,7 @@ fn aead_at_chunk_boundaries_and_extreme_limbs() {
                 let sealed = buffer.clone();
                 aead.open_in_place(&nonce, &aad, &mut buffer, tag.as_ref()).expect("opens");
                 assert_eq!(buffer, message, "opened, {len} bytes on {}", backend.name());
-                for position in [510, len / 2, len - 1] {
+                for position in [446 % len, len / 2, len - 1] {
                     let mut forged = sealed.clone();
                     forged[position] ^= 0x80;
                     assert!(aead.open_in_place(&nonce, &aad, &mut forged, tag.as_ref()).is_err());
