@@ -332,15 +332,16 @@ pub(crate) fn key64(key: &[u8; KEY_LEN]) -> ([u64; 3], u128) {
 }
 
 /// §2.5's last step on an accumulator in 64-bit limbs, `h = h0 + h1 2^64 +
-/// h2 2^128` with `h2` at most 4 (as the stitched AEAD leaves it): `tag =
+/// h2 2^128` with `h2` below 2^63 (as the stitched AEAD leaves it): `tag =
 /// ((h mod p) + s) mod 2^128`, little-endian. Constant time: the choice
 /// between `h` and `h - p` is a mask.
 pub(crate) fn tag64(h: [u64; 3], s: u128) -> [u8; TAG_LEN] {
     let [h0, h1, h2] = h;
-    debug_assert!(h2 <= 4, "the stitched AEAD leaves h2 at most 4");
-    // What is at 2^130 and above comes back times 5 (2^130 = 5 mod p).
-    // After it `h2` is at most 3, or 4 with the low 128 bits below 5: so
-    // h < 2^130 + 5 < 2p, and one conditional subtraction of p is enough.
+    debug_assert!(h2 < 1 << 63, "the stitched AEAD keeps h2 below 2^63");
+    // What is at 2^130 and above comes back times 5 (2^130 = 5 mod p);
+    // 5 (h2 >> 2) is below 2^64. After it `h2` is at most 3, or 4 with the
+    // low 128 bits below 2^64: so h < 2^130 + 2^64 < 2p, and one
+    // conditional subtraction of p is enough.
     let (low, carried) = (u128::from(h0) | (u128::from(h1) << 64)).overflowing_add(u128::from((h2 >> 2) * 5));
     let h2 = (h2 & 3) + u64::from(carried);
     // g = h + 5 - 2^130 is the reduced value exactly when it is not
