@@ -364,11 +364,10 @@ mod x86 {
         mac_padded(&mut h, &key, aad);
 
         // The region whose keystream is the latest: `start..end`. When
-        // opening, its keystream waits at `pending.0[offset..]`, or in
-        // `last` for a short last region (`pending` then still holds the
-        // region before, not yet decrypted).
+        // opening, its keystream waits at `pending.0[offset..]` until the
+        // region is MACed (a short last batch's rows stay in registers
+        // until the region before is decrypted from `pending`).
         let (mut start, mut end, mut offset) = (0, first, 64);
-        let mut last: Option<KeystreamBuffer> = None;
         let mut counter = state[12].wrapping_add(8);
         while end < data.len() {
             let next = (end + STRIDE).min(data.len());
@@ -377,11 +376,14 @@ mod x86 {
             let blocks = region.len() / 16;
             if next - end <= SHORT * 64 {
                 // The last region, `SHORT` blocks or fewer.
-                let buffer = if open { last.insert(SecretBytes([0u8; STRIDE])) } else { &mut pending };
-                h = short_blocks_mac(state, counter, (next - end).div_ceil(64), buffer, (h, &key), region);
+                let rows;
+                (rows, h) = short_blocks_mac(state, counter, (next - end).div_ceil(64), (h, &key), region);
                 if open {
                     xor_in(&mut data[start..end], &pending.0[offset..]);
-                } else {
+                    offset = 0;
+                }
+                store_rows(&rows, &mut pending);
+                if !open {
                     xor_in(&mut data[end..next], &pending.0);
                 }
             } else {
@@ -420,16 +422,9 @@ mod x86 {
         // The last region (possibly empty or partial), alone.
         mac_padded(&mut h, &key, &data[start..end]);
         if open {
-            let keystream = match &last {
-                Some(buffer) => &buffer.0[..],
-                None => &pending.0[offset..],
-            };
-            xor_in(&mut data[start..end], keystream);
+            xor_in(&mut data[start..end], &pending.0[offset..]);
         }
         pending.wipe();
-        if let Some(buffer) = &mut last {
-            buffer.wipe();
-        }
         let mut lengths = [0u8; 16];
         lengths[..8].copy_from_slice(&(aad.len() as u64).to_le_bytes());
         lengths[8..].copy_from_slice(&(data.len() as u64).to_le_bytes());
@@ -461,25 +456,30 @@ mod x86 {
 
     /// As `short_blocks`, with Poly1305 over `region` (whole blocks, at
     /// most 32) in the kernel's slots, block `i` in slot `i`, continuing
-    /// the accumulator `h`; returns it. Out of line, with the accumulator
-    /// in a local value, so that the compiler keeps it in registers.
+    /// the accumulator `h`. Returns the rows (two groups; the second zero
+    /// when one was enough) and the accumulator, so that an opening caller
+    /// can decrypt the region before from its buffer before reusing it.
+    /// Out of line, with the accumulator in a local value, so that the
+    /// compiler keeps it in registers.
     #[inline(never)]
     #[target_feature(enable = "avx2,bmi2")]
     fn short_blocks_mac(
         state: &[u32; 16],
         counter: u32,
         blocks: usize,
-        out: &mut KeystreamBuffer,
         (h, key): ([u64; 3], &[u64; 3]),
         region: &[u8],
-    ) -> [u64; 3] {
+    ) -> ([[__m256i; 4]; 2], [u64; 3]) {
         debug_assert!(blocks <= SHORT && region.len() <= STRIDE && region.len().is_multiple_of(16));
         let mut mac = MacSlots { h, key, region };
-        match blocks {
-            0..=2 => store_rows(&horizontal::<1, _>(state, counter, &mut mac), out),
-            _ => store_rows(&horizontal::<2, _>(state, counter, &mut mac), out),
-        }
-        mac.h
+        let rows = match blocks {
+            0..=2 => {
+                let [group] = horizontal::<1, _>(state, counter, &mut mac);
+                [group, [_mm256_setzero_si256(); 4]]
+            }
+            _ => horizontal::<2, _>(state, counter, &mut mac),
+        };
+        (rows, mac.h)
     }
 
     /// What a kernel runs between its vector steps (`horizontal`): slots 0
