@@ -46,13 +46,15 @@
 //! that both units work at once. The vector Poly1305 above would compete
 //! with ChaCha20 for the vector unit. The one-time key comes from the same
 //! eight-block call as the first 448 bytes of keystream, and a short last
-//! batch runs in rows. Sealing 16 KiB took 8.0 µs in two passes and takes
-//! 6.9 µs in one; 1 KiB took 0.92 µs with the key block made on its own
-//! and the last eight-block chunk's Poly1305 after the loop, and takes
-//! 0.66 µs. How the blocks are spread matters: two per slot in the first
-//! four double rounds ran at 9.2 µs (each block waits about fifteen cycles
-//! for the one before), and with the slots behind a branch the compiler
-//! gathered them after each double round's vector code (7.4 µs). How the
+//! batch runs in rows. Sealing 16 KiB took 8.0 µs in two passes and 6.9 µs
+//! in one; 1 KiB took 0.92 µs with the key block made on its own and the
+//! last eight-block chunk's Poly1305 after the loop. With the key block in
+//! the first call, the short batch in rows and a shorter Poly1305 chain
+//! (`poly_block`) they take 6.0 and 0.60 µs (docs/performance.md). How the
+//! blocks are spread matters: two per slot in the first four double rounds
+//! ran at 9.2 µs (each block waits for the one before), and with the slots
+//! behind a branch the compiler gathered them after each double round's
+//! vector code (7.4 µs). How the
 //! code is shaped matters as much: where a kernel was not inlined, a
 //! closure holding the Poly1305 block was called out of line per slot, or
 //! the accumulator went through memory per block (20% to 50% slower); so
