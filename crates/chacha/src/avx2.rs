@@ -653,6 +653,24 @@ mod x86 {
         eight_blocks::<0>(state, counter, |_| {})
     }
 
+    /// Byte shuffles that rotate each 32-bit lane left by 16 and by 8.
+    /// Hidden from the optimiser with `black_box`: knowing them, LLVM
+    /// merges consecutive rotations and splits the XOR around them, which
+    /// costs more shuffles than it saves.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn rotations() -> (__m256i, __m256i) {
+        let rot16 = core::hint::black_box(_mm256_setr_epi8(
+            2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14,
+            15, 12, 13,
+        ));
+        let rot8 = core::hint::black_box(_mm256_setr_epi8(
+            3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15,
+            12, 13, 14,
+        ));
+        (rot16, rot8)
+    }
+
     /// RFC 8439 §2.3 on eight states at once: lane `j` of register `i` is
     /// word `i` of the block with counter `counter + j`. `between` gets four
     /// slots in each of the first `SLOT_ROUNDS` double rounds (8 or 10;
@@ -670,19 +688,7 @@ mod x86 {
         }
         let lane_offsets = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
         initial[12] = _mm256_add_epi32(_mm256_set1_epi32(counter as i32), lane_offsets);
-        // Byte shuffles that rotate each 32-bit lane left by 16 and by 8.
-        // Hidden from the optimiser with `black_box`: knowing them, LLVM
-        // merges consecutive rotations and splits the XOR around them, which
-        // costs more shuffles than it saves.
-        let rot16 = core::hint::black_box(_mm256_setr_epi8(
-            2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14,
-            15, 12, 13,
-        ));
-        let rot8 = core::hint::black_box(_mm256_setr_epi8(
-            3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15,
-            12, 13, 14,
-        ));
-        let rot = (rot16, rot8);
+        let rot = rotations();
         let mut x = initial;
         // §2.3: ten double rounds; `between` gets slots 0 to 4 SLOT_ROUNDS
         // - 1, four in each of the first SLOT_ROUNDS, and the rest run alone.
@@ -774,17 +780,8 @@ mod x86 {
             let high = counter.wrapping_add(2 * g as u32 + 1) as i32;
             rows[3] = _mm256_setr_epi32(low, w(13), w(14), w(15), high, w(13), w(14), w(15));
         }
-        // The same byte shuffles as in `eight_blocks`, hidden the same way.
-        let rot16 = core::hint::black_box(_mm256_setr_epi8(
-            2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13, 2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14,
-            15, 12, 13,
-        ));
-        let rot8 = core::hint::black_box(_mm256_setr_epi8(
-            3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15, 12, 13, 14, 3, 0, 1, 2, 7, 4, 5, 6, 11, 8, 9, 10, 15,
-            12, 13, 14,
-        ));
+        let rot = rotations();
         let mut x = initial;
-        let rot = (rot16, rot8);
         for round in 0..8 {
             rows_double_round(&mut x, rot, slots, 4 * round);
         }
