@@ -332,8 +332,10 @@ mod x86 {
     /// with blocks 1 to 7, the keystream of the first 448 bytes, so the key
     /// costs no call of its own. Each later batch makes the next 512 bytes
     /// of keystream while the integer unit MACs the region before it (28 or
-    /// 32 Poly1305 blocks in the slots of `eight_blocks`); only the last
-    /// region is MACed after its keystream, alone. Sealing XORs each region
+    /// 32 Poly1305 blocks in the slots of `eight_blocks`, or of the rows
+    /// kernel when the last batch has `SHORT` blocks or fewer:
+    /// `short_blocks_mac`); only the last region is MACed after its
+    /// keystream, alone. Sealing XORs each region
     /// as soon as its keystream exists and so MACs ciphertext; opening MACs
     /// the region first and XORs it afterwards from `pending`, the keystream
     /// kept back for it.
