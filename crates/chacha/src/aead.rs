@@ -13,8 +13,8 @@
 //!
 //! Opening computes the tag over the received ciphertext and compares it
 //! before it hands anything back. The two-pass backends decrypt only after
-//! the tag matched; the AVX2 backend decrypts each 512-byte chunk right
-//! after MACing it (one pass over the buffer, see `avx2::aead`), so on
+//! the tag matched; the AVX2 backend decrypts each 512-byte region right
+//! after MACing it (one pass over the buffer, see `avx2::open`), so on
 //! a mismatch it wipes the buffer it decrypted: either way a forged record
 //! never leaves `open_in_place` as plaintext.
 
@@ -78,12 +78,11 @@ impl ChaCha20Poly1305 {
         self.backend == Backend::Avx2 && avx2::stitched_available()
     }
 
-    /// Steps 1 to 3 in one pass over the buffer (`avx2::aead`): the
-    /// one-time key from the same eight-block call as the first keystream,
-    /// then ChaCha20 and Poly1305 together, 512 bytes at a time, so that the
-    /// integer unit computes Poly1305 while the vector unit computes the
-    /// keystream. Sealing (`open = false`) MACs the ciphertext it has made,
-    /// opening MACs the ciphertext before decrypting it. Returns the tag.
+    /// Steps 1 to 3 in one pass over the buffer (`avx2::aead`): ChaCha20
+    /// and Poly1305 together, 512 bytes at a time, so that the integer unit
+    /// computes Poly1305 while the vector unit computes the keystream.
+    /// Sealing (`open = false`) MACs the ciphertext it has made, opening
+    /// MACs the ciphertext before decrypting it. Returns the tag.
     fn crypt_and_tag(
         &self,
         nonce: &[u8; NONCE_LEN],

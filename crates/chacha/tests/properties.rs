@@ -261,14 +261,20 @@ fn poly1305_middle_limb_at_its_bound() {
 }
 
 /// The AEAD at the lengths where the AVX2 backend's one-pass seal and open
-/// change course: the first region ends after 448 bytes (block 0 is the
-/// one-time key), later ones every 512; a last region of up to four blocks
-/// (256 bytes) and a first batch of up to four blocks in all (192 bytes of
-/// data) take the horizontal kernel, longer ones the eight-block kernel.
+/// change course. Sealing: the first region ends after 448 bytes (block 0
+/// is the one-time key), later ones every 512; a last region of up to four
+/// blocks (256 bytes) and a first batch of up to four blocks in all (192
+/// bytes of data) take the horizontal kernel, longer ones the eight-block
+/// kernel. Opening: up to seven blocks (448 bytes) come with the key, in
+/// rows up to three (192 bytes); past that, a head of one to three blocks
+/// when the block count is 1 to 3 mod 8 (513 to 704, 1025 to 1216 bytes),
+/// then regions of 512 bytes, the last partial one in rows (four blocks)
+/// or in eight with at most 28 Poly1305 blocks in its slots and up to
+/// three after (a last region of 465 to 511 bytes).
 /// With the largest limbs the clamp allows (keys and messages of all-ones
 /// bytes) and with zeros, against RustCrypto on every backend; a flipped
-/// bit near the end of the first region, in the middle, or at the end is
-/// refused.
+/// bit in the head, near the end of the first region, in the middle, or at
+/// the end is refused.
 #[test]
 fn aead_at_chunk_boundaries_and_extreme_limbs() {
     let lengths = [
@@ -281,18 +287,26 @@ fn aead_at_chunk_boundaries_and_extreme_limbs() {
         447,
         448,
         449,
+        500,
         511,
         512,
         513,
+        576,
+        577,
         703,
         704,
         705,
         959,
         960,
         961,
+        1000,
         1023,
         1024,
         1025,
+        1088,
+        1089,
+        1216,
+        1217,
         1471,
         1472,
         1473,
@@ -317,7 +331,7 @@ fn aead_at_chunk_boundaries_and_extreme_limbs() {
                 let sealed = buffer.clone();
                 aead.open_in_place(&nonce, &aad, &mut buffer, tag.as_ref()).expect("opens");
                 assert_eq!(buffer, message, "opened, {len} bytes on {}", backend.name());
-                for position in [446 % len, len / 2, len - 1] {
+                for position in [10 % len, 446 % len, len / 2, len - 1] {
                     let mut forged = sealed.clone();
                     forged[position] ^= 0x80;
                     assert!(aead.open_in_place(&nonce, &aad, &mut forged, tag.as_ref()).is_err());
