@@ -543,8 +543,8 @@ mod x86 {
     }
 
     /// As `short_blocks`, with Poly1305 over `region` (whole blocks, at
-    /// most 32) in the kernel's slots, block `i` in slot `i`, continuing
-    /// the accumulator `h`. Returns the rows (two groups; the second zero
+    /// most 32) in the kernel's slots (`MacSlots`), continuing the
+    /// accumulator `h`. Returns the rows (two groups; the second zero
     /// when one was enough) and the accumulator, so that an opening caller
     /// can decrypt the region before from its buffer before reusing it.
     /// Out of line, with the accumulator in a local value, so that the
@@ -571,7 +571,7 @@ mod x86 {
     }
 
     /// What a kernel runs between its vector steps (`horizontal`): slots 0
-    /// to 31, four in each of the first eight double rounds. The slot
+    /// to 39, four in each of the ten double rounds. The slot
     /// bodies are always inlined, so that the compiler keeps them in place
     /// (a closure holding two Poly1305 blocks was called out of line).
     trait Slots {
@@ -586,8 +586,13 @@ mod x86 {
         fn slot(&mut self, _: usize) {}
     }
 
-    /// Poly1305 over `region` (whole blocks), block `i` in slot `i` as long
-    /// as the region has one (a test on its public length).
+    /// Poly1305 over `region` (whole blocks, at most 32), spread over the
+    /// ten double rounds: four blocks in each of the first two, three in
+    /// each of the other eight, as long as the region has them (a test on
+    /// its public length). Four to a round in the first eight left the
+    /// last two rounds without any and made the chain of blocks (about 13
+    /// cycles each, three times a round's) longer than the rounds it
+    /// shared: 1 KiB seal 0.59 -> 0.57 µs.
     struct MacSlots<'a> {
         h: [u64; 3],
         key: &'a [u64; 3],
@@ -597,8 +602,9 @@ mod x86 {
     impl Slots for MacSlots<'_> {
         #[inline(always)]
         fn slot(&mut self, i: usize) {
-            if 16 * i < self.region.len() {
-                poly_block(&mut self.h, self.key, &self.region[16 * i..16 * i + 16]);
+            let block = if i < 8 { i } else { 8 + (i / 4 - 2) * 3 + i % 4 };
+            if (i < 8 || i % 4 < 3) && 16 * block < self.region.len() {
+                poly_block(&mut self.h, self.key, &self.region[16 * block..16 * block + 16]);
             }
         }
     }
@@ -619,11 +625,16 @@ mod x86 {
             // the block (the AAD of a TLS record is 5 or 13 bytes). Not
             // wiped afterwards: what the AEAD MACs (AAD, ciphertext,
             // lengths) is public.
-            let mut last = 0u128;
-            for (i, &byte) in rest.iter().enumerate() {
-                last |= u128::from(byte) << (8 * i);
+            let mut last = [0u64; 2];
+            let (whole, tail) = rest.as_chunks::<8>();
+            if let Some(word) = whole.first() {
+                last[0] = u64::from_le_bytes(*word);
             }
-            poly_block(h, key, &last.to_le_bytes());
+            for (i, &byte) in tail.iter().enumerate() {
+                last[whole.len()] |= u64::from(byte) << (8 * i);
+            }
+            let bytes = (u128::from(last[0]) | u128::from(last[1]) << 64).to_le_bytes();
+            poly_block(h, key, &bytes);
         }
     }
 
@@ -845,7 +856,7 @@ mod x86 {
     /// after it. For two or four blocks this takes a quarter or a half of
     /// the instructions of `eight_blocks` (no transposition, and only the
     /// groups needed), at the price of a longer chain, which the groups and
-    /// the Poly1305 blocks in `slots` (0 to 31, as in `eight_blocks`) fill:
+    /// the Poly1305 blocks in `slots` (0 to 39, four a double round) fill:
     /// two blocks 99 ns, four 123 ns, where eight in columns take 161 ns.
     #[inline]
     #[target_feature(enable = "avx2")]
@@ -868,11 +879,8 @@ mod x86 {
         }
         let rot = rotations();
         let mut x = initial;
-        for round in 0..8 {
+        for round in 0..10 {
             rows_double_round(&mut x, rot, slots, 4 * round);
-        }
-        for _ in 8..10 {
-            rows_double_round(&mut x, rot, &mut NoSlots, 0);
         }
         for (rows, start) in x.iter_mut().zip(initial) {
             for (row, i) in rows.iter_mut().zip(start) {
