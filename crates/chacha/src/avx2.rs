@@ -54,7 +54,8 @@
 //! in one; 1 KiB took 0.92 µs with the key block made on its own and the
 //! last eight-block chunk's Poly1305 after the loop. With the key block in
 //! the first call, the short batch in rows and a shorter Poly1305 chain
-//! (`poly_block`) they take 6.0 and 0.60 µs (docs/performance.md). How the
+//! (`poly_block`) they take 6.0 and 0.60 µs, and 0.57 µs with the rows
+//! kernel's slots spread over all its rounds (docs/performance.md). How the
 //! blocks are spread matters: two per slot in the first four double rounds
 //! ran at 9.2 µs (each block waits for the one before), and with the slots
 //! behind a branch the compiler gathered them after each double round's
