@@ -478,7 +478,6 @@ mod x86 {
                 // in `seal`'s first region (four to a round in the first
                 // eight, under a test, were 40 ns slower); the rest after.
                 let in_slots = (region.len() / 16).min(28) * 16;
-                let (blocks, _) = region[..in_slots].as_chunks::<16>();
                 if region.len() <= SHORT * 64 {
                     let rows;
                     (rows, h) = short_blocks_mac(
@@ -490,6 +489,7 @@ mod x86 {
                     );
                     store_rows(&rows, &mut buffer);
                 } else {
+                    let (blocks, _) = region[..in_slots].as_chunks::<16>();
                     let x = eight_blocks::<10>(state, counter, |slot| {
                         if slot % 4 < 3
                             && let Some(block) = blocks.get(slot / 4 * 3 + slot % 4)
