@@ -20,10 +20,9 @@
 //! - `ffdhe-keygen`: `PrivateKey::generate` and `public_key()`, that is a
 //!   random exponent and `g^x mod p`. The exponent is short, as RFC 7919
 //!   §5.2 recommends (`ffdh::exponent_bits`): 225 bits for ffdhe2048, 275
-//!   for ffdhe3072 — OpenSSL 3 draws the same sizes for these groups. A
-//!   short exponent should cost a few hundred modular multiplications, not
-//!   2048 or 3072 squarings; but `ffdh` keeps x on as many limbs as p and
-//!   `Modulus::pow` walks every limb, so today it pays for a full-size one.
+//!   for ffdhe3072 — OpenSSL 3 draws the same sizes for these groups. `ffdh`
+//!   keeps x on its own (public) number of limbs, so `Modulus::pow` costs a
+//!   few hundred modular multiplications, not 2048 or 3072 squarings.
 //! - `ffdhe-agreement`: `agree`, which checks `2 <= Y <= p - 2` then
 //!   computes `Y^x mod p` with the same short exponent, and refuses Z = 1.
 

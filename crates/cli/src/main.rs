@@ -136,9 +136,11 @@ enum Command {
     Dh(dh::Args),
     /// X.509 certificates: make a CA or a CA-signed leaf, show one, verify a chain.
     ///
-    /// Certificates are RSA-signed (PKCS#1 v1.5 or PSS, SHA-256), written as
-    /// PEM, read as PEM or DER; `verify` exits 0 when the chain verifies for
-    /// the host and 1, with the reason, when not.
+    /// Certificates are signed with the CA's key: RSA (PKCS#1 v1.5 or, with
+    /// --pss, PSS; SHA-256), an RSA-PSS key within its parameters, or ECDSA
+    /// (SHA-256 on P-256, SHA-384 on P-384); written as PEM, read as PEM or
+    /// DER; `verify` exits 0 when the chain verifies for the host and 1, with
+    /// the reason, when not.
     #[command(verbatim_doc_comment)]
     Cert(cert::Args),
     /// Labs: famous attacks that really work against Padlock switched to be vulnerable on purpose.

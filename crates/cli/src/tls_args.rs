@@ -1,5 +1,6 @@
 //! What `padlock server` and `padlock client` share: the values of their
-//! TLS flags (`--tls`, `--suites`, `--groups`), how `--trace` prints, where
+//! TLS flags (`--tls`; the server's `--suites` and `--groups`, the client's
+//! `--suite` and `--group`), how `--trace` prints, where
 //! the key log goes, and how long a socket may sit idle; and what `padlock
 //! client` and `padlock load` share: the flags that say what a client
 //! trusts and offers ([`ClientTls`]).

@@ -1,5 +1,5 @@
-//! Observability (DESIGN.md principle 5): the structured events a
-//! connection emits, and the NSS key log.
+//! Observability: the structured events a connection emits, and the NSS
+//! key log.
 //!
 //! Every handshake message sent and received (with its bytes), every value
 //! of the key exchange, every secret derived, every key installed, every

@@ -1,13 +1,18 @@
 //! Interoperability with OpenSSL (3.0 or later) over TCP on 127.0.0.1.
 //!
 //! - Our server (a [`Stream`] over an accepted `TcpStream`, in a thread)
-//!   against `openssl s_client`: the six TLS 1.2 suites, both TLS 1.3
-//!   suites with x25519 and with ffdhe2048, and a HelloRetryRequest that we
-//!   send.
-//! - Our client against `openssl s_server -rev`: the same suites, TLS 1.2
-//!   DHE with RFC 7919's ffdhe2048 (`-dhparam`) and with OpenSSL's default
-//!   group, and a HelloRetryRequest that OpenSSL sends. Whether a
-//!   HelloRetryRequest came is checked against our client's trace.
+//!   against `openssl s_client`: the six TLS 1.2 AES-GCM suites with RSA
+//!   certificates, both TLS 1.3 AES-GCM suites with x25519 and with
+//!   ffdhe2048, a HelloRetryRequest that we send; an ECDSA chain (a P-256
+//!   leaf under a P-384 CA) in TLS 1.3 over secp256r1 and secp384r1 and in
+//!   TLS 1.2 ECDHE-ECDSA; ChaCha20-Poly1305 in TLS 1.3 and in TLS 1.2 with
+//!   ECDHE-RSA and ECDHE-ECDSA.
+//! - Our client against `openssl s_server -rev`: the same, TLS 1.2 DHE
+//!   with RFC 7919's ffdhe2048 (`-dhparam`), with OpenSSL's default group
+//!   and with any safe prime (and a group that is not one refused), a
+//!   HelloRetryRequest that OpenSSL sends, and a CertificateRequest answered
+//!   without a certificate. Whether a HelloRetryRequest came is checked
+//!   against our client's trace.
 //!
 //! Every case sends a line each way ("ping" answered by "pong ping"; "hello"
 //! answered by `-rev` with "olleh") and checks what both libraries say was

@@ -25,10 +25,11 @@ pub enum Error {
     UnsupportedVersion(i64),
     /// An extension appears twice (RFC 5280 §4.2).
     DuplicateExtension(Oid),
-    /// The signature algorithm is recognised but Padlock cannot check it yet
-    /// (ECDSA, Ed25519, ...); its name.
+    /// The signature algorithm is recognised but Padlock cannot check it
+    /// (Ed25519, RSASSA-PSS with SHA-1, ...); its name.
     UnsupportedSignature(String),
-    /// The issuer's key cannot check this signature (not RSA, or malformed).
+    /// The issuer's key cannot check this signature (of another kind, on
+    /// another curve, or malformed).
     UnsupportedKey {
         /// The issuer whose key it is.
         issuer: String,
@@ -144,7 +145,11 @@ impl fmt::Display for Error {
             Error::UnsupportedVersion(v) => write!(f, "unsupported certificate version {v} (only v1 to v3)"),
             Error::DuplicateExtension(oid) => write!(f, "extension {} appears twice", oid_name(oid)),
             Error::UnsupportedSignature(name) => {
-                write!(f, "signature algorithm {name} is not supported yet (only RSA PKCS#1 v1.5 and PSS)")
+                write!(
+                    f,
+                    "signature algorithm {name} is not supported (only RSA PKCS#1 v1.5, RSASSA-PSS with SHA-2, \
+                     and ECDSA with SHA-2)"
+                )
             }
             Error::UnsupportedKey { issuer, why } => write!(f, "the key of '{issuer}' cannot be used: {why}"),
             Error::PssParametersRefused { subject, issuer, why } => {

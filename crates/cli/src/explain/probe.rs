@@ -12,8 +12,8 @@
 //!    names what it wanted (certain, not a guess);
 //! 2. all of them widened at once, if more than one was narrowed;
 //! 3. TLS 1.2 alone, with everything else Padlock has; if that is accepted
-//!    without ECDHE, TLS 1.2 with only ECDHE suites, to learn whether x25519
-//!    is refused too.
+//!    without ECDHE, TLS 1.2 with only ECDHE suites, to learn whether its
+//!    curves (x25519, secp256r1, secp384r1) are refused too.
 //!
 //! What remains unknown is said to be a guess. At most [`MAX_PROBES`]
 //! handshakes, each within [`PROBE_TIMEOUT`]; certificates are not

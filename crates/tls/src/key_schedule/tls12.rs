@@ -6,9 +6,10 @@
 //! PreMasterSecret --PRF("master secret")--> MasterSecret --PRF("key expansion")--> KeyBlock
 //! ```
 //!
-//! Only AEAD cipher suites (AES-GCM, RFC 5288) are supported, so the key
-//! block holds no MAC keys and its IVs are the 4-byte implicit part of the
-//! GCM nonce.
+//! Only AEAD cipher suites are supported (AES-GCM, RFC 5288, and
+//! ChaCha20-Poly1305, RFC 7905), so the key block holds no MAC keys; its IVs
+//! are the 4-byte implicit part of the GCM nonce, or ChaCha20's whole
+//! 12-byte IV.
 //!
 //! Constant time: yes, because the PRF is HMAC over secrets of public length.
 

@@ -232,7 +232,8 @@ impl TrafficSecret {
     }
 
     /// RFC 8446 §7.3: the record key and IV of this traffic secret,
-    /// `key_len` bytes of key (16 for AES-128-GCM, 32 for AES-256-GCM).
+    /// `key_len` bytes of key (16 for AES-128-GCM, 32 for AES-256-GCM and
+    /// ChaCha20-Poly1305).
     pub fn keys(&self, key_len: usize) -> TrafficKeys {
         let key = hkdf_expand_label(self.hash, &self.bytes, "key", b"", key_len); // RFC 8446 §7.3
         let mut iv = Zeroizing::new(hkdf_expand_label(self.hash, &self.bytes, "iv", b"", IV_LEN));
