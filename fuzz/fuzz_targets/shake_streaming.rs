@@ -1,12 +1,13 @@
 //! SHA-3 and SHAKE (FIPS 202) fed in fuzzer-chosen pieces equal one-shot
-//! hashing, and SHAKE output read in fuzzer-chosen pieces equals the same
-//! number of bytes read at once.
+//! hashing, SHAKE output read in fuzzer-chosen pieces equals the same
+//! number of bytes read at once, and four SHAKEs at once (`ShakeX4`, on
+//! AVX2 four states to a register) equal four single ones.
 
 #![no_main]
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use padlock_sha::{Hash, Sha3_256, Sha3_512, Shake, Shake128, Shake256};
+use padlock_sha::{Hash, Sha3_256, Sha3_512, Shake, Shake128, Shake256, ShakeX4};
 
 #[derive(Arbitrary, Debug)]
 struct Input {
@@ -55,6 +56,20 @@ fn check_shake<const RATE: usize>(parts: &[&[u8]], data: &[u8], reads: &[usize])
     assert_eq!(in_pieces, at_once, "{}", Shake::<RATE>::NAME);
 }
 
+/// Four SHAKEs at once on four cuts of `data` of one length (its quarters),
+/// two blocks of output, against one SHAKE each.
+fn check_four<const RATE: usize>(data: &[u8]) {
+    let len = data.len() / 4;
+    let messages: [&[u8]; 4] = core::array::from_fn(|s| &data[s * len..(s + 1) * len]);
+    let mut four = ShakeX4::<RATE>::new(messages);
+    let (first, second) = (four.squeeze_blocks(), four.squeeze_blocks());
+    for (s, message) in messages.iter().enumerate() {
+        let mut one = vec![0; 2 * RATE];
+        Shake::<RATE>::digest_xof(message, &mut one);
+        assert_eq!(one, [&first[s][..], &second[s][..]].concat(), "four {} at once", Shake::<RATE>::NAME);
+    }
+}
+
 fuzz_target!(|input: Input| {
     let parts = pieces(&input.data, &input.splits);
     assert_eq!(streamed::<Sha3_256>(&parts), Sha3_256::digest(&input.data));
@@ -62,5 +77,7 @@ fuzz_target!(|input: Input| {
     let reads: Vec<usize> = input.reads.iter().map(|&r| usize::from(r % 1024)).collect();
     check_shake::<168>(&parts, &input.data, &reads);
     check_shake::<136>(&parts, &input.data, &reads);
+    check_four::<168>(&input.data);
+    check_four::<136>(&input.data);
     let _ = (Shake128::NAME, Shake256::NAME);
 });

@@ -17,6 +17,8 @@
 //!
 //! and Keccak-f[1600] = Keccak-p[1600, 24] runs rounds 0 to 23 (§3.4).
 
+use zeroize::Zeroize;
+
 /// FIPS 202 §3.2.5: the round constants RC[i_r], for i_r = 0 .. 23, as the
 /// 64-bit lanes that ι XORs into `A[0, 0]`. Algorithm 6 defines them bit by
 /// bit with the LFSR `rc(t)` of Algorithm 5; this table is the one printed in
@@ -65,6 +67,30 @@ pub(crate) const RHO: [u32; 25] = [
 pub(crate) fn keccak_f1600(a: &mut [u64; 25]) {
     for rc in RC {
         round(a, rc);
+    }
+}
+
+/// Keccak-f[1600] on four independent states, interleaved: lane `i` of
+/// state `s` is `lanes[i][s]`. On AVX2 (unless `PADLOCK_BACKEND=portable`)
+/// the four go through the rounds together, one register per lane
+/// (`keccak_avx2`); otherwise one after the other.
+pub(crate) fn keccak_f1600_x4(lanes: &mut [[u64; 4]; 25]) {
+    keccak_f1600_x4_on(crate::Backend::preferred().contains(&crate::Backend::Avx2), lanes);
+}
+
+/// `keccak_f1600_x4` with the AVX2 code or without it.
+fn keccak_f1600_x4_on(avx2: bool, lanes: &mut [[u64; 4]; 25]) {
+    if avx2 {
+        crate::keccak_avx2::keccak_f1600_x4(lanes);
+        return;
+    }
+    for s in 0..4 {
+        let mut state: [u64; 25] = core::array::from_fn(|i| lanes[i][s]);
+        keccak_f1600(&mut state);
+        for (lane, word) in lanes.iter_mut().zip(state) {
+            lane[s] = word;
+        }
+        state.zeroize();
     }
 }
 
@@ -125,6 +151,21 @@ mod tests {
             r &= 0xff;
         }
         u64::from(r & 1)
+    }
+
+    /// The four-state permutation without AVX2 is the permutation of each.
+    #[test]
+    fn four_states_one_after_the_other() {
+        let mut lanes = [[0u64; 4]; 25];
+        for (i, lane) in lanes.iter_mut().enumerate() {
+            *lane = core::array::from_fn(|s| (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ s as u64);
+        }
+        let mut states: [[u64; 25]; 4] = core::array::from_fn(|s| core::array::from_fn(|i| lanes[i][s]));
+        keccak_f1600_x4_on(false, &mut lanes);
+        for (s, state) in states.iter_mut().enumerate() {
+            keccak_f1600(state);
+            assert!((0..25).all(|i| lanes[i][s] == state[i]), "state {s}");
+        }
     }
 
     #[test]

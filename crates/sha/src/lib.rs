@@ -14,13 +14,16 @@
 //!   [`Sha384`], [`Sha512`] and [`Sha512_256`] (`sha512.rs`): the initial hash
 //!   values of §5.3, and the compression functions of §6 in portable Rust.
 //! - `ni`: the SHA-NI backend for SHA-224/256, and `avx2`: the AVX2 backend for
-//!   SHA-384/512 (x86-64 only). These two modules hold the crate's only
-//!   `unsafe`. [`Backend`] says which backend a hasher uses; the fastest
-//!   available one is picked at run time.
+//!   SHA-384/512 (x86-64 only). These two modules and `keccak_avx2` hold the
+//!   crate's only `unsafe`. [`Backend`] says which backend a hasher uses; the
+//!   fastest available one is picked at run time.
 //! - `keccak`: the Keccak-f[1600] permutation, and `sha3`: the sponge on it,
 //!   giving [`Sha3_224`], [`Sha3_256`], [`Sha3_384`], [`Sha3_512`] (which
 //!   implement [`Hash`]) and the extendable-output [`Shake128`] and
-//!   [`Shake256`] with their [`XofReader`] (FIPS 202). Portable only.
+//!   [`Shake256`] with their [`XofReader`] (FIPS 202), in portable Rust; and
+//!   [`Shake128x4`] and [`Shake256x4`], four SHAKE instances on four
+//!   messages at once, whose permutations run four states to a register on
+//!   AVX2 (`keccak_avx2`), for ML-KEM's matrix and noise.
 //! - [`hmac`]: HMAC with a constant-time tag check; [`hkdf`]: extract and expand.
 //!
 //! # Example
@@ -48,6 +51,7 @@ mod backend;
 pub mod hkdf;
 pub mod hmac;
 mod keccak;
+mod keccak_avx2;
 mod md;
 mod ni;
 mod sha1;
@@ -57,7 +61,10 @@ mod sha512;
 
 pub use backend::Backend;
 pub use sha1::Sha1;
-pub use sha3::{Sha3, Sha3_224, Sha3_256, Sha3_384, Sha3_512, Shake, Shake128, Shake256, XofReader};
+pub use sha3::{
+    Sha3, Sha3_224, Sha3_256, Sha3_384, Sha3_512, Shake, Shake128, Shake128x4, Shake256, Shake256x4, ShakeX4,
+    XofReader,
+};
 pub use sha256::{Sha224, Sha256};
 pub use sha512::{Sha384, Sha512, Sha512_256};
 

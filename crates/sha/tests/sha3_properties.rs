@@ -85,6 +85,40 @@ proptest! {
         prop_assert_eq!(&at_once, &oracle_shake::<shake::Shake256>(&data, total));
     }
 
+    /// Four SHAKEs at once (`ShakeX4`, on AVX2 four states to a register)
+    /// equal four single ones, for messages shorter and longer than a block
+    /// and several blocks of output.
+    #[test]
+    fn shake_four_at_once_equals_four_single(
+        messages in proptest::collection::vec(proptest::collection::vec(any::<u8>(), 400), 4),
+        len in 0usize..400,
+        blocks in 1usize..4,
+    ) {
+        let four: [&[u8]; 4] = core::array::from_fn(|s| &messages[s][..len]);
+        let mut x4 = padlock_sha::Shake128x4::new(four);
+        let mut outputs = vec![Vec::new(); 4];
+        for _ in 0..blocks {
+            for (out, block) in outputs.iter_mut().zip(x4.squeeze_blocks()) {
+                out.extend_from_slice(&block);
+            }
+        }
+        for (message, out) in four.iter().zip(&outputs) {
+            prop_assert_eq!(out, &oracle_shake::<shake::Shake128>(message, 168 * blocks));
+        }
+        let mut x4 = padlock_sha::Shake256x4::new(four);
+        let mut outputs = vec![Vec::new(); 4];
+        for _ in 0..blocks {
+            for (out, block) in outputs.iter_mut().zip(x4.squeeze_blocks()) {
+                out.extend_from_slice(&block);
+            }
+        }
+        for (message, out) in four.iter().zip(&outputs) {
+            let mut one = vec![0; 136 * blocks];
+            Shake256::digest_xof(message, &mut one);
+            prop_assert_eq!(out, &one);
+        }
+    }
+
     /// HMAC over SHA-3 (keys shorter and longer than the rate) equals
     /// RustCrypto's HMAC over its SHA-3.
     #[test]
