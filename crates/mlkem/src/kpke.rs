@@ -16,14 +16,7 @@ use zeroize::Zeroize;
 use crate::ntt::{inverse_ntt, multiply_ntts_add, ntt};
 use crate::params::{MAX_K, ParameterSet};
 use crate::poly::Poly;
-use crate::sample::{sample_ntt, sample_poly_cbd};
-
-/// A vector of k polynomials (only the first `P::K` entries are used).
-type PolyVec = [Poly; MAX_K];
-
-fn zero_vec() -> PolyVec {
-    core::array::from_fn(|_| Poly::ZERO)
-}
+use crate::sample::{sample_matrix, sample_poly_cbd_many};
 
 /// FIPS 203 Algorithm 13, K-PKE.KeyGen(d): writes ek_PKE (384·k + 32 bytes)
 /// and dk_PKE (384·k bytes).
@@ -43,24 +36,22 @@ pub(crate) fn keygen<P: ParameterSet>(d: &[u8; 32], ek: &mut [u8], dk: &mut [u8]
     sigma.copy_from_slice(&rho_sigma[32..]);
 
     // Steps 8-15: s and e, from the binomial distribution, N = 0 .. 2k-1.
-    let mut s = zero_vec();
-    let mut e = zero_vec();
-    for i in 0..k {
-        s[i] = sample_poly_cbd(P::ETA1, &sigma, i as u8);
-        e[i] = sample_poly_cbd(P::ETA1, &sigma, (k + i) as u8);
-    }
+    let mut noise: [Poly; 2 * MAX_K] = core::array::from_fn(|_| Poly::ZERO);
+    let wanted: [(u32, u8); 2 * MAX_K] = core::array::from_fn(|n| (P::ETA1, n as u8));
+    sample_poly_cbd_many(&sigma, &wanted[..2 * k], &mut noise[..2 * k]);
+    let (s, e) = noise[..2 * k].split_at_mut(k);
     // Steps 16-17: into the NTT domain.
-    for i in 0..k {
-        ntt(&mut s[i]);
-        ntt(&mut e[i]);
+    for (s_i, e_i) in s.iter_mut().zip(e.iter_mut()) {
+        ntt(s_i);
+        ntt(e_i);
     }
-    // Steps 3-7 and 18: t̂ = Â ∘ ŝ + ê, with Â[i, j] = SampleNTT(ρ ‖ j ‖ i),
-    // sampled as it is used.
+    // Steps 3-7 and 18: t̂ = Â ∘ ŝ + ê, with Â[i, j] = SampleNTT(ρ ‖ j ‖ i).
+    let a_hat = sample_matrix(&rho, k, false);
     let (t_bytes, rho_out) = ek.split_at_mut(384 * k);
     for i in 0..k {
         let mut t_i = e[i].clone();
-        for (j, s_j) in s.iter().enumerate().take(k) {
-            multiply_ntts_add(&mut t_i, &sample_ntt(&rho, j as u8, i as u8), s_j);
+        for (a_ij, s_j) in a_hat[i].iter().zip(&*s) {
+            multiply_ntts_add(&mut t_i, a_ij, s_j);
         }
         // Step 19: ek_PKE = ByteEncode_12(t̂) ‖ ρ.
         t_i.byte_encode(12, &mut t_bytes[384 * i..384 * (i + 1)]);
@@ -73,8 +64,7 @@ pub(crate) fn keygen<P: ParameterSet>(d: &[u8; 32], ek: &mut [u8], dk: &mut [u8]
 
     rho_sigma.zeroize();
     sigma.zeroize();
-    s.zeroize();
-    e.zeroize();
+    noise.zeroize();
 }
 
 /// FIPS 203 Algorithm 14, K-PKE.Encrypt(ek_PKE, m, r): writes the ciphertext
@@ -90,26 +80,27 @@ pub(crate) fn encrypt<P: ParameterSet>(ek: &[u8], m: &[u8; 32], r: &[u8; 32], c:
     rho.copy_from_slice(rho_bytes);
 
     // Steps 9-17: y, e1 (η1, η2) and e2 (η2) from PRF(r, N), N = 0 .. 2k.
-    let mut y = zero_vec();
-    let mut e1 = zero_vec();
-    for i in 0..k {
-        y[i] = sample_poly_cbd(P::ETA1, r, i as u8);
-        e1[i] = sample_poly_cbd(P::ETA2, r, (k + i) as u8);
-    }
-    let mut e2 = sample_poly_cbd(P::ETA2, r, (2 * k) as u8);
+    let mut noise: [Poly; 2 * MAX_K + 1] = core::array::from_fn(|_| Poly::ZERO);
+    let wanted: [(u32, u8); 2 * MAX_K + 1] =
+        core::array::from_fn(|n| (if n < k { P::ETA1 } else { P::ETA2 }, n as u8));
+    sample_poly_cbd_many(r, &wanted[..2 * k + 1], &mut noise[..2 * k + 1]);
+    let (y, e) = noise[..2 * k + 1].split_at_mut(k);
+    let (e1, e2) = e.split_at(k);
+    let e2 = &e2[0];
     // Step 18: ŷ = NTT(y).
-    for y_i in y.iter_mut().take(k) {
+    for y_i in y.iter_mut() {
         ntt(y_i);
     }
 
     // Step 19: u = NTT^-1(Â^T ∘ ŷ) + e1, where Â^T[i, j] = Â[j, i] =
     // SampleNTT(ρ ‖ i ‖ j). Step 22: c1 = ByteEncode_du(Compress_du(u)).
+    let a_hat_t = sample_matrix(&rho, k, true);
     let (c1, c2) = c.split_at_mut(32 * P::DU as usize * k);
     let u_len = 32 * P::DU as usize;
     for i in 0..k {
         let mut u_i = Poly::ZERO;
-        for (j, y_j) in y.iter().enumerate().take(k) {
-            multiply_ntts_add(&mut u_i, &sample_ntt(&rho, i as u8, j as u8), y_j);
+        for (a_ij, y_j) in a_hat_t[i].iter().zip(&*y) {
+            multiply_ntts_add(&mut u_i, a_ij, y_j);
         }
         inverse_ntt(&mut u_i);
         u_i.add_assign(&e1[i]);
@@ -127,15 +118,13 @@ pub(crate) fn encrypt<P: ParameterSet>(ek: &[u8], m: &[u8; 32], r: &[u8; 32], c:
         multiply_ntts_add(&mut v, &t_i, &y[i]);
     }
     inverse_ntt(&mut v);
-    v.add_assign(&e2);
+    v.add_assign(e2);
     v.add_assign(&mu);
     // Step 23: c2 = ByteEncode_dv(Compress_dv(v)).
     v.compress(P::DV);
     v.byte_encode(P::DV, c2);
 
-    y.zeroize();
-    e1.zeroize();
-    e2.zeroize();
+    noise.zeroize();
     mu.zeroize();
     v.zeroize();
 }
