@@ -74,8 +74,8 @@ fn accept(block: &[u8; 168], a: &mut Poly, filled: &mut usize) {
 /// `a[i][j]` = SampleNTT(ρ ‖ j ‖ i), or its transpose (`a[i][j]` =
 /// SampleNTT(ρ ‖ i ‖ j), Algorithm 14 step 19's Â^T). Four entries at a time
 /// from four SHAKE128 instances run side by side (`Shake128x4`, whose AVX2
-/// permutation makes four for about the price of two); a lone last entry
-/// alone.
+/// permutation makes four for the price of about one and a quarter); a lone
+/// last entry alone.
 pub(crate) fn sample_matrix(rho: &[u8; 32], k: usize, transposed: bool) -> [[Poly; MAX_K]; MAX_K] {
     let mut a: [[Poly; MAX_K]; MAX_K] = core::array::from_fn(|_| core::array::from_fn(|_| Poly::ZERO));
     // Entry (i, j) takes the XOF input ρ ‖ j ‖ i, or ρ ‖ i ‖ j transposed.

@@ -65,7 +65,8 @@ mod x86 {
     }
 
     /// `$v` rotated left by the constant `$n` bits in each 64-bit lane: two
-    /// shifts by immediates and an OR (AVX2 has no 64-bit rotation).
+    /// shifts by immediates and an OR (AVX2 has no 64-bit rotation). For
+    /// `$n = 0` the right shift by 64 gives zero, so the result is `$v`.
     macro_rules! rotl {
         ($v:expr, $n:literal) => {{
             let v = $v;
@@ -73,29 +74,34 @@ mod x86 {
         }};
     }
 
-    /// χ (§3.2.4) on one row of five lanes `b`: `a[at + x] = b[x] ⊕ (¬b[x + 1] ∧ b[x + 2])`.
-    macro_rules! chi {
-        ($a:ident, $at:literal, $b0:ident, $b1:ident, $b2:ident, $b3:ident, $b4:ident) => {
-            $a[$at] = _mm256_xor_si256($b0, _mm256_andnot_si256($b1, $b2));
-            $a[$at + 1] = _mm256_xor_si256($b1, _mm256_andnot_si256($b2, $b3));
-            $a[$at + 2] = _mm256_xor_si256($b2, _mm256_andnot_si256($b3, $b4));
-            $a[$at + 3] = _mm256_xor_si256($b3, _mm256_andnot_si256($b4, $b0));
-            $a[$at + 4] = _mm256_xor_si256($b4, _mm256_andnot_si256($b0, $b1));
-        };
+    /// One row of the next state: the five lanes `$i` of `$a` that ρ and π
+    /// bring to row `$y` (lane `$i` is in column `$i mod 5`, so θ adds
+    /// `$d[$i mod 5]`), rotated by their ρ offsets `$r`, then χ (§3.2.4) on
+    /// the row: `e[5y + x] = b[x] ⊕ (¬b[x + 1] ∧ b[x + 2])`.
+    macro_rules! row {
+        ($e:ident, $a:ident, $d:ident, $y:literal, $(($i:literal, $r:literal)),* ) => {{
+            let [b0, b1, b2, b3, b4] = [$(rotl!(_mm256_xor_si256($a[$i], $d[$i % 5]), $r)),*];
+            $e[5 * $y] = _mm256_xor_si256(b0, _mm256_andnot_si256(b1, b2));
+            $e[5 * $y + 1] = _mm256_xor_si256(b1, _mm256_andnot_si256(b2, b3));
+            $e[5 * $y + 2] = _mm256_xor_si256(b2, _mm256_andnot_si256(b3, b4));
+            $e[5 * $y + 3] = _mm256_xor_si256(b3, _mm256_andnot_si256(b4, b0));
+            $e[5 * $y + 4] = _mm256_xor_si256(b4, _mm256_andnot_si256(b0, b1));
+        }};
     }
 
     /// One round `Rnd(A, i_r)` of §3.3: the portable `keccak::round`, lane
-    /// for lane, with each `u64` a register of four. Written out step by
-    /// step so that every index and rotation is a constant (with the loops
-    /// of the portable code the compiler kept them rolled, with variable
-    /// shifts and the state in memory: slower than four portable
-    /// permutations).
+    /// for lane, with each `u64` a register of four. Written out so that
+    /// every index and rotation is a constant (with the loops of the
+    /// portable code the compiler kept them rolled, with variable shifts:
+    /// slower than four portable permutations), and row by row: θ's column
+    /// sums first, then for each row of the result its five lanes through
+    /// θ, ρ and π, and χ at once, so that few values are live at a time.
     #[inline]
     #[target_feature(enable = "avx2")]
     fn round(a: &mut [__m256i; 25], rc: u64) {
         let xor = |p: __m256i, q: __m256i| _mm256_xor_si256(p, q);
-        // θ (§3.2.1): the column parities C[x], then D[x] = C[x - 1] ⊕
-        // rot(C[x + 1], 1) into every lane of column x.
+        // θ (§3.2.1): the column parities C[x], and D[x] = C[x - 1] ⊕
+        // rot(C[x + 1], 1), to be XORed into every lane of column x.
         let c: [__m256i; 5] =
             core::array::from_fn(|x| xor(xor(xor(a[x], a[x + 5]), xor(a[x + 10], a[x + 15])), a[x + 20]));
         let d = [
@@ -105,46 +111,18 @@ mod x86 {
             xor(c[2], rotl!(c[4], 1)),
             xor(c[3], rotl!(c[0], 1)),
         ];
-        for y in 0..5 {
-            for x in 0..5 {
-                a[x + 5 * y] = xor(a[x + 5 * y], d[x]);
-            }
-        }
-        // ρ (§3.2.2) and π (§3.2.3): B[y, 2x + 3y] = rot(A[x, y], RHO[x, y]),
-        // with lane (x, y) at index x + 5y; the offsets of `keccak::RHO`.
-        let b0 = a[0];
-        let b1 = rotl!(a[6], 44);
-        let b2 = rotl!(a[12], 43);
-        let b3 = rotl!(a[18], 21);
-        let b4 = rotl!(a[24], 14);
-        let b5 = rotl!(a[3], 28);
-        let b6 = rotl!(a[9], 20);
-        let b7 = rotl!(a[10], 3);
-        let b8 = rotl!(a[16], 45);
-        let b9 = rotl!(a[22], 61);
-        let b10 = rotl!(a[1], 1);
-        let b11 = rotl!(a[7], 6);
-        let b12 = rotl!(a[13], 25);
-        let b13 = rotl!(a[19], 8);
-        let b14 = rotl!(a[20], 18);
-        let b15 = rotl!(a[4], 27);
-        let b16 = rotl!(a[5], 36);
-        let b17 = rotl!(a[11], 10);
-        let b18 = rotl!(a[17], 15);
-        let b19 = rotl!(a[23], 56);
-        let b20 = rotl!(a[2], 62);
-        let b21 = rotl!(a[8], 55);
-        let b22 = rotl!(a[14], 39);
-        let b23 = rotl!(a[15], 41);
-        let b24 = rotl!(a[21], 2);
-        // χ (§3.2.4), row by row.
-        chi!(a, 0, b0, b1, b2, b3, b4);
-        chi!(a, 5, b5, b6, b7, b8, b9);
-        chi!(a, 10, b10, b11, b12, b13, b14);
-        chi!(a, 15, b15, b16, b17, b18, b19);
-        chi!(a, 20, b20, b21, b22, b23, b24);
+        // ρ (§3.2.2) and π (§3.2.3): lane (x, y), at index x + 5y, goes to
+        // row 2x + 3y mod 5, column y, rotated by `keccak::RHO[x + 5y]`;
+        // then χ, row by row, into a new state.
+        let mut e = [_mm256_set1_epi64x(0); 25];
+        row!(e, a, d, 0, (0, 0), (6, 44), (12, 43), (18, 21), (24, 14));
+        row!(e, a, d, 1, (3, 28), (9, 20), (10, 3), (16, 45), (22, 61));
+        row!(e, a, d, 2, (1, 1), (7, 6), (13, 25), (19, 8), (20, 18));
+        row!(e, a, d, 3, (4, 27), (5, 36), (11, 10), (17, 15), (23, 56));
+        row!(e, a, d, 4, (2, 62), (8, 55), (14, 39), (15, 41), (21, 2));
         // ι (§3.2.5).
-        a[0] = xor(a[0], _mm256_set1_epi64x(rc as i64));
+        e[0] = xor(e[0], _mm256_set1_epi64x(rc as i64));
+        *a = e;
     }
 }
 
