@@ -46,6 +46,18 @@ fn oracle_shake<X: Default + Update + ExtendableOutput>(data: &[u8], len: usize)
     out
 }
 
+/// `blocks` blocks of each of four SHAKE outputs made at once (`ShakeX4`).
+fn four_at_once<const RATE: usize>(messages: [&[u8]; 4], blocks: usize) -> Vec<Vec<u8>> {
+    let mut four = padlock_sha::ShakeX4::<RATE>::new(messages);
+    let mut outputs = vec![Vec::new(); 4];
+    for _ in 0..blocks {
+        for (out, block) in outputs.iter_mut().zip(four.squeeze_blocks()) {
+            out.extend_from_slice(&block);
+        }
+    }
+    outputs
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -95,24 +107,10 @@ proptest! {
         blocks in 1usize..4,
     ) {
         let four: [&[u8]; 4] = core::array::from_fn(|s| &messages[s][..len]);
-        let mut x4 = padlock_sha::Shake128x4::new(four);
-        let mut outputs = vec![Vec::new(); 4];
-        for _ in 0..blocks {
-            for (out, block) in outputs.iter_mut().zip(x4.squeeze_blocks()) {
-                out.extend_from_slice(&block);
-            }
-        }
-        for (message, out) in four.iter().zip(&outputs) {
+        for (message, out) in four.iter().zip(&four_at_once::<168>(four, blocks)) {
             prop_assert_eq!(out, &oracle_shake::<shake::Shake128>(message, 168 * blocks));
         }
-        let mut x4 = padlock_sha::Shake256x4::new(four);
-        let mut outputs = vec![Vec::new(); 4];
-        for _ in 0..blocks {
-            for (out, block) in outputs.iter_mut().zip(x4.squeeze_blocks()) {
-                out.extend_from_slice(&block);
-            }
-        }
-        for (message, out) in four.iter().zip(&outputs) {
+        for (message, out) in four.iter().zip(&four_at_once::<136>(four, blocks)) {
             let mut one = vec![0; 136 * blocks];
             Shake256::digest_xof(message, &mut one);
             prop_assert_eq!(out, &one);
